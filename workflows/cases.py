@@ -1,0 +1,316 @@
+"""The service layer: one plain function per action on a case.
+
+Every function takes keyword-only arguments and an explicit session, checks
+its input, and hands the state change to `engine.run`, which commits the
+transition and its event together. Routes, the CLI and the demo call these;
+none of them decides a rule itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping
+
+from sqlmodel import Session
+
+from workflows import errors, identity, intake
+from workflows import progress as pg
+from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
+from workflows.engine import run
+from workflows.machine import NEW, special_state
+from workflows.models import Case
+from workflows.office import Actor, Office
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+RECORDABLE = (pg.OK, pg.MISSING, pg.DEFECTIVE)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    kind: Literal["person", "company"]
+    name: str
+    id_no: str
+    phone: str
+    agent_name: str | None = None
+    agent_id_no: str | None = None
+
+
+@dataclass(frozen=True)
+class MaterialCheck:
+    """What the clerk found for one material at the counter."""
+
+    status: str  # ok | missing | defective
+    note: str = ""
+
+
+# ---- intake ------------------------------------------------------------------
+
+def open_case(
+    *,
+    session: Session,
+    office: Office,
+    matter_code: str,
+    applicant: Applicant,
+    channel: Channel | str,
+    clerk: Actor,
+    delivery_method: Delivery | str,
+    delivery_address: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    materials: Mapping[str, MaterialCheck] | None = None,
+) -> Case:
+    """收件: register a submission with what was handed in; one transaction."""
+    version = office.catalogue.get(matter_code)
+    definition = version.definition
+    channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此申请方式")
+    method = _choice(Delivery, delivery_method, definition.delivery_methods, "delivery_method", "该事项不提供此送达方式")
+    if method is Delivery.MAIL and not (delivery_address or "").strip():
+        raise errors.BadInput("选择邮寄送达须填写收件地址", field="delivery_address")
+    _check_applicant(applicant)
+    now = office.now()
+    case = Case(
+        receipt_no=_receipt_no(office.today()), matter_code=definition.code, definition_version=version.key,
+        state=NEW, version=0, window=clerk.window, clerk=clerk.username, channel=channel.value,
+        delivery_method=method.value, delivery_address=delivery_address, applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(), applicant_id_no=applicant.id_no.strip().upper(),
+        applicant_phone=applicant.phone.strip(), agent_name=applicant.agent_name, agent_id_no=applicant.agent_id_no,
+        data=coerce_data(definition, data or {}), progress=pg.empty(), received_at=now, updated_at=now,
+    )
+    payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {})}
+    session.add(case)
+    try:
+        session.flush()
+    except BaseException:
+        session.rollback()
+        raise
+    return run(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
+               payload=payload)
+
+
+def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,
+                     materials: Mapping[str, MaterialCheck]) -> Case:
+    payload = {"materials": _material_entries(office.matter_of(case).definition, materials)}
+    return run(session=session, office=office, case=case, actor=clerk, trigger="record_materials", payload=payload)
+
+
+def assess_intake(*, office: Office, case: Case) -> intake.Verdict:
+    """The verdict the counter shows before the clerk confirms."""
+    return intake.assess(office.matter_of(case).definition, case.data, case.progress)
+
+
+def accept_case(*, session: Session, office: Office, case: Case, clerk: Actor) -> Case:
+    """受理: every required material is present."""
+    return run(session=session, office=office, case=case, actor=clerk, trigger="accept",
+               changes=_acceptance(office, case))
+
+
+def accept_with_tolerance(*, session: Session, office: Office, case: Case, clerk: Actor,
+                          pledge_signed: bool) -> Case:
+    """容缺受理: only tolerable materials missing and the 承诺书 signed."""
+    definition = office.matter_of(case).definition
+    verdict = intake.assess(definition, case.data, case.progress)
+    today = office.today()
+    gaps = {
+        p.material: office.calendar.add_workdays(today, definition.material(p.material).tolerance.days).due.isoformat()
+        for p in verdict.problems if p.tolerable
+    }
+    return run(session=session, office=office, case=case, actor=clerk, trigger="accept_tolerated",
+               payload={"pledge_signed": pledge_signed, "gaps": gaps}, changes=_acceptance(office, case))
+
+
+def issue_correction_notice(*, session: Session, office: Office, case: Case, clerk: Actor,
+                            notes: Mapping[str, str] | None = None) -> Case:
+    """一次性告知: every missing and defective item at once, computed, never hand-picked."""
+    verdict = assess_intake(office=office, case=case)
+    items = [{**item, "problem": (notes or {}).get(item["material"]) or item["problem"]}
+             for item in verdict.notice_items()]
+    return run(session=session, office=office, case=case, actor=clerk, trigger="notify", payload={"items": items})
+
+
+def resubmit(*, session: Session, office: Office, case: Case, clerk: Actor, channel: Channel | str,
+             materials: Mapping[str, MaterialCheck]) -> Case:
+    """The applicant brings (or posts, or uploads) the corrections asked for."""
+    definition = office.matter_of(case).definition
+    channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此补正方式")
+    payload = {"channel": channel.value, "materials": _material_entries(definition, materials)}
+    return run(session=session, office=office, case=case, actor=clerk, trigger=f"resubmit_{channel.value}",
+               payload=payload)
+
+
+def refuse_case(*, session: Session, office: Office, case: Case, clerk: Actor, reason: str) -> Case:
+    """不予受理, with the written reason."""
+    return _close(session, office, case, clerk, "refuse", "refused", {"reason": reason})
+
+
+# ---- processing ----------------------------------------------------------------
+
+def advance_step(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
+    return run(session=session, office=office, case=case, actor=actor, trigger="advance", payload=_note(note))
+
+
+def start_special(*, session: Session, office: Office, case: Case, actor: Actor, procedure_id: str,
+                  note: str = "") -> Case:
+    """特别程序 starts: the clock stops."""
+    payload = {"procedure": procedure_id, "on": office.today().isoformat(), **_note(note)}
+    return run(session=session, office=office, case=case, actor=actor, trigger=f"start_special_{procedure_id}",
+               payload=payload)
+
+
+def end_special(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
+    """特别程序 ends: its working days are added to both deadlines."""
+    procedure_id = case.state.removeprefix("special_")
+    if case.state != special_state(procedure_id):
+        raise errors.ActionNotAllowed("办件当前不在特别程序中")
+    started = dt.date.fromisoformat(case.progress["specials"][procedure_id]["started"])
+    today = office.today()
+    paused = office.calendar.workdays_between(started, today)
+    payload = {"procedure": procedure_id, "on": today.isoformat(), "paused_days": paused, **_note(note)}
+    total_paused = case.progress["paused_days"] + paused
+    changes = deadlines(office, office.matter_of(case).definition, case.accepted_on, total_paused)
+    return run(session=session, office=office, case=case, actor=actor, trigger=f"end_special_{procedure_id}",
+               payload=payload, changes=changes)
+
+
+def record_visit(*, session: Session, office: Office, case: Case, actor: Actor, purpose: str, cause: str,
+                 note: str = "") -> Case:
+    """Any other presence of the applicant (核验原件, 勘验 …), with its cause."""
+    return run(session=session, office=office, case=case, actor=actor, trigger="record_visit",
+               payload={"purpose": purpose, "cause": cause, **_note(note)})
+
+
+def record_supplement(*, session: Session, office: Office, case: Case, clerk: Actor, material_id: str,
+                      channel: Channel | str, note: str = "") -> Case:
+    """A tolerated material arrives; only in person is it a visit."""
+    channel = Channel(channel) if channel in Channel._value2member_map_ else None
+    if channel is None:
+        raise errors.ChannelNotAllowed("补齐方式须为邮寄、网上提交或窗口现场", field="channel")
+    return run(session=session, office=office, case=case, actor=clerk, trigger=f"supplement_{channel.value}",
+               payload={"material": material_id, "channel": channel.value, **_note(note)})
+
+
+def decide(*, session: Session, office: Office, case: Case, approver: Actor, approve: bool,
+           reason: str = "") -> Case:
+    """决定: 准予 or 不予 (with the reason)."""
+    if approve:
+        return run(session=session, office=office, case=case, actor=approver, trigger="decide_approve",
+                   payload=_note(reason), changes={"outcome": "approved"})
+    return run(session=session, office=office, case=case, actor=approver, trigger="decide_deny",
+               payload={"reason": reason}, changes={"outcome": "denied"})
+
+
+def issue_result(*, session: Session, office: Office, case: Case, clerk: Actor) -> Case:
+    """制证: blocked while a tolerated gap is open."""
+    return run(session=session, office=office, case=case, actor=clerk, trigger="issue")
+
+
+def deliver(*, session: Session, office: Office, case: Case, clerk: Actor, method: Delivery | str | None = None,
+            tracking_no: str | None = None, address: str | None = None) -> Case:
+    """送达 and 办结. Mail needs a tracking number; a window pickup is a visit."""
+    definition = office.matter_of(case).definition
+    method = _choice(Delivery, method or case.delivery_method, definition.delivery_methods, "method",
+                     "该事项不提供此送达方式")
+    payload: dict[str, Any] = {"method": method.value}
+    if method is Delivery.MAIL:
+        payload |= {"tracking_no": (tracking_no or "").strip(), "address": (address or case.delivery_address or "")}
+    changes = {"delivery_method": method.value, "closed_at": office.now()}
+    return run(session=session, office=office, case=case, actor=clerk, trigger=f"deliver_{method.value}",
+               payload=payload, changes=changes)
+
+
+def withdraw(*, session: Session, office: Office, case: Case, clerk: Actor, reason: str) -> Case:
+    return _close(session, office, case, clerk, "withdraw", "withdrawn", {"reason": reason})
+
+
+def terminate(*, session: Session, office: Office, case: Case, actor: Actor, reason: str) -> Case:
+    return _close(session, office, case, actor, "terminate", "terminated", {"reason": reason})
+
+
+# ---- helpers -------------------------------------------------------------------
+
+def _close(session, office, case, actor, trigger, outcome, payload) -> Case:
+    return run(session=session, office=office, case=case, actor=actor, trigger=trigger, payload=payload,
+               changes={"outcome": outcome, "closed_at": office.now()})
+
+
+def deadlines(office: Office, definition: MatterDefinition, accepted_on: dt.date, paused_days: int) -> dict[str, Any]:
+    promised = office.calendar.add_workdays(accepted_on, definition.limits.promised_days + paused_days)
+    legal = office.calendar.add_workdays(accepted_on, definition.limits.legal_days + paused_days)
+    return {"promised_due": promised.due, "legal_due": legal.due,
+            "due_provisional": promised.provisional or legal.provisional}
+
+
+def _acceptance(office: Office, case: Case) -> dict[str, Any]:
+    today = office.today()
+    return {"accepted_on": today, **deadlines(office, office.matter_of(case).definition, today, 0)}
+
+
+def _note(note: str) -> dict[str, str]:
+    return {"note": note} if note else {}
+
+
+def _choice(enum, value, offered, field: str, message: str):
+    try:
+        chosen = enum(value)
+    except ValueError:
+        raise errors.BadInput(message, field=field) from None
+    if chosen not in offered:
+        raise errors.ChannelNotAllowed(message, field=field)
+    return chosen
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    if not applicant.name.strip():
+        raise errors.BadInput("请填写申请人名称", field="applicant_name")
+    if applicant.kind == "person" and not identity.valid_person_id(applicant.id_no.strip()):
+        raise errors.BadInput("居民身份证号码格式或校验位不正确", field="applicant_id_no")
+    if applicant.kind == "company" and not identity.valid_credit_code(applicant.id_no.strip()):
+        raise errors.BadInput("统一社会信用代码格式或校验位不正确", field="applicant_id_no")
+    if applicant.kind not in ("person", "company"):
+        raise errors.BadInput("申请人类型须为个人或单位", field="applicant_kind")
+    if not identity.valid_phone(applicant.phone.strip()):
+        raise errors.BadInput("联系电话格式不正确", field="applicant_phone")
+
+
+def coerce_data(definition: MatterDefinition, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Case data typed by the definition's case_fields; unknown fields are refused."""
+    fields = {f.id: f for f in definition.case_fields}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise errors.BadInput(f"本事项没有办件字段 {key}", field=key)
+        if value is None or value == "":
+            continue
+        out[key] = _coerce(fields[key], value)
+    return out
+
+
+def _coerce(field: CaseField, value: Any) -> Any:
+    try:
+        if field.type == "number":
+            return float(value)
+        if field.type == "bool":
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "on", "yes", "是")
+        return str(value)
+    except (TypeError, ValueError):
+        raise errors.BadInput(f"“{field.label}”须为数字", field=field.id) from None
+
+
+def _material_entries(definition: MatterDefinition, materials: Mapping[str, MaterialCheck]) -> dict[str, dict]:
+    known = {m.id for m in definition.materials}
+    entries = {}
+    for material_id, check in materials.items():
+        if material_id not in known:
+            raise errors.BadInput(f"本事项没有材料 {material_id}", field=f"materials.{material_id}")
+        if check.status not in RECORDABLE:
+            raise errors.BadInput("材料状态须为已收取、未提交或不符合要求", field=f"materials.{material_id}")
+        if check.status == pg.DEFECTIVE and not check.note.strip():
+            raise errors.BadInput("不符合要求的材料须写明问题，以便一次性告知", field=f"materials.{material_id}")
+        entries[material_id] = {"status": check.status, "note": check.note.strip()}
+    return entries
+
+
+def _receipt_no(today: dt.date) -> str:
+    # Random rather than sequential: receipt numbers are shown to the public and
+    # must not reveal the office's volume or let one guess a neighbour's case.
+    return today.strftime("%Y%m%d") + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))

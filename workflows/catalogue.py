@@ -1,0 +1,144 @@
+"""The catalogue: every matter definition, validated and compiled once.
+
+A version is the declared `version` plus a hash of the file's content, so
+editing a file always makes a new version; cases keep the key of the version
+they started under, and older versions are kept (in the database) and compiled
+alongside the current ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from workflows.definition import MatterDefinition, rule_violations
+from workflows.errors import DefinitionError, UnknownMatter
+from workflows.machine import CompiledMatter, compile_matter
+from workflows.visits import VisitAnalysis, analyse
+
+DEFAULT_DIR = Path(__file__).parent / "definitions"
+
+
+@dataclass(frozen=True)
+class MatterVersion:
+    key: str
+    source_text: str
+    file: str
+    compiled: CompiledMatter = field(repr=False)
+
+    @property
+    def definition(self) -> MatterDefinition:
+        return self.compiled.definition
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @cached_property
+    def visits(self) -> VisitAnalysis:
+        return analyse(self.compiled)
+
+
+class CatalogueError(Exception):
+    def __init__(self, errors: list[DefinitionError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def version_key(definition: MatterDefinition, text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return f"{definition.version}+{digest}"
+
+
+def parse_definition(text: str, file: str) -> MatterDefinition:
+    """Parse and validate one definition; raise DefinitionError naming file, field and rule."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionError(file, [("(YAML)", f"不是有效的 YAML：{exc}")]) from None
+    if not isinstance(raw, dict):
+        raise DefinitionError(file, [("(根)", "文件内容必须是一个映射（字段: 值）")])
+    try:
+        definition = MatterDefinition.model_validate(raw)
+    except ValidationError as exc:
+        problems = [(_path(err["loc"]), _rule(err)) for err in exc.errors()]
+        raise DefinitionError(file, problems) from None
+    problems = rule_violations(definition)
+    if problems:
+        raise DefinitionError(file, problems)
+    return definition
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(根)"
+
+
+def _rule(err: dict) -> str:
+    translations = {
+        "missing": "缺少必填字段",
+        "extra_forbidden": "未知字段（拼写错误？）",
+        "string_too_short": "不能为空",
+        "too_short": "至少需要一项",
+    }
+    return translations.get(err["type"], err["msg"])
+
+
+def build_version(text: str, file: str) -> MatterVersion:
+    definition = parse_definition(text, file)
+    return MatterVersion(version_key(definition, text), text, file, compile_matter(definition))
+
+
+class Catalogue:
+    """Current versions by code, and every known version by (code, key)."""
+
+    def __init__(self, current: list[MatterVersion]):
+        self.current = {v.code: v for v in sorted(current, key=lambda v: v.code)}
+        self._versions = {(v.code, v.key): v for v in current}
+
+    def matters(self) -> list[MatterVersion]:
+        return list(self.current.values())
+
+    def get(self, code: str, key: str | None = None) -> MatterVersion:
+        try:
+            return self._versions[(code, key)] if key else self.current[code]
+        except KeyError:
+            raise UnknownMatter(f"事项目录中没有事项 {code}" + (f" 的版本 {key}" if key else "")) from None
+
+    def has_version(self, code: str, key: str) -> bool:
+        return (code, key) in self._versions
+
+    def add_old_version(self, text: str, file: str) -> MatterVersion:
+        version = build_version(text, file)
+        self._versions.setdefault((version.code, version.key), version)
+        return version
+
+    def all_versions(self) -> list[MatterVersion]:
+        return list(self._versions.values())
+
+
+def load_catalogue(directory: Path | str = DEFAULT_DIR) -> Catalogue:
+    directory = Path(directory)
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise CatalogueError([DefinitionError(str(directory), [("(目录)", "没有找到任何事项定义文件 *.yaml")])])
+    versions, problems = [], []
+    for path in files:
+        try:
+            version = build_version(path.read_text(encoding="utf-8"), str(path))
+        except DefinitionError as exc:
+            problems.append(exc)
+            continue
+        if version.code != path.stem:
+            problems.append(DefinitionError(str(path), [("code", f"事项编码 {version.code!r} 必须与文件名一致")]))
+        versions.append(version)
+    if problems:
+        raise CatalogueError(problems)
+    return Catalogue(versions)

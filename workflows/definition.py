@@ -1,0 +1,338 @@
+"""The typed form of one matter definition (事项 at the level of 业务办理项).
+
+A YAML file is parsed into `MatterDefinition`; field-level problems come from
+pydantic, cross-field rules from `rule_violations`. Both report a field path,
+so a bad file names the file, the field and the rule it breaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+STAFF_ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
+ROLE_LABELS = {
+    "clerk": "窗口受理人员",
+    "reviewer": "审查人员",
+    "approver": "审批人员",
+    "auditor": "效能监察人员",
+    "admin": "系统管理员",
+}
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatterType(StrEnum):
+    LICENCE = "行政许可"
+    CONFIRMATION = "行政确认"
+    PUBLIC_SERVICE = "公共服务"
+    FILING = "备案"
+    OTHER = "其他行政权力"
+
+
+class CaseKind(StrEnum):
+    IMMEDIATE = "即办件"
+    PROMISED = "承诺件"
+
+
+class Channel(StrEnum):
+    """How something reaches the office. Only `window` means the applicant is present."""
+
+    WINDOW = "window"
+    ONLINE = "online"
+    POST = "post"
+
+
+CHANNEL_LABELS = {Channel.WINDOW: "窗口现场", Channel.ONLINE: "网上提交", Channel.POST: "邮寄"}
+
+
+class Delivery(StrEnum):
+    WINDOW = "window"
+    MAIL = "mail"
+    ELECTRONIC = "electronic"
+    ON_THE_SPOT = "on_the_spot"
+
+
+DELIVERY_LABELS = {
+    Delivery.WINDOW: "窗口领取",
+    Delivery.MAIL: "邮寄送达（EMS）",
+    Delivery.ELECTRONIC: "电子证照",
+    Delivery.ON_THE_SPOT: "当场办结、当场领取",
+}
+
+
+class Necessity(StrEnum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    CONDITIONAL = "conditional"
+
+
+NECESSITY_LABELS = {Necessity.REQUIRED: "必要", Necessity.OPTIONAL: "非必要", Necessity.CONDITIONAL: "情形必要"}
+
+
+class Medium(StrEnum):
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+    EITHER = "either"
+
+
+MEDIUM_LABELS = {Medium.PAPER: "纸质", Medium.ELECTRONIC: "电子", Medium.EITHER: "纸质或电子"}
+
+
+class LegalBasis(Frozen):
+    kind: Literal["设定依据", "实施依据"]
+    law: Text
+    article: Text
+    doc_no: Text | None = None
+
+
+class Limits(Frozen):
+    legal_days: int = Field(ge=0, le=365)
+    promised_days: int = Field(ge=0, le=365)
+    note: Text | None = None
+
+
+class CaseField(Frozen):
+    id: Ident
+    label: Text
+    type: Literal["number", "text", "bool"]
+    unit: Text | None = None
+
+
+class Comparison(Frozen):
+    field: Ident
+    op: Literal["gt", "ge", "lt", "le", "eq", "ne"]
+    value: float | str | bool
+
+
+class Condition(Frozen):
+    """Holds when any (or all) of the comparisons on the case data hold."""
+
+    any_of: list[Comparison] = Field(default_factory=list)
+    all_of: list[Comparison] = Field(default_factory=list)
+    text: Text
+
+
+class Precondition(Frozen):
+    field: Ident
+    equals: bool | str | float
+    text: Text
+
+
+class Tolerance(Frozen):
+    days: int = Field(ge=1)
+    channels: list[Channel] = Field(min_length=1)
+
+
+class Material(Frozen):
+    id: Ident
+    name: Text
+    originals: int = Field(ge=0)
+    copies: int = Field(ge=0)
+    medium: Medium
+    necessity: Necessity
+    condition: Condition | None = None
+    source_channel: Text
+    legal_basis: Text
+    blank_form: Text | None = None
+    sample: Text | None = None
+    tolerance: Tolerance | None = None
+    note: Text | None = None
+
+
+class Step(Frozen):
+    id: Ident
+    name: Text
+    role: str
+    budget_days: int = Field(ge=0)
+    requires_materials: list[str] = Field(default_factory=list)
+    waits_for: Literal["external", "applicant"] | None = None
+    standard: Text | None = None
+
+
+class SpecialProcedure(Frozen):
+    id: Ident
+    name: Text
+    kind: Literal["专家评审", "现场勘验", "听证", "检验检测", "考试", "部门会商"]
+    during_step: str
+    max_days: int = Field(ge=1)
+    mandatory: bool = False
+    applicant_present: bool = False
+    note: Text | None = None
+
+
+class LifecycleRoles(Frozen):
+    intake: str = "clerk"
+    decide: str = "approver"
+    issue: str = "clerk"
+    deliver: str = "clerk"
+    terminate: str = "approver"
+
+
+class FeeItem(Frozen):
+    name: Text
+    amount: Text
+    basis: Text
+
+
+class Fees(Frozen):
+    charged: bool
+    items: list[FeeItem] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Result(Frozen):
+    name: Text
+    validity: Text | None = None
+
+
+class ServicePoint(Frozen):
+    place: Text
+    hours: Text
+    window: Text
+    consult_phone: Text
+    complaint_phone: Text
+
+
+class MatterDefinition(Frozen):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+    basic_code: Text
+    implementation_code: Text
+    name: Text
+    matter_type: MatterType
+    version: Text
+    effective_date: dt.date
+    source: Text
+    uncertain: list[Text] = Field(default_factory=list)
+    legal_bases: list[LegalBasis] = Field(min_length=1)
+    authority: Text
+    acceptance_conditions: list[Text] = Field(min_length=1)
+    preconditions: list[Precondition] = Field(default_factory=list)
+    case_kind: CaseKind
+    limits: Limits
+    case_fields: list[CaseField] = Field(default_factory=list)
+    application_channels: list[Channel] = Field(min_length=1)
+    materials: list[Material] = Field(min_length=1)
+    roles: list[str] = Field(min_length=1)
+    lifecycle: LifecycleRoles = LifecycleRoles()
+    steps: list[Step] = Field(min_length=1)
+    special_procedures: list[SpecialProcedure] = Field(default_factory=list)
+    delivery_methods: list[Delivery] = Field(min_length=1)
+    result: Result
+    fees: Fees
+    service: ServicePoint
+
+    def material(self, material_id: str) -> Material:
+        for material in self.materials:
+            if material.id == material_id:
+                return material
+        raise KeyError(material_id)
+
+
+# ---- cross-field rules --------------------------------------------------------
+
+def rule_violations(d: MatterDefinition) -> list[tuple[str, str]]:
+    """Every broken rule as (field path, rule in Chinese)."""
+    checks = (_limit_rules, _role_rules, _material_rules, _step_rules, _immediate_rules, _fee_rules, _delivery_rules)
+    return [problem for check in checks for problem in check(d)]
+
+
+def _limit_rules(d: MatterDefinition):
+    if d.limits.promised_days > d.limits.legal_days:
+        yield "limits.promised_days", "承诺办结时限不得超过法定办结时限"
+    if d.case_kind is CaseKind.PROMISED and d.limits.promised_days < 1:
+        yield "limits.promised_days", "承诺件的承诺办结时限至少为 1 个工作日"
+
+
+def _role_rules(d: MatterDefinition):
+    for i, role in enumerate(d.roles):
+        if role not in STAFF_ROLES:
+            yield f"roles[{i}]", f"岗位 {role!r} 不存在，可用岗位: {', '.join(STAFF_ROLES)}"
+    for action, role in d.lifecycle.model_dump().items():
+        if role not in d.roles:
+            yield f"lifecycle.{action}", f"岗位 {role!r} 未在 roles 中声明"
+    for i, step in enumerate(d.steps):
+        if step.role not in d.roles:
+            yield f"steps[{i}].role", f"岗位 {step.role!r} 未在 roles 中声明"
+
+
+def _material_rules(d: MatterDefinition):
+    yield from _unique_ids("materials", [m.id for m in d.materials], "材料编号")
+    fields = {f.id for f in d.case_fields}
+    for i, m in enumerate(d.materials):
+        at = f"materials[{i}]"
+        if (m.necessity is Necessity.CONDITIONAL) != (m.condition is not None):
+            yield f"{at}.condition", "情形必要的材料必须写明条件，其他材料不得带条件"
+        if m.condition is not None:
+            if not (m.condition.any_of or m.condition.all_of):
+                yield f"{at}.condition", "条件至少包含一项比较"
+            for j, comp in enumerate([*m.condition.any_of, *m.condition.all_of]):
+                if comp.field not in fields:
+                    yield f"{at}.condition[{j}].field", f"条件引用的办件字段 {comp.field!r} 未在 case_fields 中声明"
+        if m.tolerance is not None and m.tolerance.days > d.limits.promised_days:
+            yield f"{at}.tolerance.days", "容缺材料的补齐期限不得超过承诺办结时限"
+        if m.originals + m.copies == 0:
+            yield f"{at}.originals", "原件和复印件份数不能都为 0"
+    for i, p in enumerate(d.preconditions):
+        if p.field not in fields:
+            yield f"preconditions[{i}].field", f"前置条件引用的办件字段 {p.field!r} 未在 case_fields 中声明"
+
+
+def _step_rules(d: MatterDefinition):
+    yield from _unique_ids("steps", [s.id for s in d.steps], "环节编号")
+    material_ids = {m.id for m in d.materials}
+    for i, step in enumerate(d.steps):
+        for j, mid in enumerate(step.requires_materials):
+            if mid not in material_ids:
+                yield f"steps[{i}].requires_materials[{j}]", f"环节所需材料 {mid!r} 不在材料清单中"
+    step_ids = {s.id for s in d.steps}
+    yield from _unique_ids("special_procedures", [p.id for p in d.special_procedures], "特别程序编号")
+    for i, proc in enumerate(d.special_procedures):
+        if proc.during_step not in step_ids:
+            yield f"special_procedures[{i}].during_step", f"特别程序所属环节 {proc.during_step!r} 不存在"
+        if proc.id in step_ids:
+            yield f"special_procedures[{i}].id", "特别程序编号不得与环节编号相同"
+    mandatory_steps = [p.during_step for p in d.special_procedures if p.mandatory]
+    for i, proc in enumerate(d.special_procedures):
+        if proc.mandatory and mandatory_steps.count(proc.during_step) > 1:
+            yield f"special_procedures[{i}].mandatory", "同一环节最多设置一个必经特别程序"
+
+
+def _immediate_rules(d: MatterDefinition):
+    if d.case_kind is not CaseKind.IMMEDIATE:
+        return
+    for i, step in enumerate(d.steps):
+        if step.waits_for:
+            yield f"steps[{i}].waits_for", "即办件不得包含等待他人（外部门或申请人）的环节"
+    for i, _ in enumerate(d.special_procedures):
+        yield f"special_procedures[{i}]", "即办件不得设置特别程序"
+
+
+def _fee_rules(d: MatterDefinition):
+    if d.fees.charged and not d.fees.items:
+        yield "fees.items", "收费事项必须列明收费项目、标准和依据，不得留空"
+    if not d.fees.charged and d.fees.items:
+        yield "fees.items", "不收费事项不得列收费项目"
+
+
+def _delivery_rules(d: MatterDefinition):
+    yield from _unique_ids("delivery_methods", list(d.delivery_methods), "送达方式")
+    if Delivery.ON_THE_SPOT in d.delivery_methods and d.case_kind is not CaseKind.IMMEDIATE:
+        i = d.delivery_methods.index(Delivery.ON_THE_SPOT)
+        yield f"delivery_methods[{i}]", "只有即办件可以当场送达"
+
+
+def _unique_ids(collection: str, ids: list[str], label: str):
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield f"{collection}[{i}].id", f"{label} {ident!r} 重复"
+        seen.add(ident)

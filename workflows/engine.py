@@ -1,0 +1,175 @@
+"""Run one action on one case: authorise, guard, change state, write, commit.
+
+The hot path is deliberately short: the machine fires on a proxy, then one
+UPDATE (with the optimistic version check) and one INSERT go out through
+SQLAlchemy Core in a single transaction. The ORM object is only refreshed in
+memory after the commit succeeded, so a failure anywhere leaves both the
+database and the caller's object exactly as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from workflows import errors
+from workflows import progress as pg
+from workflows.definition import ROLE_LABELS
+from workflows.machine import ANY_ROLE, Action, CaseProxy, CompiledMatter
+from workflows.models import Case, CaseEvent
+from workflows.office import Actor, Office
+from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
+
+CASES = Case.__table__
+EVENTS = CaseEvent.__table__
+
+
+def find_action(matter: CompiledMatter, case: Case, trigger: str) -> Action:
+    action = matter.action(trigger, case.state)
+    if action is None:
+        raise errors.ActionNotAllowed(f"办件当前状态为“{matter.state_label(case.state)}”，不能执行此操作（{trigger}）")
+    return action
+
+
+def may_take(matter: CompiledMatter, action: Action, actor: Actor) -> bool:
+    if actor.is_system:
+        return True
+    if action.role == ANY_ROLE:
+        return bool(actor.roles & set(matter.definition.roles))
+    return actor.has(action.role)
+
+
+def authorise(matter: CompiledMatter, action: Action, actor: Actor) -> None:
+    if not may_take(matter, action, actor):
+        raise errors.Forbidden(f"“{action.label}”须由{_role_label(action.role)}办理")
+
+
+def _role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, "本事项办理人员")
+
+
+def check_needs(action: Action, payload: dict[str, Any]) -> None:
+    for name in action.needs:
+        value = payload.get(name)
+        if value is None or value is False or (isinstance(value, str) and not value.strip()):
+            error, message = _NEEDS.get(name, (errors.BadInput, f"缺少 {name}"))
+            raise error(message, field=name)
+
+
+_NEEDS = {
+    "reason": (errors.ReasonRequired, "请填写理由"),
+    "tracking_no": (errors.BadInput, "邮寄送达须填写邮件号"),
+    "address": (errors.BadInput, "邮寄送达须填写收件地址"),
+    "pledge_signed": (errors.PledgeNotSigned, "申请人未签署容缺受理承诺书"),
+    "material": (errors.BadInput, "请选择补齐的材料"),
+    "purpose": (errors.BadInput, "请选择到现场的事由"),
+    "cause": (errors.BadInput, "请选择到现场的原因"),
+    "items": (errors.NoticeIncomplete, "一次性告知须列明补正事项"),
+}
+
+
+def visit_of(matter: CompiledMatter, action: Action, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """(purpose, cause) when the action brings the applicant to the window."""
+    if action.visit is None:
+        return None
+    if action.visit == "*":
+        purpose, cause = payload["purpose"], payload["cause"]
+        if purpose not in VISIT_PURPOSES:
+            raise errors.BadInput("到现场事由不在规定范围内", field="purpose")
+        if cause not in VISIT_CAUSES:
+            raise errors.BadInput("到现场原因须为申请人原因或办理机关要求", field="cause")
+        return purpose, cause
+    if action.visit == "领证":
+        # Picking up is the applicant's choice only when the office offered to post or issue it electronically.
+        others = [m for m in matter.definition.delivery_methods if m.value != "window"]
+        return "领证", "applicant" if others else "office"
+    return action.visit, "office" if action.visit in ("勘验", "考试") else "applicant"
+
+
+def run(
+    *,
+    session: Session,
+    office: Office,
+    case: Case,
+    actor: Actor,
+    trigger: str,
+    payload: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Case:
+    """Take one action on a case in one transaction; return the same, refreshed object."""
+    payload = payload or {}
+    matter = office.matter_of(case).compiled
+    action = find_action(matter, case, trigger)
+    authorise(matter, action, actor)
+    check_needs(action, payload)
+    visit = visit_of(matter, action, payload)
+    proxy = CaseProxy(case.state, case.data, case.progress)
+    matter.fire(proxy, action, payload)
+    progress = pg.evolve(case.progress, trigger, payload)
+    values = {
+        "state": proxy.state,
+        "progress": progress,
+        "awaiting_role": matter.states[proxy.state].role,
+        "visits": case.visits + (1 if visit else 0),
+        "gap_due": _date_or_none(pg.earliest_gap_due(progress)),
+        "updated_at": office.now(),
+        **(changes or {}),
+    }
+    event = _event(case, actor, trigger, values, payload, visit, office)
+    commit(session=session, office=office, case=case, values=values, event=event)
+    return case
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, visit, office: Office) -> dict:
+    return {
+        "case_id": case.id,
+        "seq": case.version + 1,
+        "at": values["updated_at"],
+        "actor": actor.username,
+        "action": trigger,
+        "from_state": case.state,
+        "to_state": values["state"],
+        "definition_version": case.definition_version,
+        "visit": visit is not None,
+        "visit_purpose": visit[0] if visit else None,
+        "visit_cause": visit[1] if visit else None,
+        "channel": payload.get("channel"),
+        "payload": payload,
+    }
+
+
+def commit(*, session: Session, office: Office, case: Case, values: dict[str, Any], event: dict[str, Any]) -> None:
+    """UPDATE with the version check, INSERT the event, COMMIT; all or nothing."""
+    new_version = case.version + 1
+    try:
+        result = session.execute(
+            update(CASES)
+            .where(CASES.c.id == case.id, CASES.c.version == case.version)
+            .values(version=new_version, **values)
+        )
+        if result.rowcount != 1:
+            raise errors.ConcurrentChange()
+        session.execute(insert(EVENTS).values(**event))
+        for hook in office.before_commit:
+            hook(session=session, case=case, values=values, event=event)
+        session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if "locked" in str(exc).lower():
+            raise errors.ConcurrentChange() from None
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    set_committed_value(case, "version", new_version)

@@ -1,0 +1,61 @@
+"""What every service call needs besides the session: the rules and the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from workflows.catalogue import Catalogue, MatterVersion
+from workflows.workdays import WorkCalendar
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member of staff (or the system sweep) acting on cases."""
+
+    username: str
+    roles: frozenset[str]
+    window: str | None = None
+    name: str = ""
+
+    @property
+    def is_system(self) -> bool:
+        return "system" in self.roles
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+SYSTEM = Actor("system", frozenset({"system"}), name="系统")
+
+
+@dataclass
+class Office:
+    """The catalogue, the working-day calendar and the clock of one service centre.
+
+    `before_commit` hooks run inside each transition's transaction, after its
+    writes and before the commit; a hook that raises rolls the whole step back.
+    """
+
+    catalogue: Catalogue
+    calendar: WorkCalendar
+    clock: Callable[[], dt.datetime] = utc_now
+    before_commit: list[Callable[..., None]] = field(default_factory=list)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        """The local date at the service centre, which is what deadlines count in."""
+        return self.clock().astimezone(CHINA).date()
+
+    def matter_of(self, case) -> MatterVersion:
+        return self.catalogue.get(case.matter_code, case.definition_version)

@@ -1,0 +1,208 @@
+"""Read side of the engine: a case with everything a screen needs, and case lists.
+
+A screen asks here which actions a user may take now; it never works that out
+itself. Lists are single SQL queries over indexed columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from workflows import errors, intake
+from workflows import progress as pg
+from workflows.catalogue import MatterVersion
+from workflows.definition import Material
+from workflows.engine import may_take
+from workflows.machine import FINAL_STATES, Action, CaseProxy
+from workflows.models import Case, CaseEvent
+from workflows.office import Actor, Office
+
+
+@dataclass(frozen=True)
+class ActionChoice:
+    action: Action
+    blocked: str | None  # why the rules hold it back now, or None when it may be taken
+
+    @property
+    def trigger(self) -> str:
+        return self.action.trigger
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    material: Material
+    applies: bool
+    required: bool
+    status: str
+    note: str
+    gap_due: str | None
+
+    @property
+    def status_label(self) -> str:
+        return pg.STATUS_LABELS[self.status] if self.applies else "本案不适用"
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    provisional: bool
+    paused: bool
+    promised_left: int | None  # working days from today; negative when overdue
+    legal_left: int | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    matter: MatterVersion
+    state_label: str
+    materials: list[MaterialRow]
+    deadlines: DeadlineView
+    events: list[CaseEvent]
+    actions: list[ActionChoice]
+    verdict: intake.Verdict | None
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise errors.CaseNotFound()
+    return case
+
+
+def get_case_by_receipt(session: Session, receipt_no: str) -> Case:
+    case = session.exec(select(Case).where(Case.receipt_no == receipt_no.strip().upper())).first()
+    if case is None:
+        raise errors.CaseNotFound()
+    return case
+
+
+def events_of(session: Session, case_id: int) -> list[CaseEvent]:
+    return list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)))
+
+
+def available_actions(*, office: Office, case: Case, actor: Actor) -> list[ActionChoice]:
+    """Actions this user may take on this case now, each with the rule that blocks it, if any."""
+    matter = office.matter_of(case).compiled
+    choices = []
+    for action in matter.actions_from(case.state):
+        if not may_take(matter, action, actor):
+            continue
+        choices.append(ActionChoice(action, _blocked(action, case)))
+    return choices
+
+
+def _blocked(action: Action, case: Case) -> str | None:
+    proxy = CaseProxy(case.state, case.data, case.progress)
+    try:
+        for guard in action.guards:
+            guard(proxy, {})
+    except errors.DomainError as exc:
+        return exc.message
+    return None
+
+
+def material_rows(matter: MatterVersion, case: Case) -> list[MaterialRow]:
+    rows = []
+    for m in matter.definition.materials:
+        entry = case.progress["materials"].get(m.id, {})
+        rows.append(MaterialRow(
+            material=m,
+            applies=intake.applies(m, case.data),
+            required=intake.required(m, case.data),
+            status=entry.get("status", pg.MISSING),
+            note=entry.get("note", ""),
+            gap_due=case.progress["gaps"].get(m.id),
+        ))
+    return rows
+
+
+def deadline_view(office: Office, case: Case) -> DeadlineView:
+    today = office.today()
+    paused = case.state.startswith("special_")
+    live = case.state not in FINAL_STATES and not paused
+
+    def left(due: dt.date | None) -> int | None:
+        return office.calendar.workdays_between(today, due) if (due and live) else None
+
+    return DeadlineView(case.accepted_on, case.promised_due, case.legal_due, case.due_provisional, paused,
+                        left(case.promised_due), left(case.legal_due))
+
+
+def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> CaseView:
+    matter = office.matter_of(case)
+    verdict = intake.assess(matter.definition, case.data, case.progress) if case.state == "received" else None
+    return CaseView(
+        case=case,
+        matter=matter,
+        state_label=matter.compiled.state_label(case.state),
+        materials=material_rows(matter, case),
+        deadlines=deadline_view(office, case),
+        events=events_of(session, case.id),
+        actions=available_actions(office=office, case=case, actor=actor),
+        verdict=verdict,
+    )
+
+
+def list_cases(
+    session: Session,
+    *,
+    state: str | None = None,
+    window: str | None = None,
+    matter_code: str | None = None,
+    awaiting_roles: frozenset[str] | None = None,
+    due_before: dt.date | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Case]:
+    query = select(Case)
+    if state:
+        query = query.where(Case.state == state)
+    if window:
+        query = query.where(Case.window == window)
+    if matter_code:
+        query = query.where(Case.matter_code == matter_code)
+    if awaiting_roles is not None:
+        query = query.where(col(Case.awaiting_role).in_(sorted(awaiting_roles)))
+    if due_before:
+        query = query.where(Case.promised_due <= due_before)
+    if open_only:
+        query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
+    query = query.order_by(col(Case.promised_due).is_(None), Case.promised_due, Case.id)
+    return list(session.exec(query.offset(offset).limit(limit)))
+
+
+def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limit: int = 100) -> list[Case]:
+    """My queue: cases waiting for one of my roles, soonest promised deadline first.
+
+    A clerk sees their own window's cases unless they sit at a 综合窗口 (`all_windows`).
+    """
+    window = None if (all_windows or not actor.has("clerk")) else actor.window
+    return list_cases(session, awaiting_roles=actor.roles, window=window, open_only=True, limit=limit)
+
+
+def search_cases(session: Session, text: str, *, limit: int = 50) -> list[Case]:
+    """By receipt number, applicant name, ID or credit code, or phone."""
+    text = text.strip()
+    if not text:
+        return []
+    needle = text.upper()
+    query = select(Case).where(or_(
+        Case.receipt_no == needle,
+        Case.applicant_id_no == needle,
+        Case.applicant_phone == text,
+        col(Case.applicant_name).contains(text),
+    )).order_by(col(Case.id).desc()).limit(limit)
+    return list(session.exec(query))
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    rows = session.exec(select(Case.state, func.count()).group_by(Case.state))
+    return {state: n for state, n in rows}

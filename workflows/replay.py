@@ -1,0 +1,37 @@
+"""Replay a case's event log through its machine: state, visits and progress follow from the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from workflows import progress as pg
+from workflows.machine import NEW, CompiledMatter
+from workflows.models import CaseEvent
+
+
+@dataclass(frozen=True)
+class Replayed:
+    state: str
+    visits: int
+    progress: pg.Progress
+
+
+class ReplayError(Exception):
+    pass
+
+
+def replay(matter: CompiledMatter, events: Iterable[CaseEvent]) -> Replayed:
+    state, visits, progress = NEW, 0, pg.empty()
+    for event in events:
+        if event.from_state != state:
+            raise ReplayError(f"事件 {event.seq} 起始状态 {event.from_state} 与重放状态 {state} 不符")
+        action = matter.action(event.action, state)
+        if action is None:
+            raise ReplayError(f"事件 {event.seq}: 状态 {state} 下没有动作 {event.action}")
+        if action.target != event.to_state:
+            raise ReplayError(f"事件 {event.seq}: 动作 {event.action} 应到 {action.target}，记录为 {event.to_state}")
+        state = action.target
+        visits += 1 if event.visit else 0
+        progress = pg.evolve(progress, event.action, event.payload)
+    return Replayed(state, visits, progress)

@@ -1,0 +1,47 @@
+"""The sweep: end (终止) every case whose tolerated gap is past its deadline.
+
+Idempotent: a terminated case is no longer open, so a second run finds nothing.
+A case a clerk is changing at the same moment is left for the next run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from workflows import errors
+from workflows.cases import terminate
+from workflows.machine import FINAL_STATES
+from workflows.models import Case
+from workflows.office import SYSTEM, Office
+
+
+@dataclass
+class SweepReport:
+    terminated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def overdue_gap_cases(session: Session, office: Office) -> list[Case]:
+    query = (
+        select(Case)
+        .where(col(Case.gap_due).is_not(None), Case.gap_due < office.today())
+        .where(col(Case.state).not_in(sorted(FINAL_STATES)))
+        .order_by(Case.gap_due)
+    )
+    return list(session.exec(query))
+
+
+def sweep_overdue_gaps(*, session: Session, office: Office) -> SweepReport:
+    report = SweepReport()
+    for case in overdue_gap_cases(session, office):
+        names = "、".join(office.matter_of(case).definition.material(m).name for m in sorted(case.progress["gaps"]))
+        reason = f"容缺材料逾期未补齐（补齐期限 {case.gap_due.isoformat()}）：{names}"
+        try:
+            terminate(session=session, office=office, case=case, actor=SYSTEM, reason=reason)
+        except errors.ConcurrentChange:
+            report.skipped.append(case.receipt_no)
+            continue
+        report.terminated.append(case.receipt_no)
+    return report

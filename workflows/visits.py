@@ -1,0 +1,96 @@
+"""到办事现场次数: the visits a matter needs on its main path, computed from the machine.
+
+The walk follows the compiled `transitions` machine from the initial state to
+办结 over main-path transitions only (materials complete: no notice, no
+correction, no tolerated gap), weighting each transition by whether it brings
+the applicant to the window. Nothing here reads a number typed into a file.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
+from workflows.machine import CLOSED, NEW, Action, CompiledMatter
+
+VISIT_PURPOSES = ("递交", "补正", "核验原件", "勘验", "考试", "领证")
+VISIT_CAUSES = {"applicant": "申请人原因", "office": "办理机关要求"}
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    visits: int
+    path: tuple[Action, ...]
+    channel: Channel
+    delivery: Delivery
+
+    @property
+    def how(self) -> str:
+        return f"{CHANNEL_LABELS[self.channel]}申请，{DELIVERY_LABELS[self.delivery]}"
+
+
+@dataclass(frozen=True)
+class VisitAnalysis:
+    best: VisitPlan
+    by_delivery: dict[Delivery, VisitPlan]
+
+    @property
+    def visits(self) -> int:
+        return self.best.visits
+
+    def advice(self) -> str:
+        """One sentence on how an applicant gets to the fewest visits."""
+        best = self.best
+        if best.visits == 0:
+            return f"选择{best.how}，全程无需到现场（跑零次）。"
+        if best.visits == 1:
+            return f"材料齐全时，选择{best.how}，只需到现场 1 次。"
+        return f"本事项目前至少需到现场 {best.visits} 次（{best.how}），未达到“最多跑一次”。"
+
+
+def _weight(action: Action) -> int:
+    return 1 if action.visit else 0
+
+
+def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None):
+    # Walk the library's own transition table, so the count follows the machine itself.
+    for trigger, event in matter.machine.events.items():
+        for transition in event.transitions.get(state, []):
+            action = matter.action(trigger, state)
+            if action is None or not action.main or transition.dest is None:
+                continue
+            if delivery and trigger.startswith("deliver_") and trigger != f"deliver_{delivery.value}":
+                continue
+            yield action, transition.dest
+
+
+def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None) -> VisitPlan | None:
+    queue: list[tuple[int, int, str, tuple[Action, ...]]] = [(0, 0, NEW, ())]
+    settled: set[str] = set()
+    tie = 0
+    while queue:
+        cost, _, state, path = heapq.heappop(queue)
+        if state == CLOSED:
+            return _plan(cost, path)
+        if state in settled:
+            continue
+        settled.add(state)
+        for action, dest in _edges(matter, state, delivery):
+            tie += 1
+            heapq.heappush(queue, (cost + _weight(action), tie, dest, path + (action,)))
+    return None
+
+
+def _plan(cost: int, path: tuple[Action, ...]) -> VisitPlan:
+    channel = next(Channel(a.trigger.removeprefix("receive_")) for a in path if a.trigger.startswith("receive_"))
+    delivery = next(Delivery(a.trigger.removeprefix("deliver_")) for a in path if a.trigger.startswith("deliver_"))
+    return VisitPlan(cost, path, channel, delivery)
+
+
+def analyse(matter: CompiledMatter) -> VisitAnalysis:
+    best = cheapest_path(matter)
+    if best is None:
+        raise ValueError(f"{matter.definition.code}: 主流程无法到达办结")
+    by_delivery = {m: cheapest_path(matter, m) for m in matter.definition.delivery_methods}
+    return VisitAnalysis(best, {m: p for m, p in by_delivery.items() if p is not None})
