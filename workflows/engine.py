@@ -108,7 +108,7 @@ def run(
     authorise(matter, action, actor)
     check_needs(action, payload)
     visit = visit_of(matter, action, payload)
-    proxy = CaseProxy(case.state, case.data, case.progress)
+    proxy = CaseProxy(case.state, case.data, case.progress, case.channel)
     matter.fire(proxy, action, payload)
     progress = pg.evolve(case.progress, trigger, payload)
     values = {

@@ -96,3 +96,8 @@ def gap_open_for(d: MatterDefinition, channel: Channel) -> Guard:
             raise errors.ChannelNotAllowed("该材料不接受以此方式补齐", field="channel")
 
     return guard
+
+
+def applicant_at_window(case, payload) -> None:
+    if case.channel != Channel.WINDOW.value:
+        raise errors.ActionNotAllowed("网上或邮寄申请的办件不能当场送达，请选择其他送达方式")

@@ -84,12 +84,13 @@ class StateInfo:
 class CaseProxy:
     """The minimum a guard needs; the machine sets `state` on it."""
 
-    __slots__ = ("state", "data", "progress")
+    __slots__ = ("state", "data", "progress", "channel")
 
-    def __init__(self, state: str, data: dict[str, Any], progress: dict[str, Any]):
+    def __init__(self, state: str, data: dict[str, Any], progress: dict[str, Any], channel: str):
         self.state = state
         self.data = data
         self.progress = progress
+        self.channel = channel
 
 
 @dataclass
@@ -246,9 +247,10 @@ def _result_actions(d: MatterDefinition) -> list[Action]:
     ]
     for method in d.delivery_methods:
         needs = ("tracking_no", "address") if method is Delivery.MAIL else ()
+        guards = (g.applicant_at_window,) if method is Delivery.ON_THE_SPOT else ()
         actions.append(Action(f"deliver_{method.value}", f"送达：{DELIVERY_LABELS[method]}", DELIVERING, CLOSED,
                               life.deliver, main=True, visit="领证" if method is Delivery.WINDOW else None,
-                              needs=needs))
+                              guards=guards, needs=needs))
     return actions
 
 

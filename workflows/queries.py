@@ -99,7 +99,7 @@ def available_actions(*, office: Office, case: Case, actor: Actor) -> list[Actio
 
 
 def _blocked(action: Action, case: Case) -> str | None:
-    proxy = CaseProxy(case.state, case.data, case.progress)
+    proxy = CaseProxy(case.state, case.data, case.progress, case.channel)
     try:
         for guard in action.guards:
             guard(proxy, {})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.machine import CLOSED, NEW, Action, CompiledMatter
 
+ON_THE_SPOT = f"deliver_{Delivery.ON_THE_SPOT.value}"
 VISIT_PURPOSES = ("递交", "补正", "核验原件", "勘验", "考试", "领证")
 VISIT_CAUSES = {"applicant": "申请人原因", "office": "办理机关要求"}
 
@@ -53,7 +54,7 @@ def _weight(action: Action) -> int:
     return 1 if action.visit else 0
 
 
-def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None):
+def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None, channel: Channel | None):
     # Walk the library's own transition table, so the count follows the machine itself.
     for trigger, event in matter.machine.events.items():
         for transition in event.transitions.get(state, []):
@@ -62,23 +63,34 @@ def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None):
                 continue
             if delivery and trigger.startswith("deliver_") and trigger != f"deliver_{delivery.value}":
                 continue
+            if channel and trigger.startswith("receive_") and trigger != f"receive_{channel.value}":
+                continue
             yield action, transition.dest
 
 
-def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None) -> VisitPlan | None:
-    queue: list[tuple[int, int, str, tuple[Action, ...]]] = [(0, 0, NEW, ())]
-    settled: set[str] = set()
+def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None,
+                  channel: Channel | None = None) -> VisitPlan | None:
+    """The main path with the fewest visits, optionally for a given delivery method and channel.
+
+    The search tracks how the application came in, because handing the result
+    over on the spot is only possible to an applicant who is standing there.
+    """
+    queue: list[tuple[int, int, str, str | None, tuple[Action, ...]]] = [(0, 0, NEW, None, ())]
+    settled: set[tuple[str, str | None]] = set()
     tie = 0
     while queue:
-        cost, _, state, path = heapq.heappop(queue)
+        cost, _, state, came_by, path = heapq.heappop(queue)
         if state == CLOSED:
             return _plan(cost, path)
-        if state in settled:
+        if (state, came_by) in settled:
             continue
-        settled.add(state)
-        for action, dest in _edges(matter, state, delivery):
+        settled.add((state, came_by))
+        for action, dest in _edges(matter, state, delivery, channel):
+            if action.trigger == ON_THE_SPOT and came_by != Channel.WINDOW.value:
+                continue
+            via = action.trigger.removeprefix("receive_") if action.trigger.startswith("receive_") else came_by
             tie += 1
-            heapq.heappush(queue, (cost + _weight(action), tie, dest, path + (action,)))
+            heapq.heappush(queue, (cost + _weight(action), tie, dest, via, path + (action,)))
     return None
 
 

@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import workflows.models  # noqa: F401  (registers the tables on the metadata)
+import workflows.accounts  # noqa: F401  (these imports register the tables on the metadata)
+import workflows.feedback  # noqa: F401
+import workflows.models  # noqa: F401
 
 config = context.config
 engine = config.attributes["engine"]

@@ -1,0 +1,267 @@
+"""一次办 (OneVisit): the application factory and its command line.
+
+    python service.py serve            run the counter, the API and the guides
+    python service.py check            validate the catalogue, print the one-visit analysis
+    python service.py demo [--reset]   fill the database with realistic history
+    python service.py sweep            end cases whose tolerated gaps are overdue
+    python service.py db upgrade       apply the schema migrations
+    python service.py calendar load F  load a year's official 节假日安排
+    python service.py user add|list|disable
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.catalogue import DEFAULT_DIR
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'onevisit.sqlite'}"
+UNSAFE_SECRETS = {"", "change-me", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONEVISIT_", extra="ignore")
+
+    database_url: str = Field(DEFAULT_DB, validation_alias=AliasChoices("DATABASE_URL", "ONEVISIT_DATABASE_URL"))
+    secret_key: str = Field("", validation_alias=AliasChoices("SECRET_KEY", "ONEVISIT_SECRET_KEY"))
+    production: bool = False
+    definitions_dir: Path = DEFAULT_DIR
+    public_base_url: str = "http://127.0.0.1:8000"
+    office_name: str = "嘉兴市交通运输局"
+    guide_cache_dir: Path = ROOT / "var" / "guides"
+    auto_migrate: bool = True
+
+    def unsafe_reasons(self) -> list[str]:
+        reasons = []
+        if self.secret_key in UNSAFE_SECRETS or len(self.secret_key) < 32:
+            reasons.append("SECRET_KEY 未设置或少于 32 个字符")
+        if self.database_url == DEFAULT_DB:
+            reasons.append("生产环境须用 DATABASE_URL 明确指定数据库")
+        if not self.public_base_url.startswith("https://"):
+            reasons.append("ONEVISIT_PUBLIC_BASE_URL 须为 https 地址（会话 Cookie 仅经 HTTPS 发送）")
+        return reasons
+
+    def checked(self) -> "Settings":
+        """Refuse unsafe defaults in production; in development make up a per-process secret."""
+        if self.production:
+            reasons = self.unsafe_reasons()
+            if reasons:
+                raise SystemExit("拒绝以生产模式启动：" + "；".join(reasons))
+            return self
+        if not self.secret_key:
+            return self.model_copy(update={"secret_key": secrets.token_urlsafe(32)})
+        return self
+
+
+def create_app(settings: Settings | None = None):
+    """Build one application: its own engine, catalogue, templates and routes."""
+    from fastapi import FastAPI
+
+    from guides.templating import GUIDES_TEMPLATES, build_environment
+    from guides.web import install as install_guides
+    from windows.app import WINDOWS_TEMPLATES, install as install_windows
+    from workflows.bootstrap import load_office
+    from workflows.db import make_engine, upgrade
+
+    settings = (settings or Settings()).checked()
+    engine = make_engine(settings.database_url)
+    if settings.auto_migrate:
+        upgrade(engine)
+    app = FastAPI(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.office = load_office(engine, settings.definitions_dir)
+    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES])
+    install_guides(app)
+    install_windows(app)
+    return app
+
+
+# ---- command line ---------------------------------------------------------------
+
+def _engine_and_office(settings: Settings):
+    from workflows.bootstrap import load_office
+    from workflows.db import make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine, load_office(engine, settings.definitions_dir)
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, workers=1, log_level="info")
+    return 0
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from workflows.catalogue import CatalogueError, load_catalogue
+
+    console = Console(width=160)
+    try:
+        catalogue = load_catalogue(settings.definitions_dir)
+    except CatalogueError as exc:
+        console.print(f"[red]{exc}[/red]", markup=True, highlight=False)
+        return 1
+    table = Table(title="事项目录与到办事现场次数（引擎按状态机主流程计算）")
+    for column in ("事项", "办件类型", "法定/承诺(工作日)", "到现场次数", "最少跑路方式", "各送达方式"):
+        table.add_column(column)
+    over = []
+    for version in catalogue.matters():
+        d, plan = version.definition, version.visits
+        by = "，".join(f"{m.value}:{p.visits}" for m, p in plan.by_delivery.items())
+        table.add_row(d.name, d.case_kind.value, f"{d.limits.legal_days}/{d.limits.promised_days}",
+                      str(plan.visits), plan.best.how, by)
+        if plan.visits > 1:
+            over.append(version)
+    console.print(table)
+    if over:
+        console.print("[yellow]以下事项主流程需到现场超过 1 次：[/yellow]")
+        for version in over:
+            console.print(f"  {version.code} {version.definition.name}: {version.visits.advice()}")
+    else:
+        console.print("全部事项主流程均可“最多跑一次”。")
+    return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from workflows.demo import build_demo
+
+    if args.reset:
+        _reset_sqlite(settings)
+    engine, office = _engine_and_office(settings)
+    summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True)
+    print(summary)
+    return 0
+
+
+def _reset_sqlite(settings: Settings) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        raise SystemExit("--reset 只用于默认的 SQLite 数据库；PostgreSQL 请由管理员重建数据库")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(url.database) + suffix).unlink(missing_ok=True)
+
+
+def cmd_sweep(args, settings: Settings) -> int:
+    from workflows.db import session
+    from workflows.sweep import sweep_overdue_gaps
+
+    engine, office = _engine_and_office(settings)
+    with session(engine) as s:
+        report = sweep_overdue_gaps(session=s, office=office)
+    print(f"终止 {len(report.terminated)} 件：{' '.join(report.terminated) or '无'}")
+    if report.skipped:
+        print(f"正在被他人处理、留待下次：{' '.join(report.skipped)}")
+    return 0
+
+
+def cmd_db(args, settings: Settings) -> int:
+    from workflows.db import current_revision, make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    print(f"数据库已升级到 {current_revision(engine)}")
+    return 0
+
+
+def cmd_calendar(args, settings: Settings) -> int:
+    from workflows.calendar_admin import load_arrangement_file
+    from workflows.db import session
+
+    engine, office = _engine_and_office(settings)
+    with session(engine) as s:
+        arrangement, changed = load_arrangement_file(session=s, office=office, path=Path(args.file),
+                                                     loaded_by=os.environ.get("USER", "admin"))
+    print(f"已导入 {arrangement.year} 年节假日安排（{arrangement.doc_no}），{changed} 件办件的期限由临时改为正式")
+    return 0
+
+
+def cmd_user(args, settings: Settings) -> int:
+    from workflows import accounts
+    from workflows.db import session
+    from workflows.errors import DomainError
+
+    engine, _ = _engine_and_office(settings)
+    with session(engine) as s:
+        try:
+            if args.user_command == "add":
+                password = args.password or os.environ.get("ONEVISIT_NEW_PASSWORD") or getpass.getpass("密码: ")
+                accounts.add_user(session=s, username=args.username, password=password, roles=args.roles.split(","),
+                                  display_name=args.name or args.username, window=args.window,
+                                  now=dt.datetime.now(dt.timezone.utc))
+                print(f"已添加用户 {args.username}")
+            elif args.user_command == "disable":
+                accounts.set_active(session=s, username=args.username, active=False)
+                print(f"已停用用户 {args.username}")
+            else:
+                for user in accounts.list_users(s):
+                    state = "启用" if user.active else "停用"
+                    print(f"{user.username}\t{user.display_name}\t{','.join(user.roles)}\t{user.window or '-'}\t{state}")
+        except DomainError as exc:
+            print(f"错误 [{exc.code}] {exc.message}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="service.py", description="一次办 OneVisit")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="运行服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("check", help="校验事项目录，列出到现场次数")
+    demo = sub.add_parser("demo", help="生成演示数据")
+    demo.add_argument("--cases", type=int, default=400)
+    demo.add_argument("--seed", type=int, default=2017)
+    demo.add_argument("--reset", action="store_true", help="先删除默认 SQLite 数据库")
+    sub.add_parser("sweep", help="终止容缺逾期的办件")
+    db = sub.add_parser("db", help="数据库")
+    db.add_argument("db_command", choices=["upgrade"])
+    cal = sub.add_parser("calendar", help="节假日安排")
+    cal.add_argument("calendar_command", choices=["load"])
+    cal.add_argument("file")
+    user = sub.add_parser("user", help="工作人员账号")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add")
+    add.add_argument("username")
+    add.add_argument("--roles", required=True, help="clerk,reviewer,approver,auditor,admin 中的一个或多个")
+    add.add_argument("--name")
+    add.add_argument("--window")
+    add.add_argument("--password", help="不填则交互输入")
+    user_sub.add_parser("list")
+    disable = user_sub.add_parser("disable")
+    disable.add_argument("username")
+    return parser
+
+
+COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
+            "calendar": cmd_calendar, "user": cmd_user}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "serve":
+        settings = settings.checked()
+    return COMMANDS[args.command](args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Helpers shared by the tests: a settable clock, staff actors, valid applicants, case builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from workflows import cases, identity
+from workflows.cases import Applicant, MaterialCheck
+from workflows.definition import Channel, Delivery
+from workflows.intake import required
+from workflows.office import Actor, Office
+
+
+class FixedClock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += dt.timedelta(**delta)
+
+    def set_local(self, day: dt.date, hour: int = 9) -> None:
+        """Set the clock to `hour` o'clock in 嘉兴 (UTC+8) on `day`."""
+        self.now = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class Staff:
+    clerk: Actor
+    clerk2: Actor
+    reviewer: Actor
+    approver: Actor
+    auditor: Actor
+    admin: Actor
+
+
+STAFF = Staff(
+    clerk=Actor("clerk1", frozenset({"clerk"}), window="W01", name="王窗口"),
+    clerk2=Actor("clerk2", frozenset({"clerk"}), window="W02", name="李窗口"),
+    reviewer=Actor("reviewer1", frozenset({"reviewer"}), name="赵审查"),
+    approver=Actor("approver1", frozenset({"approver"}), name="钱审批"),
+    auditor=Actor("auditor1", frozenset({"auditor"}), name="孙监察"),
+    admin=Actor("admin1", frozenset({"admin"}), name="周管理"),
+)
+
+PERSON_ID = "33040219800101001" + identity.person_id_check_digit("33040219800101001")
+CREDIT_CODE = "91330400MA2B3C4D5" + identity.credit_code_check_char("91330400MA2B3C4D5")
+
+
+def person(name: str = "张三", phone: str = "13800001234") -> Applicant:
+    return Applicant("person", name, PERSON_ID, phone)
+
+
+def company(name: str = "嘉兴市顺达物流有限公司", phone: str = "13900005678") -> Applicant:
+    return Applicant("company", name, CREDIT_CODE, phone)
+
+
+def complete_data(office: Office, code: str) -> dict:
+    """Case data that satisfies the matter's preconditions (e.g. 考试合格)."""
+    definition = office.catalogue.get(code).definition
+    return {p.field: p.equals for p in definition.preconditions}
+
+
+def all_materials(office: Office, code: str, data: dict, except_ids: tuple[str, ...] = ()) -> dict:
+    definition = office.catalogue.get(code).definition
+    return {
+        m.id: MaterialCheck("missing" if m.id in except_ids else "ok")
+        for m in definition.materials if required(m, data) or m.id in except_ids
+    }
+
+
+def open_complete(session, office: Office, code: str, *, clerk: Actor = STAFF.clerk, delivery: str | None = None,
+                  channel: str = "window", missing: tuple[str, ...] = (), data: dict | None = None,
+                  applicant: Applicant | None = None):
+    definition = office.catalogue.get(code).definition
+    data = {**complete_data(office, code), **(data or {})}
+    method = delivery or (Delivery.MAIL if Delivery.MAIL in definition.delivery_methods
+                          else definition.delivery_methods[0]).value
+    if channel not in [c.value for c in definition.application_channels]:
+        channel = Channel.WINDOW.value
+    return cases.open_case(
+        session=session, office=office, matter_code=code, applicant=applicant or company(), channel=channel,
+        clerk=clerk, delivery_method=method, delivery_address="浙江省嘉兴市南湖区中山东路1号" if method == "mail" else None,
+        data=data, materials=all_materials(office, code, data, missing),
+    )
+
+
+def actor_for(role: str) -> Actor:
+    return {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver}[role]
+
+
+def run_to_close(session, office: Office, case, *, tracking_no: str = "EA123456789CN"):
+    """Drive a case along its main path from 收件 to 办结, every action by its own role."""
+    definition = office.matter_of(case).definition
+    if case.state == "received":
+        cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    while case.state.startswith(("step_", "special_")):
+        step_actor = actor_for(office.matter_of(case).compiled.states[case.state].role)
+        mandatory = next((p for p in definition.special_procedures
+                          if p.mandatory and case.state == f"step_{p.during_step}"), None)
+        if mandatory:
+            cases.start_special(session=session, office=office, case=case, actor=step_actor, procedure_id=mandatory.id)
+        elif case.state.startswith("special_"):
+            cases.end_special(session=session, office=office, case=case, actor=step_actor)
+        else:
+            cases.advance_step(session=session, office=office, case=case, actor=step_actor)
+    life = definition.lifecycle
+    cases.decide(session=session, office=office, case=case, approver=actor_for(life.decide), approve=True)
+    cases.issue_result(session=session, office=office, case=case, clerk=actor_for(life.issue))
+    cases.deliver(session=session, office=office, case=case, clerk=actor_for(life.deliver), tracking_no=tracking_no)
+    return case

@@ -1,0 +1,177 @@
+"""Staff accounts, service windows and API tokens.
+
+Passwords are hashed with argon2 (argon2-cffi). Failed logins are counted per
+account in the database, so the lock holds across workers and machines.
+API tokens are stored only as a SHA-256 digest; the token itself is shown once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, Session, SQLModel, select
+
+from workflows import errors
+from workflows.definition import STAFF_ROLES
+from workflows.office import Actor
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("onevisit-timing-equaliser")
+
+
+class ServiceWindow(SQLModel, table=True):
+    __tablename__ = "service_windows"
+
+    code: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=128)
+    comprehensive: bool = False  # 综合窗口: takes every matter
+    matters: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_users"
+
+    username: str = Field(primary_key=True, max_length=64)
+    display_name: str = Field(max_length=64)
+    password_hash: str = Field(max_length=255)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    window: str | None = Field(default=None, foreign_key="service_windows.code", max_length=64)
+    department: str = Field(default="", max_length=64)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    created_at: dt.datetime
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)
+    username: str = Field(foreign_key="staff_users.username", max_length=64)
+    label: str = Field(max_length=128)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+def actor_of(user: StaffUser) -> Actor:
+    return Actor(user.username, frozenset(user.roles), window=user.window, name=user.display_name)
+
+
+def add_window(*, session: Session, code: str, name: str, comprehensive: bool = False,
+               matters: list[str] | None = None) -> ServiceWindow:
+    window = session.get(ServiceWindow, code) or ServiceWindow(code=code, name=name)
+    window.name, window.comprehensive, window.matters = name, comprehensive, list(matters or [])
+    session.add(window)
+    session.commit()
+    return window
+
+
+def add_user(*, session: Session, username: str, password: str, roles: list[str], display_name: str = "",
+             window: str | None = None, department: str = "", now: dt.datetime) -> StaffUser:
+    bad = [r for r in roles if r not in STAFF_ROLES]
+    if not roles or bad:
+        raise errors.BadInput(f"岗位须为 {', '.join(STAFF_ROLES)} 之一", field="roles")
+    if len(password) < 10:
+        raise errors.BadInput("密码至少 10 位", field="password")
+    if session.get(StaffUser, username) is not None:
+        raise errors.Conflict(f"用户 {username} 已存在", code="user-exists", field="username")
+    if window is not None and session.get(ServiceWindow, window) is None:
+        raise errors.BadInput(f"窗口 {window} 不存在", field="window")
+    user = StaffUser(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
+                     roles=list(roles), window=window, department=department, created_at=now)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def set_active(*, session: Session, username: str, active: bool) -> StaffUser:
+    user = session.get(StaffUser, username)
+    if user is None:
+        raise errors.NotFound(f"用户 {username} 不存在")
+    user.active = active
+    session.add(user)
+    session.commit()
+    return user
+
+
+def list_users(session: Session) -> list[StaffUser]:
+    return list(session.exec(select(StaffUser).order_by(StaffUser.username)))
+
+
+def authenticate(*, session: Session, username: str, password: str, now: dt.datetime) -> StaffUser:
+    """The user, or `login-failed` / `login-locked`; repeated failures lock the account for a while."""
+    user = session.get(StaffUser, username)
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        raise errors.BadInput("用户名或密码错误", code="login-failed")
+    if user.locked_until and _aware(user.locked_until) > now:
+        raise errors.Forbidden("登录失败次数过多，账号已临时锁定，请稍后再试", code="login-locked")
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until, user.failed_logins = now + dt.timedelta(minutes=LOCK_MINUTES), 0
+        session.add(user)
+        session.commit()
+        raise errors.BadInput("用户名或密码错误", code="login-failed")
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+        session.add(user)
+        session.commit()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def issue_token(*, session: Session, username: str, label: str, admin: Actor, now: dt.datetime) -> str:
+    if not admin.has("admin"):
+        raise errors.Forbidden("只有系统管理员可以签发接口令牌")
+    if session.get(StaffUser, username) is None:
+        raise errors.NotFound(f"用户 {username} 不存在")
+    token = "ov_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(digest=_digest(token), username=username, label=label, created_by=admin.username,
+                         created_at=now))
+    session.commit()
+    return token
+
+
+def revoke_token(*, session: Session, token_id: int, admin: Actor, now: dt.datetime) -> ApiToken:
+    if not admin.has("admin"):
+        raise errors.Forbidden("只有系统管理员可以吊销接口令牌")
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise errors.NotFound("令牌不存在")
+    row.revoked_at = row.revoked_at or now
+    session.add(row)
+    session.commit()
+    return row
+
+
+def user_for_token(*, session: Session, token: str) -> StaffUser | None:
+    row = session.exec(select(ApiToken).where(ApiToken.digest == _digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(StaffUser, row.username)
+    return user if user and user.active else None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,53 @@
+"""好差评: one evaluation per closed case, from the applicant, checked by receipt number and phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+
+from sqlmodel import Field, Session, SQLModel
+
+from workflows import errors
+from workflows.machine import FINAL_STATES
+from workflows.models import Case
+from workflows.queries import get_case_by_receipt
+
+
+class Evaluation(SQLModel, table=True):
+    __tablename__ = "evaluations"
+
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")  # the key makes it once per case
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+    at: dt.datetime
+
+
+def case_for_applicant(session: Session, receipt_no: str, phone_last4: str) -> Case:
+    """The case, if the last 4 digits of the applicant's phone match; the same error otherwise."""
+    try:
+        case = get_case_by_receipt(session, receipt_no)
+    except errors.CaseNotFound:
+        case = None
+    expected = case.applicant_phone[-4:] if case else "----"
+    if not hmac.compare_digest(expected, (phone_last4 or "").strip()) or case is None:
+        raise errors.CaseNotFound("受理编号或手机号后四位不正确")
+    return case
+
+
+def evaluate_case(*, session: Session, receipt_no: str, phone_last4: str, score: int, comment: str,
+                  now: dt.datetime) -> Evaluation:
+    case = case_for_applicant(session, receipt_no, phone_last4)
+    if case.state not in FINAL_STATES:
+        raise errors.Conflict("办件办结后才能评价", code="case-not-closed")
+    if not 1 <= int(score) <= 5:
+        raise errors.BadInput("评分须为 1 至 5 分", field="score")
+    if session.get(Evaluation, case.id) is not None:
+        raise errors.Conflict("该办件已评价过", code="already-evaluated")
+    evaluation = Evaluation(case_id=case.id, score=int(score), comment=(comment or "").strip()[:500], at=now)
+    session.add(evaluation)
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise errors.Conflict("该办件已评价过", code="already-evaluated") from None
+    return evaluation
