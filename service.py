@@ -63,8 +63,11 @@ class Settings(BaseSettings):
         return self
 
 
-def create_app(settings: Settings | None = None):
-    """Build one application: its own engine, catalogue, templates and routes."""
+def create_app(settings: Settings | None = None, *, clock=None):
+    """Build one application: its own engine, catalogue, templates and routes.
+
+    `clock` (a callable returning an aware datetime) lets tests set the date.
+    """
     from fastapi import FastAPI
 
     from guides.templating import GUIDES_TEMPLATES, build_environment
@@ -80,7 +83,7 @@ def create_app(settings: Settings | None = None):
     app = FastAPI(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.office = load_office(engine, settings.definitions_dir)
+    app.state.office = load_office(engine, settings.definitions_dir, **({"clock": clock} if clock else {}))
     app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES])
     install_guides(app)
     install_windows(app)

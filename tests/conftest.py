@@ -110,3 +110,22 @@ def session(engine):
 @pytest.fixture
 def staff():
     return STAFF
+
+
+@pytest.fixture
+def app(database_url, clock, tmp_path):
+    import service
+
+    settings = service.Settings(database_url=database_url, secret_key="test-secret-" + "x" * 32,
+                                guide_cache_dir=tmp_path / "guides")
+    application = service.create_app(settings, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
