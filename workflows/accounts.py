@@ -175,3 +175,13 @@ def user_for_token(*, session: Session, token: str) -> StaffUser | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    """Every token ever issued, newest first; revoked ones stay listed for the record."""
+    return list(session.exec(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def token_record(*, session: Session, token: str) -> ApiToken | None:
+    """The stored row of a token (by its digest), e.g. to report the id of one just issued."""
+    return session.exec(select(ApiToken).where(ApiToken.digest == _digest(token))).first()
