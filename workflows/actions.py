@@ -24,8 +24,10 @@ from typing import Any, Callable, Mapping
 
 from sqlmodel import Session
 
-from workflows import cases, errors
+from workflows import cases, errors, intake
+from workflows import progress as pg
 from workflows.cases import MaterialCheck
+from workflows.intake import Verdict
 from workflows.models import Case
 from workflows.office import Actor, Office
 
@@ -250,3 +252,18 @@ PREFIXED: tuple[tuple[str, Handler], ...] = (
     ("supplement_", _supplement),
     ("deliver_", _deliver),
 )
+
+
+# ---- intake preview ---------------------------------------------------------------
+
+def preview(*, office: Office, matter_code: str, data: Fields, materials: Mapping[str, MaterialCheck]) -> Verdict:
+    """The verdict the engine would reach for this submission, before any case exists.
+
+    The data and materials are checked exactly as `open_case` checks them, so a
+    preview that succeeds describes the case that confirming would open.
+    """
+    definition = office.catalogue.get(matter_code).definition
+    typed = cases.coerce_data(definition, data)
+    entries = cases._material_entries(definition, materials)  # noqa: SLF001  (the same checks as open_case)
+    progress = pg.evolve(pg.empty(), "preview", {"materials": entries})
+    return intake.assess(definition, typed, progress)

@@ -1,0 +1,50 @@
+"""Administration over the API: API tokens (issued once, listed, revoked) and the staff list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from sqlmodel import Session
+
+from windows.api_access import ADMINS, office_of, staff
+from windows.auth import db
+from windows.schemas import IssuedTokenOut, TokenIn, TokenOut, UserOut
+from workflows import accounts
+from workflows.office import Actor, Office
+
+router = APIRouter(prefix="/admin", tags=["admin 系统管理"])
+TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def token_out(row: accounts.ApiToken) -> TokenOut:
+    return TokenOut(id=row.id, username=row.username, label=row.label, created_by=row.created_by,
+                    created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+@router.post("/tokens", response_model=IssuedTokenOut, status_code=201)
+def issue_token(body: TokenIn, session: Session = Depends(db), office: Office = Depends(office_of),
+                admin: Actor = Depends(staff(*ADMINS))) -> IssuedTokenOut:
+    """Issue a token for a member of staff; the answer is the only time the token is shown."""
+    token = accounts.issue_token(session=session, username=body.username, label=body.label, admin=admin,
+                                 now=office.now())
+    row = accounts.token_record(session=session, token=token)
+    return IssuedTokenOut(**token_out(row).model_dump(), token=token)
+
+
+@router.get("/tokens", response_model=list[TokenOut], dependencies=[Depends(staff(*ADMINS))])
+def list_tokens(session: Session = Depends(db)) -> list[TokenOut]:
+    return [token_out(row) for row in accounts.list_tokens(session)]
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut)
+def revoke_token(token_id: TokenId, session: Session = Depends(db), office: Office = Depends(office_of),
+                 admin: Actor = Depends(staff(*ADMINS))) -> TokenOut:
+    """Revoke a token; requests with it are refused from now on."""
+    return token_out(accounts.revoke_token(session=session, token_id=token_id, admin=admin, now=office.now()))
+
+
+@router.get("/users", response_model=list[UserOut], dependencies=[Depends(staff(*ADMINS))])
+def list_users(session: Session = Depends(db)) -> list[UserOut]:
+    return [UserOut(username=u.username, display_name=u.display_name, roles=list(u.roles), window=u.window,
+                    active=u.active) for u in accounts.list_users(session)]

@@ -1,0 +1,121 @@
+"""Cases over the API: open, preview, read, act, queue, search.
+
+Each handler parses, calls one function of the service layer or the read
+side, and shapes the answer; the rules live in `workflows`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlmodel import Session
+
+from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
+from windows.auth import db
+from windows.schemas import NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, QueueItemOut, VerdictOut
+from workflows import accounts, actions, cases, queries
+from workflows.cases import Applicant, MaterialCheck
+from workflows.machine import FINAL_STATES
+from workflows.models import Case
+from workflows.office import Actor, Office
+
+router = APIRouter(tags=["cases 办件"])
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Trigger = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
+
+
+def case_out(session: Session, office: Office, case: Case, actor: Actor) -> CaseOut:
+    return CaseOut.of(queries.case_view(session=session, office=office, case=case, actor=actor))
+
+
+def checks(body: IntakeIn) -> dict[str, MaterialCheck]:
+    return {mid: MaterialCheck(m.status, m.note) for mid, m in body.materials.items()}
+
+
+@router.post("/intake/preview", response_model=VerdictOut)
+def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
+                   actor: Actor = Depends(staff("clerk"))) -> VerdictOut:
+    """The engine's verdict (受理 / 容缺 / 一次性告知 / 不予受理) before a case is opened."""
+    verdict = actions.preview(office=office, matter_code=body.matter_code, data=body.data, materials=checks(body))
+    return VerdictOut.of(verdict)
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201)
+def open_case(body: OpenCaseIn, session: Session = Depends(db), office: Office = Depends(office_of),
+              actor: Actor = Depends(staff("clerk"))) -> CaseOut:
+    """收件: register a submission with what was handed in."""
+    a = body.applicant
+    applicant = Applicant(a.kind, a.name, a.id_no, a.phone, a.agent_name, a.agent_id_no)
+    case = cases.open_case(session=session, office=office, matter_code=body.matter_code, applicant=applicant,
+                           channel=body.channel, clerk=actor, delivery_method=body.delivery_method,
+                           delivery_address=body.delivery_address, data=body.data, materials=checks(body))
+    return case_out(session, office, case, actor)
+
+
+@router.get("/cases", response_model=list[CaseSummaryOut])
+def list_cases(
+    session: Session = Depends(db),
+    actor: Actor = Depends(staff(*CASE_READERS)),
+    state: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")] = None,
+    matter_code: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+    window: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
+    open_only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[CaseSummaryOut]:
+    found = queries.list_cases(session, state=state, matter_code=matter_code, window=window, open_only=open_only,
+                               limit=limit, offset=offset)
+    return [CaseSummaryOut.of(c) for c in found]
+
+
+@router.get("/cases/by-receipt/{receipt_no}", response_model=CaseOut)
+def get_case_by_receipt(receipt_no: ReceiptNo, session: Session = Depends(db), office: Office = Depends(office_of),
+                        actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
+    return case_out(session, office, queries.get_case_by_receipt(session, receipt_no), actor)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut)
+def get_case(case_id: CaseId, session: Session = Depends(db), office: Office = Depends(office_of),
+             actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
+    """The case with its materials, deadlines, events, the intake verdict and the actions the caller may take."""
+    return case_out(session, office, queries.get_case(session, case_id), actor)
+
+
+@router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut)
+def act(case_id: CaseId, trigger: Trigger, body: ActionIn, session: Session = Depends(db),
+        office: Office = Depends(office_of), actor: Actor = Depends(staff(*CASE_WORKERS))) -> CaseOut:
+    """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""
+    case = queries.get_case(session, case_id)
+    actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=body.fields(),
+                    expected_version=body.expected_version)
+    return case_out(session, office, case, actor)
+
+
+@router.get("/queue", response_model=list[QueueItemOut])
+def my_queue(session: Session = Depends(db), office: Office = Depends(office_of),
+             actor: Actor = Depends(staff(*CASE_WORKERS)),
+             limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[QueueItemOut]:
+    """Cases waiting for one of my roles: overdue first, then by promised deadline."""
+    found = queries.queue_for(session, actor, all_windows=_comprehensive(session, actor), limit=limit)
+    today = office.today()
+    items = []
+    for case in found:
+        left = office.calendar.workdays_between(today, case.promised_due) if case.promised_due else None
+        items.append(QueueItemOut(**CaseSummaryOut.of(case).model_dump(), promised_left=left,
+                                  overdue=left is not None and left < 0 and case.state not in FINAL_STATES))
+    return items
+
+
+def _comprehensive(session: Session, actor: Actor) -> bool:
+    window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
+    return bool(window and window.comprehensive)
+
+
+@router.get("/search", response_model=list[CaseSummaryOut])
+def search(q: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL,
+                                   description="受理编号、申请人名称、身份证号或统一社会信用代码、电话")],
+           session: Session = Depends(db), actor: Actor = Depends(staff(*CASE_READERS)),
+           limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[CaseSummaryOut]:
+    return [CaseSummaryOut.of(c) for c in queries.search_cases(session, q, limit=limit)]

@@ -1,0 +1,391 @@
+"""The REST API's JSON shapes, as pydantic models so /docs describes every body and response.
+
+Inputs forbid unknown keys (a typo is a 422, not a silently ignored field) and
+refuse NUL characters, which no text column can store. Outputs are built from
+the read side's views (`workflows.queries`) by the `of` constructors below; an
+identity number appears in full only on a single case, masked in every list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from workflows import identity
+from workflows import progress as pg
+from workflows.catalogue import MatterVersion
+from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
+from workflows.intake import Outcome, Verdict
+from workflows.models import Case, CaseEvent
+from workflows.queries import ActionChoice, CaseView, DeadlineView, MaterialRow
+
+NO_NUL = r"^[^\x00]*$"
+Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
+Line = Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)]
+Note = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
+Ident = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+DataValue = bool | float | Short
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(BaseModel):
+    """Every error: a stable code for programs, a Chinese message for people, the field at fault."""
+
+    code: str = Field(examples=["case-changed"])
+    message: str = Field(examples=["该办件刚被其他人员处理过，请刷新后按最新状态重新操作"])
+    field: str | None = None
+
+
+# ---- input ----------------------------------------------------------------------
+
+class ApplicantIn(In):
+    kind: Literal["person", "company"]
+    name: Short = Field(description="申请人姓名或单位名称")
+    id_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)] = Field(
+        description="居民身份证号码或统一社会信用代码")
+    phone: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)]
+    agent_name: Short | None = None
+    agent_id_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)] | None = None
+
+
+class MaterialCheckIn(In):
+    status: Literal["ok", "missing", "defective"] = Field(description="已收取 / 未提交 / 不符合要求（须写明问题）")
+    note: Note = ""
+
+
+class IntakeIn(In):
+    """What the clerk has in hand: the case data that conditions depend on, and each material's status."""
+
+    matter_code: Short
+    data: dict[Ident, DataValue] = Field(default_factory=dict)
+    materials: dict[Ident, MaterialCheckIn] = Field(default_factory=dict)
+
+
+class OpenCaseIn(IntakeIn):
+    applicant: ApplicantIn
+    channel: Channel = Channel.WINDOW
+    delivery_method: Delivery
+    delivery_address: Line | None = None
+
+
+class ActionIn(In):
+    """Fields of one action; each trigger reads the ones it needs (see the action list of the case)."""
+
+    expected_version: int = Field(ge=0, le=2**31 - 1, description="the case `version` the caller acted on")
+    note: Note = ""
+    reason: Note = ""
+    pledge_signed: bool = Field(False, description="accept_tolerated: 申请人已签署容缺受理承诺书")
+    materials: dict[Ident, MaterialCheckIn] = Field(default_factory=dict,
+                                                    description="record_materials, resubmit_*")
+    notes: dict[Ident, Note] = Field(default_factory=dict, description="notify: 告知书中对各项材料的说明")
+    purpose: Short = Field("", description="record_visit: 递交、补正、核验原件、勘验、考试、领证")
+    cause: Literal["", "applicant", "office"] = Field("", description="record_visit: 申请人原因或办理机关要求")
+    material: Short = Field("", description="supplement_*: 补齐的容缺材料编号")
+    tracking_no: Short = Field("", description="deliver_mail: EMS 邮件号")
+    address: Line = Field("", description="deliver_mail: 收件地址，不填则用受理时的地址")
+
+    def fields(self) -> dict[str, Any]:
+        values = self.model_dump()
+        values["materials"] = {k: v.model_dump() for k, v in self.materials.items()}
+        return values
+
+
+class TokenIn(In):
+    username: Short
+    label: Short = Field(description="令牌用途，例如对接的系统名称")
+
+
+class EvaluationIn(In):
+    receipt_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)]
+    phone_last4: Annotated[str, StringConstraints(max_length=4, pattern=NO_NUL)]
+    score: int = Field(ge=1, le=5)
+    comment: Note = ""
+
+
+# ---- catalogue --------------------------------------------------------------------
+
+class VisitPlanOut(BaseModel):
+    visits: int
+    channel: Channel
+    delivery: Delivery
+    how: str
+
+
+class MatterOut(BaseModel):
+    code: str
+    name: str
+    matter_type: str
+    case_kind: str
+    legal_days: int
+    promised_days: int
+    visits: int = Field(description="到办事现场次数, computed from the state machine's main path")
+    version_key: str
+
+    @classmethod
+    def of(cls, m: MatterVersion) -> "MatterOut":
+        d = m.definition
+        return cls(code=d.code, name=d.name, matter_type=d.matter_type.value, case_kind=d.case_kind.value,
+                   legal_days=d.limits.legal_days, promised_days=d.limits.promised_days,
+                   visits=m.visits.visits, version_key=m.key)
+
+
+class StateOut(BaseModel):
+    name: str
+    label: str
+    role: str | None
+
+
+class MatterDetailOut(MatterOut):
+    definition: MatterDefinition
+    states: list[StateOut]
+    best_plan: VisitPlanOut
+    plans_by_delivery: list[VisitPlanOut]
+    advice: str
+
+    @classmethod
+    def of(cls, m: MatterVersion) -> "MatterDetailOut":
+        plans = [_plan(p) for p in m.visits.by_delivery.values()]
+        states = [StateOut(name=s.name, label=s.label, role=s.role) for s in m.compiled.states.values()]
+        return cls(**MatterOut.of(m).model_dump(), definition=m.definition, states=states,
+                   best_plan=_plan(m.visits.best), plans_by_delivery=plans, advice=m.visits.advice())
+
+
+def _plan(plan) -> VisitPlanOut:
+    return VisitPlanOut(visits=plan.visits, channel=plan.channel, delivery=plan.delivery, how=plan.how)
+
+
+# ---- cases -------------------------------------------------------------------------
+
+class ProblemOut(BaseModel):
+    material: str
+    name: str
+    status: str
+    note: str
+    tolerable: bool
+
+
+class VerdictOut(BaseModel):
+    outcome: Outcome
+    label: str
+    problems: list[ProblemOut]
+    unmet_preconditions: list[str]
+    notice_items: list[dict[str, str]]
+    applicable: list[str] = Field(description="materials asked for on this case (conditional ones included when they apply)")
+
+    @classmethod
+    def of(cls, v: Verdict) -> "VerdictOut":
+        problems = [ProblemOut(material=p.material, name=p.name, status=p.status, note=p.note, tolerable=p.tolerable)
+                    for p in v.problems]
+        return cls(outcome=v.outcome, label=v.label, problems=problems,
+                   unmet_preconditions=list(v.unmet_preconditions), notice_items=v.notice_items(),
+                   applicable=list(v.applicable))
+
+
+class CaseSummaryOut(BaseModel):
+    """A row in a list: the identity number masked."""
+
+    id: int
+    receipt_no: str
+    matter_code: str
+    state: str
+    version: int
+    awaiting_role: str | None
+    window: str | None
+    applicant_name: str
+    applicant_id_masked: str
+    received_at: dt.datetime
+    promised_due: dt.date | None
+    visits: int
+
+    @classmethod
+    def of(cls, c: Case) -> "CaseSummaryOut":
+        return cls(id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, state=c.state, version=c.version,
+                   awaiting_role=c.awaiting_role, window=c.window, applicant_name=c.applicant_name,
+                   applicant_id_masked=identity.mask_id(c.applicant_id_no), received_at=c.received_at,
+                   promised_due=c.promised_due, visits=c.visits)
+
+
+class QueueItemOut(CaseSummaryOut):
+    promised_left: int | None = Field(description="working days to the promised deadline; negative when overdue")
+    overdue: bool
+
+
+class ApplicantOut(BaseModel):
+    kind: str
+    name: str
+    id_no: str
+    phone: str
+    agent_name: str | None
+    agent_id_no: str | None
+
+
+class MaterialRowOut(BaseModel):
+    id: str
+    name: str
+    originals: int
+    copies: int
+    necessity: str
+    applies: bool
+    required: bool
+    tolerable: bool
+    status: str
+    status_label: str
+    note: str
+    gap_due: str | None
+
+    @classmethod
+    def of(cls, r: MaterialRow) -> "MaterialRowOut":
+        m = r.material
+        return cls(id=m.id, name=m.name, originals=m.originals, copies=m.copies, necessity=m.necessity.value,
+                   applies=r.applies, required=r.required, tolerable=m.tolerance is not None, status=r.status,
+                   status_label=r.status_label, note=r.note, gap_due=r.gap_due)
+
+
+class DeadlinesOut(BaseModel):
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    provisional: bool = Field(description="computed beyond the official holiday data: may move")
+    paused: bool = Field(description="a 特别程序 is running; its days do not count")
+    promised_left: int | None
+    legal_left: int | None
+
+    @classmethod
+    def of(cls, d: DeadlineView) -> "DeadlinesOut":
+        return cls(accepted_on=d.accepted_on, promised_due=d.promised_due, legal_due=d.legal_due,
+                   provisional=d.provisional, paused=d.paused, promised_left=d.promised_left,
+                   legal_left=d.legal_left)
+
+
+class EventOut(BaseModel):
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    visit: bool
+    visit_purpose: str | None
+    visit_cause: str | None
+    channel: str | None
+    payload: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: CaseEvent) -> "EventOut":
+        return cls(seq=e.seq, at=e.at, actor=e.actor, action=e.action, from_state=e.from_state,
+                   to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
+                   channel=e.channel, payload=e.payload)
+
+
+class ActionOut(BaseModel):
+    trigger: str = Field(description="POST /api/cases/{id}/actions/{trigger}")
+    label: str
+    role: str
+    role_label: str
+    blocked: str | None = Field(description="why the rules hold this action back now; null when it may be taken")
+    needs: list[str] = Field(description="fields of the body this action requires")
+    visit: bool = Field(description="taking it records a visit of the applicant")
+
+    @classmethod
+    def of(cls, choice: ActionChoice) -> "ActionOut":
+        a = choice.action
+        return cls(trigger=a.trigger, label=a.label, role=a.role, role_label=ROLE_LABELS.get(a.role, "本事项办理人员"),
+                   blocked=choice.blocked, needs=list(a.needs), visit=a.visit is not None)
+
+
+class CaseOut(BaseModel):
+    id: int
+    receipt_no: str
+    matter_code: str
+    matter_name: str
+    definition_version: str
+    state: str
+    state_label: str
+    version: int = Field(description="send it back as `expected_version` when acting")
+    awaiting_role: str | None
+    window: str | None
+    clerk: str
+    channel: str
+    delivery_method: str | None
+    delivery_address: str | None
+    applicant: ApplicantOut
+    data: dict[str, Any]
+    visits: int
+    outcome: str | None
+    received_at: dt.datetime
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+    deadlines: DeadlinesOut
+    materials: list[MaterialRowOut]
+    events: list[EventOut]
+    actions: list[ActionOut] = Field(description="the actions the caller may take now")
+    verdict: VerdictOut | None = Field(description="the intake verdict, while the case awaits it")
+
+    @classmethod
+    def of(cls, view: CaseView) -> "CaseOut":
+        c = view.case
+        applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name, id_no=c.applicant_id_no,
+                                 phone=c.applicant_phone, agent_name=c.agent_name, agent_id_no=c.agent_id_no)
+        return cls(
+            id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, matter_name=view.matter.definition.name,
+            definition_version=c.definition_version, state=c.state, state_label=view.state_label, version=c.version,
+            awaiting_role=c.awaiting_role, window=c.window, clerk=c.clerk, channel=c.channel,
+            delivery_method=c.delivery_method, delivery_address=c.delivery_address, applicant=applicant,
+            data=c.data, visits=c.visits, outcome=c.outcome, received_at=c.received_at, closed_at=c.closed_at,
+            updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines),
+            materials=[MaterialRowOut.of(r) for r in view.materials], events=[EventOut.of(e) for e in view.events],
+            actions=[ActionOut.of(a) for a in view.actions],
+            verdict=VerdictOut.of(view.verdict) if view.verdict else None,
+        )
+
+
+# ---- public ------------------------------------------------------------------------
+
+class PublicStatusOut(BaseModel):
+    """What an applicant may see with the receipt number and phone: no personal data."""
+
+    receipt_no: str
+    matter_name: str
+    state_label: str
+    received_on: dt.date
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    closed_on: dt.date | None
+    missing: list[str] = Field(description="materials still to hand in or supply")
+
+
+class EvaluationOut(BaseModel):
+    receipt_no: str
+    score: int
+    at: dt.datetime
+
+
+# ---- admin -------------------------------------------------------------------------
+
+class TokenOut(BaseModel):
+    id: int
+    username: str
+    label: str
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class IssuedTokenOut(TokenOut):
+    token: str = Field(description="shown this once; only its digest is stored")
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    roles: list[str]
+    window: str | None
+    active: bool
+
+
+MISSING_STATUSES = frozenset({pg.MISSING, pg.DEFECTIVE, pg.TOLERATED})
