@@ -112,3 +112,52 @@ def run_to_close(session, office: Office, case, *, tracking_no: str = "EA1234567
     cases.issue_result(session=session, office=office, case=case, clerk=actor_for(life.issue))
     cases.deliver(session=session, office=office, case=case, clerk=actor_for(life.deliver), tracking_no=tracking_no)
     return case
+
+
+# ---- additions for the behaviour tests ------------------------------------------
+
+@dataclass(frozen=True)
+class Stored:
+    """A case as the database holds it, read through a fresh session."""
+
+    state: str
+    version: int
+    visits: int
+    progress: dict
+    outcome: str | None
+    gap_due: dt.date | None
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    due_provisional: bool
+    events: tuple[tuple, ...]  # (seq, action, from_state, to_state, visit) per event
+
+
+def stored(engine, case_id: int) -> Stored:
+    from workflows.db import session as new_session
+    from workflows.queries import events_of, get_case
+
+    with new_session(engine) as s:
+        case = get_case(s, case_id)
+        events = tuple((e.seq, e.action, e.from_state, e.to_state, e.visit) for e in events_of(s, case_id))
+        return Stored(case.state, case.version, case.visits, case.progress, case.outcome, case.gap_due,
+                      case.promised_due, case.legal_due, case.due_provisional, events)
+
+
+def in_memory(case) -> tuple:
+    """What a caller holding the case object sees."""
+    return (case.state, case.version, case.visits, case.progress, case.outcome, case.gap_due, case.promised_due)
+
+
+def case_count(engine) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from workflows.db import session as new_session
+    from workflows.models import Case
+
+    with new_session(engine) as s:
+        return s.exec(select(func.count()).select_from(Case)).one()
+
+
+def ok(*ids: str) -> dict[str, MaterialCheck]:
+    return {material_id: MaterialCheck("ok") for material_id in ids}
