@@ -1,0 +1,537 @@
+"""Benchmark: N cases from 收件 to 办结 through the service layer, against the bare driver.
+
+Each step of the engine side is shaped like a counter request: a new session,
+the case loaded by id (`queries.get_case`), one service call (`workflows.cases`),
+which commits the transition and its event in one transaction. The baseline
+does the same reads and writes straight through the driver (`sqlite3`,
+`psycopg`) on the same migrated tables: per step BEGIN, SELECT the case row,
+UPDATE it with the version check, INSERT the event, COMMIT. The values it
+writes are the ones the engine wrote for a calibration case, recorded through
+`Office.before_commit`, so both sides store the same rows.
+
+The two sides run in alternating rounds, each on its own freshly migrated
+database, so a burst of load from elsewhere on the machine hits both.
+
+    python -m bench.engine                      # 2000 cases, SQLite and PostgreSQL
+    python -m bench.engine --cases 10000        # the figure for the report
+    python -m bench.engine --matter road-works-permit --no-postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine, make_url
+
+from workflows import cases, identity, queries
+from workflows import db as wdb
+from workflows.bootstrap import load_office, sync_definitions
+from workflows.calendar_admin import load_calendar
+from workflows.catalogue import load_catalogue
+from workflows.cases import Applicant, MaterialCheck
+from workflows.definition import Delivery, MatterDefinition
+from workflows.intake import required
+from workflows.models import Case, CaseEvent
+from workflows.office import Actor, Office
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+MAX_RATIO = 5.0
+TARGET_CASES, TARGET_SECONDS = 10_000, 60.0
+ADDRESS = "浙江省嘉兴市南湖区中山东路1号"
+CASE_COLUMNS = [c.name for c in Case.__table__.columns if c.name != "id"]
+EVENT_COLUMNS = [c.name for c in CaseEvent.__table__.columns if c.name != "id"]
+JSON_COLUMNS = frozenset({"data", "progress", "payload"})
+
+Step = Callable[[Any, Case], Case]  # (session, case) -> case: one service call
+
+
+# ---- what each side does ------------------------------------------------------------
+
+@dataclass
+class Life:
+    """One matter's main path as service calls, worked out once on a calibration case."""
+
+    matter_code: str
+    open_case: Callable[[Any, int], Case]  # (session, serial) -> the new case
+    steps: list[Step]
+
+
+@dataclass
+class Script:
+    """The writes the engine made for one case, for the baseline to make again."""
+
+    case_row: dict[str, Any]
+    writes: list[tuple[dict[str, Any], dict[str, Any]]]  # per transaction: (case values, event row)
+    statements: list[list[str]] = field(default_factory=list)  # SQL the engine sent, per transaction
+
+
+@dataclass
+class Timing:
+    cases: int = 0
+    transactions: int = 0
+    seconds: float = 0.0
+
+    def add(self, cases_: int, transactions: int, seconds: float) -> None:
+        self.cases += cases_
+        self.transactions += transactions
+        self.seconds += seconds
+
+    @property
+    def cases_per_s(self) -> float:
+        return self.cases / self.seconds
+
+    @property
+    def tx_per_s(self) -> float:
+        return self.transactions / self.seconds
+
+
+def staff(role: str) -> Actor:
+    return Actor(f"bench-{role}", frozenset({role}), window="W01", name=f"压测{role}")
+
+
+def applicant() -> Applicant:
+    first17 = "91330400MA2B3C4D5"
+    return Applicant("company", "嘉兴市压测物流有限公司", first17 + identity.credit_code_check_char(first17),
+                     "13900005678")
+
+
+def plan_life(office: Office, matter_code: str) -> Life:
+    definition = office.catalogue.get(matter_code).definition
+    data = {p.field: p.equals for p in definition.preconditions}
+    materials = {m.id: MaterialCheck("ok") for m in definition.materials if required(m, data)}
+    method = Delivery.MAIL if Delivery.MAIL in definition.delivery_methods else definition.delivery_methods[0]
+    clerk = staff(definition.lifecycle.intake)
+
+    def open_case(session, serial: int) -> Case:
+        return cases.open_case(session=session, office=office, matter_code=matter_code, applicant=applicant(),
+                               channel="window", clerk=clerk, delivery_method=method,
+                               delivery_address=ADDRESS if method is Delivery.MAIL else None,
+                               data=data, materials=materials)
+
+    return Life(matter_code, open_case, [])
+
+
+def next_step(office: Office, definition: MatterDefinition, state: str) -> Step | None:
+    """The service call that moves a case on along the main path, as tests/support.run_to_close does."""
+    life = definition.lifecycle
+    mandatory = next((p for p in definition.special_procedures
+                      if p.mandatory and state == f"step_{p.during_step}"), None)
+    if state == "received":
+        return lambda s, c: cases.accept_case(session=s, office=office, case=c, clerk=staff(life.intake))
+    if state.startswith(("step_", "special_")):
+        actor = staff(office.catalogue.get(definition.code).compiled.states[state].role)
+        if mandatory:
+            return lambda s, c: cases.start_special(session=s, office=office, case=c, actor=actor,
+                                                    procedure_id=mandatory.id)
+        if state.startswith("special_"):
+            return lambda s, c: cases.end_special(session=s, office=office, case=c, actor=actor)
+        return lambda s, c: cases.advance_step(session=s, office=office, case=c, actor=actor)
+    if state == "deciding":
+        return lambda s, c: cases.decide(session=s, office=office, case=c, approver=staff(life.decide), approve=True)
+    if state == "issuing":
+        return lambda s, c: cases.issue_result(session=s, office=office, case=c, clerk=staff(life.issue))
+    if state == "delivering":
+        return lambda s, c: cases.deliver(session=s, office=office, case=c, clerk=staff(life.deliver),
+                                          tracking_no=f"EA{c.id:09d}CN", address=ADDRESS)
+    return None
+
+
+# ---- databases ----------------------------------------------------------------------
+
+@contextlib.contextmanager
+def sqlite_databases(names: list[str]) -> Iterator[dict[str, str]]:
+    """Fresh migrated SQLite files, one per name, in a directory removed afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="onevisit-bench-"))
+    try:
+        template = directory / "template.sqlite"
+        engine = wdb.make_engine(f"sqlite:///{template}")
+        wdb.upgrade(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        urls = {}
+        for name in names:
+            shutil.copy(template, directory / f"{name}.sqlite")
+            urls[name] = f"sqlite:///{directory / name}.sqlite"
+        yield urls
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_databases(server: str, names: list[str]) -> Iterator[dict[str, str]]:
+    """Temporary migrated databases on the server, dropped afterwards whatever happens."""
+    import psycopg
+
+    base = make_url(wdb.normalise_url(server))
+    dbnames = {name: f"onevisit_bench_{name}_{uuid.uuid4().hex[:8]}" for name in names}
+    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        try:
+            for dbname in dbnames.values():
+                admin.execute(f'CREATE DATABASE "{dbname}"')
+            urls = {name: base.set(database=dbname).render_as_string(hide_password=False)
+                    for name, dbname in dbnames.items()}
+            for url in urls.values():
+                engine = wdb.make_engine(url)
+                wdb.upgrade(engine)
+                engine.dispose()
+            yield urls
+        finally:
+            for dbname in dbnames.values():
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                              (dbname,))
+                admin.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+
+
+# ---- the engine side ----------------------------------------------------------------
+
+class EngineSide:
+    """Cases driven through workflows.cases, one request-shaped transaction per step."""
+
+    def __init__(self, url: str, matter_code: str, with_hooks: bool):
+        self.engine: Engine = wdb.make_engine(url)
+        self.office = load_office(self.engine) if with_hooks else bare_office(self.engine)
+        self.life = plan_life(self.office, matter_code)
+        self.serial = 0
+
+    def calibrate(self) -> Script:
+        """Drive one case along the main path, learning its steps and recording what was written."""
+        definition = self.office.catalogue.get(self.life.matter_code).definition
+        writes, statements, snapshot = [], [], {}
+
+        def record(*, session, case, values, event) -> None:
+            if not writes:
+                snapshot.update({name: getattr(case, name) for name in CASE_COLUMNS})
+            writes.append((dict(values), dict(event)))
+
+        self.office.before_commit.append(record)
+        try:
+            with _statements(self.engine) as sent:
+                case_id = self._open()
+                statements.append(list(sent)), sent.clear()
+                while (step := next_step(self.office, definition, self._state(case_id))) is not None:
+                    sent.clear()  # the probe of the state above is the driver's, not the step's
+                    self.life.steps.append(step)
+                    self._step(case_id, step)
+                    statements.append(list(sent)), sent.clear()
+        finally:
+            self.office.before_commit.remove(record)
+        if self._state(case_id) != "closed":
+            raise SystemExit(f"{self.life.matter_code}: main path ended in {self._state(case_id)}, not closed")
+        return Script(snapshot, writes, statements)
+
+    def run(self, n: int) -> Timing:
+        start = time.perf_counter()
+        for _ in range(n):
+            case_id = self._open()
+            for step in self.life.steps:
+                self._step(case_id, step)
+        return Timing(n, n * (1 + len(self.life.steps)), time.perf_counter() - start)
+
+    def _open(self) -> int:
+        self.serial += 1
+        with wdb.session(self.engine) as session:
+            return self.life.open_case(session, self.serial).id
+
+    def _step(self, case_id: int, step: Step) -> None:
+        with wdb.session(self.engine) as session:
+            step(session, queries.get_case(session, case_id))
+
+    def _state(self, case_id: int) -> str:
+        with wdb.session(self.engine) as session:
+            return queries.get_case(session, case_id).state
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bare_office(engine: Engine) -> Office:
+    """The office as load_office builds it, without the before_commit hooks other modules add:
+    the baseline writes the case and its event, so the engine side writes those alone."""
+    catalogue = load_catalogue()
+    with wdb.session(engine) as session:
+        sync_definitions(session, catalogue, dt.datetime.now(dt.timezone.utc))
+        calendar = load_calendar(session)
+    return Office(catalogue=catalogue, calendar=calendar)
+
+
+@contextlib.contextmanager
+def _statements(engine: Engine) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append(" ".join(statement.split()[:3]))
+
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield sent
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+
+
+# ---- the driver baseline ------------------------------------------------------------
+
+class DriverSide:
+    """The same rows written with hand-written SQL through the bare DB-API driver."""
+
+    placeholder = "?"
+
+    def __init__(self, script: Script):
+        self.script = script
+        self.insert_case = self._insert_sql("cases", CASE_COLUMNS)
+        self.insert_event = self._insert_sql("case_events", EVENT_COLUMNS)
+        self.select_case = f"SELECT * FROM cases WHERE id = {self.placeholder}"
+        self.updates = [self._update_sql(list(values)) for values, _ in script.writes]
+        self.serial = 0
+
+    def _insert_sql(self, table: str, columns: list[str]) -> str:
+        names = ", ".join(f'"{c}"' for c in columns)
+        return f"INSERT INTO {table} ({names}) VALUES ({', '.join([self.placeholder] * len(columns))})"
+
+    def _update_sql(self, columns: list[str]) -> str:
+        sets = ", ".join(f'"{c}" = {self.placeholder}' for c in ["version", *columns])
+        return f"UPDATE cases SET {sets} WHERE id = {self.placeholder} AND version = {self.placeholder}"
+
+    def run(self, n: int) -> Timing:
+        start = time.perf_counter()
+        for _ in range(n):
+            self.one_case()
+        return Timing(n, n * len(self.script.writes), time.perf_counter() - start)
+
+    def one_case(self) -> None:
+        self.serial += 1
+        now = dt.datetime.now(dt.timezone.utc)
+        row = {**self.script.case_row, "receipt_no": f"B{uuid.uuid4().hex[:15].upper()}",
+               "received_at": now, "updated_at": now}
+        self.begin()
+        case_id = self.insert_returning_id(self.insert_case, [self.bind(c, row[c]) for c in CASE_COLUMNS])
+        self.write(case_id, 0, 0)
+        self.commit()
+        for index in range(1, len(self.script.writes)):
+            self.begin()
+            version = self.load(case_id)
+            self.write(case_id, index, version)
+            self.commit()
+
+    def write(self, case_id: int, index: int, version: int) -> None:
+        values, event = self.script.writes[index]
+        now = dt.datetime.now(dt.timezone.utc)
+        values = {**values, "updated_at": now}
+        params = [version + 1, *(self.bind(k, v) for k, v in values.items()), case_id, version]
+        if self.execute(self.updates[index], params) != 1:
+            raise RuntimeError("baseline: version check failed")
+        event = {**event, "case_id": case_id, "seq": version + 1, "at": now}
+        self.execute(self.insert_event, [self.bind(c, event[c]) for c in EVENT_COLUMNS])
+
+
+class SqliteDriver(DriverSide):
+    """sqlite3 with the engine's pragmas (WAL, synchronous=NORMAL) and explicit transactions."""
+
+    def __init__(self, url: str, script: Script):
+        super().__init__(script)
+        self.conn = sqlite3.connect(make_url(url).database, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self.version_at = None
+
+    def bind(self, column: str, value: Any) -> Any:
+        # The text forms SQLAlchemy's SQLite dialect stores, so both sides hold identical rows.
+        if column in JSON_COLUMNS:
+            return json.dumps(value)
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: list) -> int:
+        return self.conn.execute(sql, params).rowcount
+
+    def insert_returning_id(self, sql: str, params: list) -> int:
+        return self.conn.execute(sql, params).lastrowid
+
+    def load(self, case_id: int) -> int:
+        cursor = self.conn.execute(self.select_case, (case_id,))
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        row["data"], row["progress"] = json.loads(row["data"]), json.loads(row["progress"])
+        return row["version"]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresDriver(DriverSide):
+    """psycopg 3, one transaction per step as the engine's connection runs them."""
+
+    placeholder = "%s"
+
+    def __init__(self, url: str, script: Script):
+        import psycopg
+        from psycopg.types.json import Json
+
+        super().__init__(script)
+        self.json = Json
+        self.conn = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+        self.cursor = self.conn.cursor()
+
+    def bind(self, column: str, value: Any) -> Any:
+        return self.json(value) if column in JSON_COLUMNS else value
+
+    def begin(self) -> None:
+        pass  # psycopg opens the transaction with the first statement, as it does under SQLAlchemy
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def execute(self, sql: str, params: list) -> int:
+        self.cursor.execute(sql, params)
+        return self.cursor.rowcount
+
+    def insert_returning_id(self, sql: str, params: list) -> int:
+        self.cursor.execute(sql + " RETURNING id", params)
+        return self.cursor.fetchone()[0]
+
+    def load(self, case_id: int) -> int:
+        self.cursor.execute(self.select_case, (case_id,))
+        row = dict(zip([d.name for d in self.cursor.description], self.cursor.fetchone()))
+        return row["version"]  # psycopg has already parsed the json columns, as SQLAlchemy has
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# ---- running and reporting ----------------------------------------------------------
+
+@dataclass
+class Outcome:
+    database: str
+    engine: Timing
+    baseline: Timing
+    statements: list[list[str]]
+
+    @property
+    def ratio(self) -> float:
+        return self.engine.seconds / self.engine.transactions / (self.baseline.seconds / self.baseline.transactions)
+
+
+def compare(database: str, urls: dict[str, str], args: argparse.Namespace) -> Outcome:
+    matter, n, rounds, warmup = args.matter, args.cases, args.rounds, args.warmup
+    engine_side = EngineSide(urls["engine"], matter, args.with_hooks)
+    script = engine_side.calibrate()
+    driver_cls = SqliteDriver if database == "SQLite" else PostgresDriver
+    driver = driver_cls(urls["baseline"], script)
+    try:
+        engine_side.run(warmup), driver.run(warmup)
+        engine, baseline = Timing(), Timing()
+        for size in _rounds(n, rounds):
+            baseline.add(*_fields(driver.run(size)))
+            engine.add(*_fields(engine_side.run(size)))
+        _check_closed(engine_side.engine, n + warmup + 1, len(script.writes))
+    finally:
+        driver.close()
+        engine_side.close()
+    _check_baseline(urls["baseline"], n + warmup, len(script.writes))
+    return Outcome(database, engine, baseline, script.statements)
+
+
+def _rounds(n: int, rounds: int) -> list[int]:
+    size, rest = divmod(n, rounds)
+    return [size + (1 if i < rest else 0) for i in range(rounds) if size or i < rest]
+
+
+def _fields(t: Timing) -> tuple[int, int, float]:
+    return t.cases, t.transactions, t.seconds
+
+
+def _check_closed(engine: Engine, cases_: int, per_case: int) -> None:
+    """Every engine case really reached 办结, with one event per transaction."""
+    with engine.connect() as conn:
+        closed = conn.exec_driver_sql("SELECT count(*) FROM cases WHERE state = 'closed'").scalar()
+        events = conn.exec_driver_sql("SELECT count(*) FROM case_events").scalar()
+    if (closed, events) != (cases_, cases_ * per_case):
+        raise SystemExit(f"engine run incomplete: {closed} closed cases, {events} events; "
+                         f"expected {cases_} and {cases_ * per_case}")
+
+
+def _check_baseline(url: str, cases_: int, per_case: int) -> None:
+    engine = wdb.make_engine(url)
+    try:
+        _check_closed(engine, cases_, per_case)
+    finally:
+        engine.dispose()
+
+
+def report(outcome: Outcome, matter: str) -> list[bool]:
+    e, b = outcome.engine, outcome.baseline
+    per_case = e.transactions // e.cases
+    print(f"\n== {outcome.database}: {e.cases} cases of {matter}, {per_case} transactions each ==")
+    print(f"  engine   (service layer)  {e.cases_per_s:9.1f} cases/s  {e.tx_per_s:9.1f} tx/s  {e.seconds:7.2f} s")
+    print(f"  baseline (bare driver)    {b.cases_per_s:9.1f} cases/s  {b.tx_per_s:9.1f} tx/s  {b.seconds:7.2f} s")
+    print(f"  statements per step (engine): " + " | ".join(", ".join(s) for s in outcome.statements[:2]) + " | …")
+    print("  statements per step (baseline): INSERT cases, UPDATE cases, INSERT case_events | "
+          "SELECT cases, UPDATE cases, INSERT case_events | …")
+    results = [_verdict(f"engine/baseline cost ratio {outcome.ratio:.2f}× ≤ {MAX_RATIO:.0f}×",
+                        outcome.ratio <= MAX_RATIO)]
+    if outcome.database == "SQLite":
+        projected = TARGET_CASES / e.cases_per_s
+        how = "measured" if e.cases == TARGET_CASES else f"projected from {e.cases} cases"
+        results.append(_verdict(f"{TARGET_CASES:,} cases intake→办结 in {projected:.1f} s ({how}) "
+                                f"< {TARGET_SECONDS:.0f} s", projected < TARGET_SECONDS))
+    return results
+
+
+def _verdict(text: str, ok: bool) -> bool:
+    print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    return ok
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="cases per side (default 2000; 10000 for the report)")
+    parser.add_argument("--matter", default="road-freight-licence", help="matter code (default road-freight-licence)")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--postgres", default=PG_SERVER, help=f"PostgreSQL server (default {PG_SERVER})")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per side (default 5)")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed cases per side first (default 50)")
+    parser.add_argument("--with-hooks", action="store_true",
+                        help="build the office with load_office, so the before_commit hooks other modules install "
+                             "(the audit facts) run too; the baseline does not make their writes")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"bench/engine.py: {args.cases} cases of {args.matter} per side, {args.rounds} alternating rounds")
+    verdicts: list[bool] = []
+    with sqlite_databases(["engine", "baseline"]) as urls:
+        outcome = compare("SQLite", urls, args)
+    verdicts += report(outcome, args.matter)
+    if not args.no_postgres:
+        with postgres_databases(args.postgres, ["engine", "baseline"]) as urls:
+            outcome = compare("PostgreSQL", urls, args)
+        verdicts += report(outcome, args.matter)
+    print(f"\n{'ALL PASS' if all(verdicts) else 'SOME FAIL'}")
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
