@@ -9,6 +9,7 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from audit.facts import install as install_audit
 from workflows.calendar_admin import load_calendar
 from workflows.catalogue import DEFAULT_DIR, Catalogue, load_catalogue
 from workflows.db import session as new_session
@@ -37,4 +38,6 @@ def load_office(engine: Engine, definitions: Path | str = DEFAULT_DIR,
     with new_session(engine) as session:
         sync_definitions(session, catalogue, clock())
         calendar = load_calendar(session)
-    return Office(catalogue=catalogue, calendar=calendar, clock=clock)
+    office = Office(catalogue=catalogue, calendar=calendar, clock=clock)
+    install_audit(office)  # the auditor's facts and counters follow every transition, in its transaction
+    return office

@@ -1,0 +1,233 @@
+"""Keep the auditor's facts and daily counters up to date, in the transition's own transaction.
+
+`install(office)` adds `record_transition` to the office's `before_commit`
+hooks: opening a case counts it on its day; finishing one writes its fact row,
+the causes of its visits when it took more than one, and adds the row to the
+day's counters. An evaluation (好差评) adds to the counters of the day its case
+finished. `rebuild` recomputes everything from the cases and events already
+stored, for a database that had cases before this module was installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any, Mapping
+
+from sqlalchemy import Date, case, cast, delete, event, func, insert, literal, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from audit.counters import BAD_SCORE, C, counter_columns
+from audit.models import AuditCase, AuditDaily, AuditVisitCause
+from workflows.feedback import Evaluation
+from workflows.machine import FINAL_STATES
+from workflows.models import Case, CaseEvent
+from workflows.office import CHINA, Office
+from workflows.workdays import WorkCalendar
+
+DAILY = AuditDaily.__table__
+FACTS = AuditCase.__table__
+CAUSES = AuditVisitCause.__table__
+EVENTS = CaseEvent.__table__
+CASES = Case.__table__
+EVALUATIONS = Evaluation.__table__
+KEY = ("day", "matter_code", "window", "clerk")
+DECISIONS = ("decide_approve", "decide_deny")
+CORRECTIONS = ("resubmit_", "supplement_")
+
+
+def local_date(at: dt.datetime) -> dt.date:
+    return (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(CHINA).date()
+
+
+# ---- installing --------------------------------------------------------------
+
+def install(office: Office) -> None:
+    """Make every transition of this office keep the audit tables current (idempotent)."""
+    if not any(getattr(h, "func", None) is record_transition for h in office.before_commit):
+        office.before_commit.append(partial(record_transition, office=office))
+    if not event.contains(Evaluation, "after_insert", _on_evaluation):
+        event.listen(Evaluation, "after_insert", _on_evaluation)
+
+
+def record_transition(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
+                      office: Office) -> None:
+    if event["from_state"] == "new":
+        _add_opened(session.connection(), case)
+    if event["to_state"] in FINAL_STATES and event["from_state"] not in FINAL_STATES:
+        record_finished(session.connection(), case_id=case.id, calendar=office.calendar)
+
+
+def _add_opened(conn: Connection, case: Case) -> None:
+    row = {"day": local_date(case.received_at), "matter_code": case.matter_code, "window": case.window or "",
+           "clerk": case.clerk, "opened": 1}
+    conn.execute(_upsert(conn, _insert(conn).values(**(_zeros() | row))))
+
+
+def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
+    # The rating joins the counters of the day its case finished, with the case's matter, window and clerk.
+    scores = select(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk,
+                    literal(1), literal(int(target.score)), literal(int(target.score <= BAD_SCORE)))
+    scores = scores.where(FACTS.c.case_id == target.case_id)
+    columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
+    conn.execute(_upsert(conn, _insert(conn).from_select(columns, scores)))
+
+
+# ---- one finished case --------------------------------------------------------
+
+def record_finished(conn: Connection, *, case_id: int, calendar: WorkCalendar) -> None:
+    """Write the fact row and visit causes of a case that just finished, and count it."""
+    case_row = conn.execute(select(CASES).where(CASES.c.id == case_id)).mappings().one()
+    events = conn.execute(select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq)).mappings().all()
+    facts = facts_of(case_row, events, calendar)
+    conn.execute(delete(CAUSES).where(CAUSES.c.case_id == case_id))
+    conn.execute(delete(FACTS).where(FACTS.c.case_id == case_id))
+    conn.execute(insert(FACTS).values(**facts))
+    causes = visit_causes(facts, events)
+    if causes:
+        conn.execute(insert(CAUSES), causes)
+    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, *counter_columns()], _counted(FACTS.c.case_id == case_id))))
+
+
+def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar) -> dict[str, Any]:
+    """What the measures need to know about one finished case, read from its events."""
+    last = events[-1]
+    actions = [e["action"] for e in events]
+    notices = actions.count("notify")
+    tolerated = "accept_tolerated" in actions
+    accepted = tolerated or "accept" in actions
+    decided = next((local_date(e["at"]) for e in reversed(events) if e["action"] in DECISIONS), None)
+    facts = {
+        "case_id": case["id"], "matter_code": case["matter_code"], "window": case["window"] or "",
+        "clerk": case["clerk"], "received_on": local_date(case["received_at"]), "finished_on": local_date(last["at"]),
+        "final_state": last["to_state"], "outcome": case["outcome"], "visits": sum(1 for e in events if e["visit"]),
+        "complete_first": accepted and notices == 0, "tolerated": tolerated, "notices": notices,
+        "defaulted": tolerated and last["action"] == "terminate" and last["actor"] == "system",
+        "decided_on": decided, "reason": _reason(events),
+        **_timeliness(case, decided, calendar),
+    }
+    return facts
+
+
+def _timeliness(case: Mapping[str, Any], decided: dt.date | None, calendar: WorkCalendar) -> dict[str, Any]:
+    # Timed by the decision (行政许可法 art. 42 limits the time to decide); posting the result is not the office's time.
+    if decided is None or case["accepted_on"] is None:
+        return {"working_days": None, "within_promised": None, "within_legal": None}
+    paused = int((case["progress"] or {}).get("paused_days", 0))
+    return {
+        "working_days": max(calendar.workdays_between(case["accepted_on"], decided) - paused, 0),
+        "within_promised": case["promised_due"] is not None and decided <= case["promised_due"],
+        "within_legal": case["legal_due"] is not None and decided <= case["legal_due"],
+    }
+
+
+def _reason(events: list[Mapping[str, Any]]) -> str | None:
+    for e in reversed(events):
+        if e["action"] in ("refuse", "withdraw", "terminate", "decide_deny"):
+            return (e["payload"] or {}).get("reason")
+    return None
+
+
+def visit_causes(facts: Mapping[str, Any], events: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every visit of a case that took more than one, and the materials a correction visit brought."""
+    if facts["visits"] <= 1:
+        return []
+    rows, notice_items, seen = [], [], 0
+    for e in events:
+        payload = e["payload"] or {}
+        if e["action"] == "notify":
+            notice_items = [item["material"] for item in payload.get("items", [])]
+        if not e["visit"]:
+            continue
+        seen += 1
+        base = {"case_id": facts["case_id"], "seq": e["seq"], "matter_code": facts["matter_code"],
+                "finished_on": facts["finished_on"], "extra": seen > 1, "purpose": e["visit_purpose"],
+                "cause": e["visit_cause"]}
+        rows += [{**base, "material_id": m} for m in _materials_brought(e["action"], payload, notice_items)]
+    return rows
+
+
+def _materials_brought(action: str, payload: Mapping[str, Any], notice_items: list[str]) -> list[str | None]:
+    if action.startswith("resubmit_"):
+        return list(notice_items) or [None]
+    if action.startswith("supplement_"):
+        return [payload.get("material")]
+    return [None]
+
+
+# ---- counters -----------------------------------------------------------------
+
+def _counted(where) -> Any:
+    counters = counter_columns()
+    return (select(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk, *counters.values())
+            .where(where).group_by(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk))
+
+
+def _insert(conn: Connection):
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(DAILY)
+
+
+def _upsert(conn: Connection, stmt):
+    additive = [c.name for c in DAILY.columns if c.name not in KEY]
+    return stmt.on_conflict_do_update(index_elements=list(KEY),
+                                      set_={n: DAILY.c[n] + stmt.excluded[n] for n in additive})
+
+
+def _zeros() -> dict[str, int]:
+    return {c.name: 0 for c in DAILY.columns if c.name not in KEY}
+
+
+# ---- rebuilding ---------------------------------------------------------------
+
+def rebuild(conn: Connection, *, calendar: WorkCalendar, batch: int = 2000) -> int:
+    """Recompute facts, causes and counters from the stored cases; returns the finished cases counted."""
+    for table in (DAILY, CAUSES, FACTS):
+        conn.execute(delete(table))
+    finished = select(CASES.c.id).where(CASES.c.state.in_(sorted(FINAL_STATES))).order_by(CASES.c.id)
+    ids = [row.id for row in conn.execute(finished)]
+    for start in range(0, len(ids), batch):
+        _rebuild_facts(conn, ids[start:start + batch], calendar)
+    conn.execute(_insert(conn).from_select([*KEY, *counter_columns()], _counted(true())))
+    _rebuild_opened(conn)
+    _rebuild_evaluations(conn)
+    return len(ids)
+
+
+def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar) -> None:
+    cases = conn.execute(select(CASES).where(CASES.c.id.in_(ids))).mappings().all()
+    by_case: dict[int, list] = {i: [] for i in ids}
+    for e in conn.execute(select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)).mappings():
+        by_case[e["case_id"]].append(e)
+    facts = [facts_of(c, by_case[c["id"]], calendar) for c in cases]
+    conn.execute(insert(FACTS), facts)
+    causes = [row for f in facts for row in visit_causes(f, by_case[f["case_id"]])]
+    if causes:
+        conn.execute(insert(CAUSES), causes)
+
+
+def _local_day(conn: Connection, column):
+    if conn.dialect.name == "postgresql":
+        return cast(func.timezone("Asia/Shanghai", column), Date)
+    return func.date(column, "+8 hours")
+
+
+def _rebuild_opened(conn: Connection) -> None:
+    day = _local_day(conn, CASES.c.received_at)
+    window = func.coalesce(CASES.c.window, "")
+    # SQLite needs a WHERE before ON CONFLICT to parse an upsert from a SELECT.
+    opened = (select(day, CASES.c.matter_code, window, CASES.c.clerk, func.count()).where(true())
+              .group_by(day, CASES.c.matter_code, window, CASES.c.clerk))
+    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, "opened"], opened)))
+
+
+def _rebuild_evaluations(conn: Connection) -> None:
+    keys = (C.finished_on, C.matter_code, C.window, C.clerk)
+    bad = func.sum(case((EVALUATIONS.c.score <= BAD_SCORE, 1), else_=0))
+    scores = (select(*keys, func.count(), func.sum(EVALUATIONS.c.score), bad)
+              .select_from(EVALUATIONS.join(FACTS, FACTS.c.case_id == EVALUATIONS.c.case_id))
+              .where(true()).group_by(*keys))
+    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, "evaluations", "score_sum", "bad_evaluations"], scores)))
+

@@ -1,0 +1,228 @@
+"""The measures, as SQL over the daily counters (or, for the baseline, over the per-case facts).
+
+Every function takes a connection and a Scope and returns aggregated numbers;
+no case row is ever brought into Python to be counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from audit.counters import BAD_SCORE, C, PREDICATES, SUMS
+from audit.models import AuditCase, AuditDaily, AuditVisitCause
+from audit.scope import Scope, month_of
+from audit.targets import MEASURES, Measure
+from workflows.accounts import StaffUser
+from workflows.feedback import Evaluation
+
+DAILY = AuditDaily.__table__
+FACTS = AuditCase.__table__
+CAUSES = AuditVisitCause.__table__
+STAFF = StaffUser.__table__
+EVALUATIONS = Evaluation.__table__
+COUNTERS = tuple(c.name for c in DAILY.columns if c.name not in ("day", "matter_code", "window", "clerk"))
+GROUPINGS = ("matter", "window", "clerk", "department", "month", "day")
+_DIM_COLUMN = {"matter": "matter_code", "window": "window", "clerk": "clerk"}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counters for one slice, and the rates made from them."""
+
+    counts: Mapping[str, int]
+    key: str | None = None
+
+    def __getitem__(self, name: str) -> int:
+        if name == "good_evaluations":
+            return self.counts["evaluations"] - self.counts["bad_evaluations"]
+        return int(self.counts.get(name) or 0)
+
+    def rate(self, m: Measure) -> float | None:
+        denominator = self[m.denominator]
+        return self[m.numerator] / denominator if denominator else None
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return {m.key: self.rate(m) for m in MEASURES}
+
+    @property
+    def average_score(self) -> float | None:
+        return self["score_sum"] / self["evaluations"] if self["evaluations"] else None
+
+    @property
+    def average_workdays(self) -> float | None:
+        return self["workdays_sum"] / self["timed"] if self["timed"] else None
+
+
+EMPTY = Figures({name: 0 for name in COUNTERS})
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the counters come from: the daily aggregate (the product) or the raw facts (the baseline)."""
+
+    raw: bool = False
+    dialect: str = "sqlite"
+
+    @property
+    def table(self):
+        return FACTS if self.raw else DAILY
+
+    def day(self) -> ColumnElement:
+        return C.finished_on if self.raw else DAILY.c.day
+
+    def dim(self, name: str) -> ColumnElement:
+        if name == "department":
+            return func.coalesce(STAFF.c.department, "")
+        return self.table.c[_DIM_COLUMN[name]]
+
+    def counters(self, scope: Scope) -> dict[str, ColumnElement]:
+        if not self.raw:
+            return {name: func.coalesce(func.sum(DAILY.c[name]), 0) for name in COUNTERS}
+        cols = {name: func.sum(case((p, 1), else_=0)) for name, p in PREDICATES.items()}
+        cols |= {name: func.sum(expr) for name, expr in SUMS.items()}
+        score = EVALUATIONS.c.score
+        cols |= {"evaluations": func.count(score), "score_sum": func.coalesce(func.sum(score), 0),
+                 "bad_evaluations": func.sum(case((score <= BAD_SCORE, 1), else_=0)),
+                 "opened": func.sum(case((C.received_on.between(scope.start, scope.end), 1), else_=0))}
+        return cols
+
+    def from_(self, department: bool):
+        base = self.table
+        if self.raw:
+            base = base.outerjoin(EVALUATIONS, EVALUATIONS.c.case_id == C.case_id)
+        return base.outerjoin(STAFF, STAFF.c.username == self.table.c.clerk) if department else base
+
+    def where(self, scope: Scope) -> list[ColumnElement[bool]]:
+        day = self.day()
+        if self.raw:
+            # The baseline has only finished cases: it counts them on their finishing day, and opened by received day.
+            in_period = (day.between(scope.start, scope.end)) | C.received_on.between(scope.start, scope.end)
+        else:
+            in_period = day.between(scope.start, scope.end)
+        return [in_period, *dimension_filters(self, scope)]
+
+    def month(self) -> ColumnElement:
+        day = self.day()
+        if self.dialect == "sqlite":
+            return func.strftime("%Y-%m", day)
+        if self.dialect == "duckdb":
+            return func.strftime(day, "%Y-%m")
+        return func.to_char(day, "YYYY-MM")
+
+
+PRODUCT = Source()
+
+
+def dimension_filters(source: Source, scope: Scope) -> list[ColumnElement[bool]]:
+    return [source.dim(d) == getattr(scope, d) for d in ("matter", "window", "clerk", "department")
+            if getattr(scope, d) is not None]
+
+
+def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> list[Figures]:
+    counters = source.counters(scope)
+    key = None if by is None else (source.month() if by == "month" else source.day() if by == "day" else source.dim(by))
+    department = by == "department" or scope.department is not None
+    query = select(*([key.label("key")] if key is not None else []), *[v.label(n) for n, v in counters.items()])
+    query = query.select_from(source.from_(department)).where(*source.where(scope))
+    if key is not None:
+        query = query.group_by(key).order_by(key)
+    return [Figures(dict(row), key=_key_text(row.get("key"))) for row in conn.execute(query).mappings()]
+
+
+def _key_text(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def summary(conn: Connection, scope: Scope, source: Source = PRODUCT) -> Figures:
+    rows = _grouped(conn, scope, None, source)
+    return Figures({n: int(rows[0].counts.get(n) or 0) for n in rows[0].counts}) if rows else EMPTY
+
+
+def breakdown(conn: Connection, scope: Scope, by: str, source: Source = PRODUCT) -> list[Figures]:
+    if by not in GROUPINGS:
+        raise ValueError(by)
+    return _grouped(conn, scope, by, source)
+
+
+def trend(conn: Connection, scope: Scope, months: int = 12, source: Source = PRODUCT) -> list[Figures]:
+    """The `months` calendar months up to the scope's end, each month present even when empty."""
+    last_first, last_end = month_of(scope.end)
+    first = last_first
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    rows = {f.key: f for f in _grouped(conn, scope.narrowed(start=first, end=last_end), "month", source)}
+    keys, day = [], first
+    while day <= last_end:
+        keys.append(f"{day:%Y-%m}")
+        day = month_of(day)[1] + dt.timedelta(days=1)
+    return [Figures(rows[k].counts, key=k) if k in rows else Figures(EMPTY.counts, key=k) for k in keys]
+
+
+# ---- from the per-case facts (small, index-covered scans of one period) ------------------
+
+def facts_filter(scope: Scope) -> list[ColumnElement[bool]]:
+    return [C.finished_on.between(scope.start, scope.end), *dimension_filters(Source(raw=True), scope)]
+
+
+def _facts_from(scope: Scope):
+    return FACTS.outerjoin(STAFF, STAFF.c.username == C.clerk) if scope.department is not None else FACTS
+
+
+def workdays_p90(conn: Connection, scope: Scope) -> int | None:
+    """Nearest-rank 90th percentile of working days taken, computed in SQL from a histogram."""
+    hist = (select(C.working_days.label("wd"), func.count().label("n")).select_from(_facts_from(scope))
+            .where(PREDICATES["timed"], *facts_filter(scope)).group_by(C.working_days).subquery())
+    running = select(hist.c.wd, func.sum(hist.c.n).over(order_by=hist.c.wd).label("cum"),
+                     func.sum(hist.c.n).over().label("total")).subquery()
+    return conn.execute(select(func.min(running.c.wd)).where(running.c.cum * 10 >= running.c.total * 9)).scalar()
+
+
+def refusals_by_reason(conn: Connection, scope: Scope) -> list[tuple[str, int]]:
+    reason = func.coalesce(C.reason, "")
+    query = (select(reason, func.count()).select_from(_facts_from(scope))
+             .where(PREDICATES["refused"], *facts_filter(scope)).group_by(reason).order_by(func.count().desc(), reason))
+    return [(r or "（未填写）", n) for r, n in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class MaterialCount:
+    matter_code: str
+    material_id: str
+    cases: int
+    visits: int
+
+
+def second_visit_materials(conn: Connection, scope: Scope, limit_per_matter: int = 5) -> list[MaterialCount]:
+    """Per matter, the materials whose correction visits took cases past one visit, most frequent first."""
+    cases_n = func.count(func.distinct(CAUSES.c.case_id))
+    query = (select(C.matter_code, CAUSES.c.material_id, cases_n.label("cases"), func.count().label("visits"))
+             .select_from(_facts_from(scope).join(CAUSES, CAUSES.c.case_id == C.case_id))
+             .where(CAUSES.c.material_id.is_not(None), *facts_filter(scope))
+             .group_by(C.matter_code, CAUSES.c.material_id)
+             .order_by(C.matter_code, cases_n.desc(), CAUSES.c.material_id))
+    out: list[MaterialCount] = []
+    per: dict[str, int] = {}
+    for row in conn.execute(query):
+        per[row.matter_code] = per.get(row.matter_code, 0) + 1
+        if per[row.matter_code] <= limit_per_matter:
+            out.append(MaterialCount(row.matter_code, row.material_id, row.cases, row.visits))
+    return out
+
+
+def visit_causes_of(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[Mapping[str, Any]]]:
+    """The visits of the listed cases (one page of a drill-down), each with its purpose, cause and material."""
+    ids = list(case_ids)
+    out: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    query = select(CAUSES).where(CAUSES.c.case_id.in_(ids)).order_by(CAUSES.c.case_id, CAUSES.c.seq, CAUSES.c.id)
+    for row in conn.execute(query).mappings():
+        out[row["case_id"]].append(row)
+    return out

@@ -1,0 +1,115 @@
+"""The auditor's tables: per-case facts, daily aggregates, extra-visit causes, export log.
+
+Written only by `audit.facts` (inside the transaction of the transition that
+opens or finishes a case) and `audit.exports` (the log). The schema is owned by
+migration 0003.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class AuditCase(SQLModel, table=True):
+    """One finished case (办结, 不予受理, 撤回 or 终止) as the measures see it."""
+
+    __tablename__ = "audit_cases"
+    __table_args__ = (
+        # Covers the period scan behind p90 and the drill-down lists without touching the rows.
+        Index("ix_audit_cases_period", "finished_on", "final_state", "working_days", "matter_code", "window", "clerk"),
+        Index("ix_audit_cases_matter", "matter_code", "finished_on"),
+    )
+
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")
+    matter_code: str = Field(max_length=64)
+    window: str = Field(default="", max_length=64)  # "" when the case came in without a window
+    clerk: str = Field(max_length=64)
+    received_on: dt.date
+    finished_on: dt.date  # local date of the final transition
+    final_state: str = Field(max_length=16)  # closed | refused | withdrawn | terminated
+    outcome: str | None = Field(default=None, max_length=32)
+    visits: int = 0
+    complete_first: bool = False  # accepted without a correction notice (directly or with tolerance)
+    tolerated: bool = False
+    defaulted: bool = False  # ended by the sweep for an overdue tolerated gap
+    notices: int = 0
+    decided_on: dt.date | None = None
+    working_days: int | None = None  # from acceptance to decision, without special procedures
+    within_promised: bool | None = None
+    within_legal: bool | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AuditDaily(SQLModel, table=True):
+    """Counters per local day × matter × window × clerk; the dashboard reads only these."""
+
+    __tablename__ = "audit_daily"
+
+    day: dt.date = Field(primary_key=True)
+    matter_code: str = Field(primary_key=True, max_length=64)
+    window: str = Field(primary_key=True, max_length=64)
+    clerk: str = Field(primary_key=True, max_length=64)
+    opened: int = 0
+    finished: int = 0
+    closed: int = 0
+    one_visit: int = 0
+    zero_visit: int = 0
+    visits_1: int = 0
+    visits_2: int = 0
+    visits_3p: int = 0
+    complete_first: int = 0
+    complete_first_one_visit: int = 0
+    timed: int = 0
+    within_promised: int = 0
+    within_legal: int = 0
+    workdays_sum: int = 0
+    tolerated: int = 0
+    defaulted: int = 0
+    noticed: int = 0
+    notices: int = 0
+    repeat_notices: int = 0
+    refused: int = 0
+    withdrawn: int = 0
+    terminated: int = 0
+    evaluations: int = 0
+    score_sum: int = 0
+    bad_evaluations: int = 0
+
+
+class AuditVisitCause(SQLModel, table=True):
+    """Every visit of a finished case that took more than one, with what brought the applicant.
+
+    `extra` marks the visits after the first; `material_id` names the material a
+    correction visit (补正 at the window, 容缺 supplied at the window) brought in.
+    """
+
+    __tablename__ = "audit_visit_causes"
+    __table_args__ = (Index("ix_audit_visit_causes_period", "finished_on", "matter_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    seq: int
+    matter_code: str = Field(max_length=64)
+    finished_on: dt.date
+    extra: bool
+    purpose: str = Field(max_length=16)
+    cause: str = Field(max_length=16)
+    material_id: str | None = Field(default=None, max_length=64)
+
+
+class AuditExport(SQLModel, table=True):
+    """Who exported what; an export with unmasked ID numbers is always an admin's explicit request."""
+
+    __tablename__ = "audit_exports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+    username: str = Field(max_length=64)
+    export: str = Field(max_length=64)
+    fmt: str = Field(max_length=8)
+    unmasked: bool = False
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,76 @@
+"""What a figure is about: a date range of local days and optional matter, window, clerk, department."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from workflows import errors
+
+PERIODS = ("day", "week", "month", "range")
+DIMENSIONS = ("matter", "window", "clerk", "department")
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: dt.date  # first local day, inclusive
+    end: dt.date  # last local day, inclusive
+    matter: str | None = None
+    window: str | None = None
+    clerk: str | None = None
+    department: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.start == self.end:
+            return f"{self.start:%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+    def narrowed(self, **dims: str | None) -> "Scope":
+        return replace(self, **dims)
+
+    def params(self) -> dict[str, str]:
+        """Query parameters that reproduce this scope, for links and exports."""
+        out = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        out |= {d: getattr(self, d) for d in DIMENSIONS if getattr(self, d)}
+        return out
+
+
+def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    if kind == "day":
+        return day, day
+    if kind == "week":  # Monday to Sunday
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if kind == "month":
+        return month_of(day)
+    raise errors.BadInput("统计周期须为日、周、月或自定义区间", field="period")
+
+
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise errors.BadInput("日期格式须为 YYYY-MM-DD", field=field) from None
+
+
+def scope_from(params: Mapping[str, str], today: dt.date) -> Scope:
+    """Parse ?period=day|week|month&on=… or ?start=…&end=…, plus the dimensions; default: this month."""
+    dims = {d: (params.get(d) or "").strip() or None for d in DIMENSIONS}
+    if params.get("start") or params.get("end"):
+        start = _date(params.get("start") or "", "start")
+        end = _date(params.get("end") or "", "end")
+        if end < start:
+            raise errors.BadInput("结束日期不能早于开始日期", field="end")
+        if (end - start).days > 3660:
+            raise errors.BadInput("统计区间不能超过十年", field="end")
+        return Scope(start, end, **dims)
+    on = _date(params["on"], "on") if params.get("on") else today
+    start, end = period_of(params.get("period") or "month", on)
+    return Scope(start, end, **dims)
