@@ -161,3 +161,17 @@ def case_count(engine) -> int:
 
 def ok(*ids: str) -> dict[str, MaterialCheck]:
     return {material_id: MaterialCheck("ok") for material_id in ids}
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None):
+    """`service.py ARGS` in a child process, as an operator runs it; returns the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    child_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ONEVISIT_DEFINITIONS_DIR")}
+    child_env |= {"COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, str(root / "service.py"), *args], cwd=root, env=child_env,
+                          capture_output=True, text=True, timeout=120)
