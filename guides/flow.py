@@ -1,0 +1,134 @@
+"""办理流程: the flow diagram of a matter, drawn from its compiled state machine.
+
+The engine's machine is shared and has no model (see workflows/machine.py), but
+transitions' GraphMachine draws the graph of a model, so we build one small
+GraphMachine per matter version from the compiled states and actions, attach a
+throwaway model while drawing, and cache the SVG by version key. Styles are
+black and white: the main path bold, side paths dashed, end states doubled.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from transitions import State
+from transitions.extensions import GraphMachine
+
+from workflows.catalogue import MatterVersion
+from workflows.machine import FINAL_STATES, NEW, TERMINATED, WITHDRAWN, Action, CompiledMatter
+
+FONT = "Noto Sans CJK SC"  # graphviz defaults to Times, which has no Chinese
+# Exits possible from nearly every state; drawn as a note, not as a dozen edges.
+SIDE_EXITS = ("withdraw", "terminate")
+LEFT_OUT_STATES = (WITHDRAWN, TERMINATED)
+VISIT_MARK = "★"  # legend under the diagram: ★ = the applicant comes to the window
+WRAP = 9  # characters per line inside a box
+SHORT_LABELS = (("start_special_", "启动"), ("end_special_", "结束"), ("advance", "完成"), ("issue", "制证"))
+
+
+class LabelledState(State):
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label = label or self.name
+
+
+class FlowMachine(GraphMachine):
+    state_cls = LabelledState
+    machine_attributes = {"directed": "true", "strict": "false", "rankdir": "TB", "nodesep": "0.35",
+                          "ranksep": "0.35", "fontname": FONT, "fontsize": "11", "labelloc": "t"}
+    style_attributes = {
+        "node": {
+            "default": {"shape": "box", "style": "rounded", "color": "black", "fontname": FONT, "fontsize": "11",
+                        "margin": "0.12,0.05", "height": "0.3"},
+            "main": {"penwidth": "1.6"},
+            "side": {"style": "rounded,dashed", "fontcolor": "#333333"},
+            "final": {"peripheries": "2", "penwidth": "1.2"},
+            "active": {}, "previous": {}, "inactive": {},
+        },
+        "edge": {
+            "default": {"color": "black", "fontname": FONT, "fontsize": "9", "arrowsize": "0.7"},
+            "main": {"penwidth": "1.8"},
+            "side": {"style": "dashed", "fontcolor": "#333333"},
+            "previous": {},
+        },
+        "graph": {"default": {"fontname": FONT, "color": "black", "fillcolor": "white", "style": "solid"}},
+    }
+
+
+def _drawn(action: Action) -> bool:
+    return action.dest is not None and action.trigger not in SIDE_EXITS and action.trigger != "record_visit"
+
+
+def _wrap(text: str, width: int = WRAP) -> str:
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def _short(action: Action) -> str:
+    for prefix, label in SHORT_LABELS:
+        if action.trigger.startswith(prefix):
+            return label
+    return action.label.removeprefix("送达：")
+
+
+def _edge_label(actions: list[Action]) -> str:
+    seen: list[str] = []
+    for a in actions:
+        text = (VISIT_MARK if a.visit and a.visit != "*" else "") + _short(a)
+        if text not in seen:
+            seen.append(text)
+    return "\n".join(seen)
+
+
+def _edges(compiled: CompiledMatter) -> dict[tuple[str, str], list[Action]]:
+    edges: dict[tuple[str, str], list[Action]] = defaultdict(list)
+    for action in compiled.actions.values():
+        if _drawn(action):
+            edges[(action.source, action.dest)].append(action)
+    return edges
+
+
+def _graph_source(compiled: CompiledMatter):
+    edges = _edges(compiled)
+    states = [{"name": s.name, "label": _wrap(s.label)} for s in compiled.states.values() if s.name not in LEFT_OUT_STATES]
+    transitions = [{"trigger": f"edge_{i}", "source": src, "dest": dst, "label": _edge_label(actions)}
+                   for i, ((src, dst), actions) in enumerate(edges.items())]
+    model = type("FlowModel", (), {})()
+    machine = FlowMachine(model=model, states=states, transitions=transitions, initial=NEW, auto_transitions=False,
+                          graph_engine="graphviz", title="")
+    graph = machine.model_graphs[id(model)]
+    graph.reset_styling()
+    main_states = {NEW}
+    for (src, dst), actions in edges.items():
+        main = any(a.main for a in actions)
+        graph.custom_styles["edge"][src][dst] = "main" if main else "side"
+        if main:
+            main_states |= {src, dst}
+    for state in states:
+        name = state["name"]
+        style = "final" if name in FINAL_STATES else ("main" if name in main_states else "side")
+        graph.set_node_style(name, style)
+    drawing = model.get_graph()
+    machine.remove_model(model)  # the model was only needed while drawing
+    return drawing
+
+
+def draw_svg(compiled: CompiledMatter) -> str:
+    """The flow as an SVG document (graphviz `dot` → SVG)."""
+    return _graph_source(compiled).pipe(format="svg", engine="dot").decode("utf-8")
+
+
+class FlowDiagrams:
+    """SVGs cached by matter version key: a definition change makes a new key, hence a new drawing."""
+
+    def __init__(self) -> None:
+        self._svgs: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def svg(self, version: MatterVersion) -> str:
+        cached = self._svgs.get(version.key)
+        if cached is None:
+            cached = draw_svg(version.compiled)
+            with self._lock:
+                self._svgs[version.key] = cached
+        return cached
