@@ -9,8 +9,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from windows import api, auditing, pages, public
 from windows.errors import install_error_handlers
+from windows.login_throttle import LoginThrottle
+from windows.matter_index import MatterIndex
+from windows.routes import flat_routes
 
 WINDOWS_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _papers_for():
+    """The guides' list of a case's papers, or None until that module lands (the page says so)."""
+    try:
+        from guides.papers import papers_for
+    except ImportError:
+        return None
+    return papers_for
 
 
 def install(app: FastAPI) -> None:
@@ -20,5 +32,10 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="onevisit_session",
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
     install_error_handlers(app)
+    app.state.login_throttle = LoginThrottle()
+    app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits
+    app.state.matter_index = MatterIndex(app.state.office.catalogue)
+    app.state.papers_for = _papers_for()
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
+    app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

@@ -1,7 +1,8 @@
 """Who is asking: staff sessions (signed cookie) for pages, bearer tokens for the API.
 
-Every route declares the roles it serves with `require_roles(...)`; the check
-runs on the server for every request. Forms carry a per-session CSRF token.
+Every route declares who it serves: `require_roles(...)` for staff, or
+`anyone` for the public pages and the login form; the check runs on the
+server for every request. Forms carry a per-session CSRF token.
 """
 
 from __future__ import annotations
@@ -12,18 +13,28 @@ from typing import Callable
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from workflows import accounts, errors
 from workflows.db import session as new_session
+from workflows.definition import STAFF_ROLES
 from workflows.office import Actor
 
 SESSION_USER = "user"
 SESSION_CSRF = "csrf"
+SESSION_FLASH = "flash"
+CSRF_FIELD = "csrf"
+STAFF = STAFF_ROLES  # every staff role: pages any logged-in member of staff may see
 
 
 class LoginRequired(errors.DomainError):
     code = "login-required"
     message = "请先登录"
+
+
+class TooManyAttempts(errors.DomainError):
+    code = "too-many-attempts"
+    message = "失败次数过多，请 15 分钟后再试"
 
 
 def db(request: Request):
@@ -45,12 +56,14 @@ def current_actor(request: Request, session: Session = Depends(db)) -> Actor:
         user = accounts.user_for_token(session=session, token=token)
         if user is None:
             raise LoginRequired("接口令牌无效或已吊销")
-        return accounts.actor_of(user)
+        request.state.actor = actor = accounts.actor_of(user)
+        return actor
     username = request.session.get(SESSION_USER) if "session" in request.scope else None
     user = session.get(accounts.StaffUser, username) if username else None
     if user is None or not user.active:
         raise LoginRequired()
-    return accounts.actor_of(user)
+    request.state.actor = actor = accounts.actor_of(user)  # the error page shows who is logged in
+    return actor
 
 
 def require_roles(*roles: str) -> Callable[..., Actor]:
@@ -62,7 +75,20 @@ def require_roles(*roles: str) -> Callable[..., Actor]:
             raise errors.Forbidden("您的岗位无权访问此页面或接口")
         return actor
 
+    dependency.roles = allowed  # type: ignore[attr-defined]  # read by the route listing in tests
     return dependency
+
+
+def anyone() -> None:
+    """Declares a route open to the public (no login); used as `Depends(anyone)`."""
+
+
+def optional_actor(request: Request, session: Session = Depends(db)) -> Actor | None:
+    """The logged-in member of staff, or None; for pages that also serve the public."""
+    try:
+        return current_actor(request, session)
+    except LoginRequired:
+        return None
 
 
 def csrf_token(request: Request) -> str:
@@ -76,3 +102,35 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get(SESSION_CSRF, "")
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
         raise errors.Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试", code="csrf-failed")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after its CSRF token was checked; declare it after the role dependency."""
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    return form
+
+
+def log_in(request: Request, user: accounts.StaffUser) -> None:
+    # A fresh session and CSRF token on every login, so nothing from before carries over.
+    request.session.clear()
+    request.session[SESSION_USER] = user.username
+    request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+
+
+def log_out(request: Request) -> None:
+    request.session.clear()
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A one-time message for the page the browser is redirected to."""
+    request.session[SESSION_FLASH] = [kind, message]
+
+
+def pop_flash(request: Request) -> tuple[str, str] | None:
+    value = request.session.pop(SESSION_FLASH, None)
+    return (value[0], value[1]) if value else None

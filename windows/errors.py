@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
+from windows.auth import LoginRequired, TooManyAttempts
+from windows.rendering import render
 from workflows import errors
 
-STATUS = ((errors.Forbidden, 403), (errors.NotFound, 404), (errors.Conflict, 409), (errors.BadInput, 422))
+STATUS = ((LoginRequired, 401), (TooManyAttempts, 429), (errors.Forbidden, 403), (errors.NotFound, 404),
+          (errors.Conflict, 409), (errors.BadInput, 422))
 
 
 def status_of(exc: errors.DomainError) -> int:
@@ -23,9 +28,12 @@ def error_response(request: Request, exc: errors.DomainError, status: int | None
     status = status or status_of(exc)
     if wants_json(request):
         return JSONResponse(exc.as_dict(), status_code=status)
-    templates = request.app.state.templates
-    html = templates.get_template("error.html").render(request=request, error=exc, status=status)
-    return HTMLResponse(html, status_code=status)
+    if isinstance(exc, LoginRequired) and request.method == "GET":
+        # A browser that lost its session goes to the login form and comes back afterwards.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    actor = getattr(request.state, "actor", None)
+    return render(request, "error.html", actor=actor, status=status, error=exc, title="出错了")
 
 
 def install_error_handlers(app: FastAPI) -> None:

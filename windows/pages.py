@@ -1,3 +1,228 @@
-from fastapi import APIRouter
+"""The counter-staff pages: login, my queue, intake, the case page, search and the catalogue.
+
+Handlers are thin: read the form, call the engine, redirect (POST/redirect/GET)
+or render the page again with the errors. Every route declares its roles.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from windows import contexts, forms, intake_flow
+from windows.actions import perform
+from windows.auth import (STAFF, TooManyAttempts, anyone, checked_form, client_key, db, flash, log_in, log_out,
+                          optional_actor, require_roles)
+from windows.errors import status_of
+from windows.rendering import CASE_READERS, WORKERS, render
+from workflows import accounts, errors, queries
+from workflows.definition import ROLE_LABELS
+from workflows.demo_users import is_demo_password
+from workflows.office import Actor
 
 router = APIRouter()
+clerk_only = require_roles("clerk")
+workers = require_roles(*WORKERS)
+case_readers = require_roles(*CASE_READERS)
+any_staff = require_roles(*STAFF)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _office(request: Request):
+    return request.app.state.office
+
+
+# ---- home, login, logout ----------------------------------------------------------
+
+@router.get("/", dependencies=[Depends(anyone)])
+def home(actor: Actor | None = Depends(optional_actor)):
+    if actor is None:
+        return _see_other("/public")
+    if actor.roles & WORKERS:
+        return _see_other("/queue")
+    return _see_other("/matters")
+
+
+def _safe_next(target: str) -> str:
+    # Only paths on this site: "//host" and "/\\host" would leave it.
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+@router.get("/login", dependencies=[Depends(anyone)])
+def login_form(request: Request, next: str = "/"):
+    return render(request, "login.html", actor=None, title="工作人员登录", next=_safe_next(next), username="",
+                  error=None)
+
+
+@router.post("/login", dependencies=[Depends(anyone)])
+def login(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db)):
+    username, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or "/"))
+    try:
+        user = _authenticate(request, session, username, password)
+    except errors.DomainError as exc:
+        return render(request, "login.html", actor=None, status=status_of(exc), title="工作人员登录",
+                      next=target, username=username, error=exc)
+    log_in(request, user)
+    return _see_other(target)
+
+
+def _authenticate(request: Request, session: Session, username: str, password: str) -> accounts.StaffUser:
+    throttle, now, key = request.app.state.login_throttle, _office(request).now(), client_key(request)
+    if throttle.blocked(key, now):
+        raise TooManyAttempts("本机登录失败次数过多，请 15 分钟后再试")
+    try:
+        user = accounts.authenticate(session=session, username=username, password=password, now=now)
+    except errors.DomainError:
+        throttle.failed(key, now)
+        raise
+    if request.app.state.settings.production and is_demo_password(username, password):
+        raise errors.Forbidden("生产环境不能使用演示密码登录，请管理员重设密码", code="demo-password")
+    return user
+
+
+@router.post("/logout", dependencies=[Depends(anyone)])
+def logout(request: Request, form: FormData = Depends(checked_form)):
+    log_out(request)
+    return _see_other("/login")
+
+
+# ---- my queue and search ------------------------------------------------------------
+
+@router.get("/queue")
+def queue(request: Request, actor: Actor = Depends(workers), session: Session = Depends(db)):
+    window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
+    comprehensive = bool(window and window.comprehensive)
+    found = queries.queue_for(session, actor, all_windows=comprehensive)
+    return render(request, "queue.html", actor=actor, title="我的待办", window=window,
+                  comprehensive=comprehensive, rows=contexts.queue_rows(_office(request), found),
+                  near_days=contexts.NEAR_DAYS)
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", actor: Actor = Depends(case_readers), session: Session = Depends(db)):
+    found = queries.search_cases(session, q[:64]) if q.strip() else []
+    rows = [contexts.case_row(_office(request), c) for c in found]
+    return render(request, "search.html", actor=actor, title="办件查询", q=q[:64], rows=rows,
+                  searched=bool(q.strip()))
+
+
+# ---- the case page ---------------------------------------------------------------------
+
+def _case_response(request: Request, session: Session, case, actor: Actor, status: int = 200, **extra):
+    page = contexts.case_page(session=session, office=_office(request), case=case, actor=actor,
+                              papers_for=request.app.state.papers_for, **extra)
+    return render(request, "case.html", actor=actor, status=status, title=page.title, page=page)
+
+
+@router.get("/cases/{case_id:int}")
+def case_detail(request: Request, case_id: int, actor: Actor = Depends(case_readers),
+                session: Session = Depends(db)):
+    return _case_response(request, session, queries.get_case(session, case_id), actor)
+
+
+@router.post("/cases/{case_id:int}/act")
+def case_act(request: Request, case_id: int, actor: Actor = Depends(workers),
+             form: FormData = Depends(checked_form), session: Session = Depends(db)):
+    office, case = _office(request), queries.get_case(session, case_id)
+    trigger = str(form.get("trigger") or "")
+    if forms.posted_version(form) != case.version:
+        return _conflict(request, session, case, actor)
+    action = office.matter_of(case).compiled.action(trigger, case.state)
+    given = forms.action_input(form, office.matter_of(case).definition)
+    try:
+        perform(session=session, office=office, case=case, actor=actor, trigger=trigger, given=given)
+    except errors.ConcurrentChange:
+        session.refresh(case)
+        return _conflict(request, session, case, actor)
+    except errors.DomainError as exc:
+        values = {k: str(v) for k, v in form.items() if k != "csrf"}
+        return _case_response(request, session, case, actor, status=status_of(exc), failed=trigger, error=exc,
+                              values=values)
+    flash(request, f"已完成：{action.label if action else trigger}")
+    return _see_other(f"/cases/{case.id}")
+
+
+def _conflict(request: Request, session: Session, case, actor: Actor):
+    message = errors.ConcurrentChange.message + "。下面是办件的最新状态，您的操作未执行。"
+    return _case_response(request, session, case, actor, status=409, conflict=message)
+
+
+# ---- intake -------------------------------------------------------------------------------
+
+@router.get("/cases/new")
+def intake_choose(request: Request, q: str = "", actor: Actor = Depends(clerk_only)):
+    index = request.app.state.matter_index
+    return render(request, "intake_choose.html", actor=actor, title="新建办件：选择事项", q=q[:64],
+                  entries=index.search(q[:64]), all_entries=index.entries)
+
+
+@router.get("/cases/new/{code}")
+def intake_start(request: Request, code: str, actor: Actor = Depends(clerk_only)):
+    definition = _office(request).catalogue.get(code).definition
+    blank = forms.intake_form(_defaults(definition), definition)
+    return _intake_page(request, actor, definition, blank, preview=None, show_errors=False)
+
+
+def _defaults(definition) -> dict[str, str]:
+    methods = [m.value for m in definition.delivery_methods]
+    return {"applicant_kind": "company", "channel": definition.application_channels[0].value,
+            "delivery_method": "mail" if "mail" in methods else methods[0]}
+
+
+@router.post("/cases/new/{code}")
+def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only),
+                  form: FormData = Depends(checked_form), session: Session = Depends(db)):
+    office = _office(request)
+    definition = office.catalogue.get(code).definition
+    parsed = forms.intake_form(form, definition)
+    step = str(form.get("step") or "preview")
+    if not parsed.valid:
+        return _intake_page(request, actor, definition, parsed, preview=None, status=422)
+    seen = intake_flow.preview(office, definition, parsed)
+    if not step.startswith("confirm:"):
+        return _intake_page(request, actor, definition, parsed, preview=seen)
+    chosen = step.removeprefix("confirm:")
+    parsed.errors |= intake_flow.confirmation_errors(parsed, chosen, seen)
+    if not parsed.valid:
+        return _intake_page(request, actor, definition, parsed, preview=seen, status=422)
+    try:
+        case, failed = intake_flow.confirm(session=session, office=office, clerk=actor, definition=definition,
+                                           form=parsed, chosen=chosen)
+    except errors.DomainError as exc:
+        parsed.errors[exc.field or "form"] = exc.message
+        return _intake_page(request, actor, definition, parsed, preview=seen, status=status_of(exc))
+    if failed:
+        flash(request, f"已收件（{case.receipt_no}），但{contexts.INTAKE_LABELS[chosen]}未完成：{failed.message}", "error")
+    else:
+        flash(request, f"已收件，受理编号 {case.receipt_no}：{contexts.INTAKE_LABELS[chosen]}。请打印并交给申请人。")
+    return _see_other(f"/cases/{case.id}")
+
+
+def _intake_page(request: Request, actor: Actor, definition, parsed, *, preview, status: int = 200,
+                 show_errors: bool = True):
+    return render(request, "intake_form.html", actor=actor, status=status, title=f"新建办件：{definition.name}",
+                  d=definition, f=parsed, errs=parsed.errors if show_errors else {}, preview=preview,
+                  labels=contexts.INTAKE_LABELS, office=_office(request))
+
+
+# ---- the catalogue --------------------------------------------------------------------------
+
+@router.get("/matters")
+def matters(request: Request, q: str = "", actor: Actor = Depends(any_staff)):
+    return render(request, "matters.html", actor=actor, title="事项目录", q=q[:64],
+                  entries=request.app.state.matter_index.search(q[:64]))
+
+
+@router.get("/matters/{code}")
+def matter_detail(request: Request, code: str, actor: Actor = Depends(any_staff)):
+    version = _office(request).catalogue.get(code)
+    return render(request, "matter.html", actor=actor, title=version.definition.name, v=version,
+                  d=version.definition, flow_svg=f"/guides/{quote(code)}/flow.svg", role_labels=ROLE_LABELS)

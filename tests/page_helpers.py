@@ -1,0 +1,74 @@
+"""Helpers for the page tests: staff accounts in the database, logging in, reading HTML by structure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from bs4 import BeautifulSoup
+from sqlmodel import Session
+
+from tests.support import STAFF
+from workflows import accounts
+
+NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
+ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
+USER_OF_ROLE = {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver,
+                "auditor": STAFF.auditor, "admin": STAFF.admin}
+
+
+def password_of(username: str) -> str:
+    return f"pw-{username}-0123456789"
+
+
+@lru_cache(maxsize=None)
+def _hash(password: str) -> str:
+    # argon2 is deliberately slow; hash each test password once per run.
+    return accounts._hasher.hash(password)
+
+
+def add_staff(session: Session) -> None:
+    """Windows W01 (综合窗口) and W02, and the accounts of tests.support.STAFF."""
+    accounts.add_window(session=session, code="W01", name="综合窗口", comprehensive=True)
+    accounts.add_window(session=session, code="W02", name="交通运输专窗", matters=["road-freight-licence"])
+    for actor in (STAFF.clerk, STAFF.clerk2, STAFF.reviewer, STAFF.approver, STAFF.auditor, STAFF.admin):
+        session.add(accounts.StaffUser(username=actor.username, display_name=actor.name,
+                                       password_hash=_hash(password_of(actor.username)), roles=sorted(actor.roles),
+                                       window=actor.window, created_at=NOW))
+    session.commit()
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf_from(client, url: str = "/login") -> str:
+    return soup(client.get(url)).find("input", attrs={"name": "csrf"})["value"]
+
+
+def login(client, username: str, password: str | None = None):
+    token = csrf_from(client, "/login")
+    return client.post("/login", data={"csrf": token, "username": username,
+                                       "password": password if password is not None else password_of(username)},
+                       follow_redirects=False)
+
+
+def login_as(client, role: str) -> None:
+    response = login(client, USER_OF_ROLE[role].username)
+    assert response.status_code == 303, response.text
+
+
+def action_buttons(page: BeautifulSoup) -> dict[str, bool]:
+    """trigger → whether its button is enabled, for every action form on a case page."""
+    out = {}
+    for form in page.select("form.action"):
+        button = form.find("button", attrs={"type": "submit"})
+        out[form["data-trigger"]] = not button.has_attr("disabled")
+    return out
+
+
+def error_code(response) -> str | None:
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return response.json().get("code")
+    found = soup(response).select_one("[data-code]")
+    return found["data-code"] if found else None

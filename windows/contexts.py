@@ -1,0 +1,215 @@
+"""Typed contexts of the staff pages: what each template may show, computed from the engine's read side."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from sqlmodel import Session
+
+from windows.actions import DANGER, widgets_for
+from workflows import errors, intake, queries
+from workflows import progress as pg
+from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
+from workflows.identity import mask_id
+from workflows.machine import FINAL_STATES
+from workflows.models import Case, CaseEvent
+from workflows.office import Actor, Office
+from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
+
+NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
+PAPER_LABELS = {
+    "receipt": "受理通知书（收件凭证）",
+    "notice": "一次性告知书",
+    "tolerance": "容缺受理通知书及承诺书",
+    "refusal": "不予受理决定书",
+    "decision": "准予/不予许可决定书",
+    "service_record": "送达回证",
+}
+PapersFor = Callable[[Case], list[str]]
+
+
+def channel_label(value: str | None) -> str:
+    return CHANNEL_LABELS.get(Channel(value), value) if value in Channel._value2member_map_ else (value or "")
+
+
+def delivery_label(value: str | None) -> str:
+    return DELIVERY_LABELS.get(Delivery(value), value) if value in Delivery._value2member_map_ else (value or "")
+
+
+# ---- queue and lists ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: int
+    receipt_no: str
+    matter_name: str
+    applicant_name: str
+    applicant_id: str  # masked
+    state_label: str
+    promised_due: dt.date | None
+    left: int | None  # working days to the promised deadline; negative when overdue
+    provisional: bool
+    paused: bool
+
+    @property
+    def urgency(self) -> str:
+        if self.left is None:
+            return "none"
+        return "overdue" if self.left < 0 else ("near" if self.left <= NEAR_DAYS else "normal")
+
+
+def case_row(office: Office, case: Case) -> CaseRow:
+    matter = office.matter_of(case)
+    deadlines = queries.deadline_view(office, case)
+    return CaseRow(case.id, case.receipt_no, matter.definition.name, case.applicant_name,
+                   mask_id(case.applicant_id_no), matter.compiled.state_label(case.state), case.promised_due,
+                   deadlines.promised_left, case.due_provisional, deadlines.paused)
+
+
+def queue_rows(office: Office, cases: list[Case]) -> list[CaseRow]:
+    """Overdue first, then the nearest deadlines; cases without a running clock last, oldest first."""
+    rows = [case_row(office, c) for c in cases]
+    return sorted(rows, key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.case_id))
+
+
+# ---- case page ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionForm:
+    trigger: str
+    label: str
+    blocked: str | None
+    widgets: tuple[str, ...]
+    danger: bool
+    error: errors.DomainError | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    at: dt.datetime
+    actor: str
+    label: str
+    from_label: str
+    to_label: str
+    visit: str | None  # "递交（申请人原因）" when the event was a visit
+    detail: str
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    kind: str
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    view: queries.CaseView
+    title: str
+    applicant_id: str
+    agent_id: str
+    channel: str
+    delivery: str
+    forms: list[ActionForm]
+    events: list[EventRow]
+    visits: list[EventRow]
+    open_gaps: list[Option]
+    notice_items: list[Option]
+    visit_purposes: list[Option]
+    visit_causes: list[Option]
+    papers: list[PaperLink]
+    papers_ready: bool
+    conflict: str | None
+    error: errors.DomainError | None
+    is_final: bool
+
+
+def _event_row(view: queries.CaseView, event: CaseEvent) -> EventRow:
+    compiled = view.matter.compiled
+    action = compiled.action(event.action, event.from_state)
+    visit = f"{event.visit_purpose}（{VISIT_CAUSES.get(event.visit_cause or '', '')}）" if event.visit else None
+    payload = event.payload or {}
+    detail = payload.get("reason") or payload.get("note") or payload.get("tracking_no") or ""
+    return EventRow(event.seq, event.at, event.actor, action.label if action else event.action,
+                    compiled.state_label(event.from_state), compiled.state_label(event.to_state), visit, str(detail))
+
+
+def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError | None,
+           values: Mapping[str, str]) -> list[ActionForm]:
+    return [
+        ActionForm(choice.trigger, choice.action.label, choice.blocked, widgets_for(choice.trigger),
+                   choice.trigger in DANGER, error if choice.trigger == failed else None,
+                   values if choice.trigger == failed else {})
+        for choice in view.actions if not choice.trigger.startswith("receive_")
+    ]
+
+
+def _papers(case: Case, papers_for: PapersFor | None) -> list[PaperLink]:
+    kinds = papers_for(case) if papers_for else list(PAPER_LABELS)
+    return [PaperLink(k, PAPER_LABELS.get(k, k), f"/papers/{case.id}/{k}.pdf") for k in kinds]
+
+
+def case_page(*, session: Session, office: Office, case: Case, actor: Actor, papers_for: PapersFor | None,
+              failed: str | None = None, error: errors.DomainError | None = None,
+              values: Mapping[str, str] | None = None, conflict: str | None = None) -> CasePage:
+    view = queries.case_view(session=session, office=office, case=case, actor=actor)
+    definition = view.matter.definition
+    events = [_event_row(view, e) for e in view.events]
+    gaps = case.progress.get("gaps", {})
+    notice = view.verdict.notice_items() if view.verdict else []
+    return CasePage(
+        view=view, title=f"{definition.name} · {case.receipt_no}",
+        applicant_id=mask_id(case.applicant_id_no), agent_id=mask_id(case.agent_id_no),
+        channel=channel_label(case.channel), delivery=delivery_label(case.delivery_method),
+        forms=_forms(view, failed, error if failed else None, values or {}),
+        events=events, visits=[e for e in events if e.visit],
+        open_gaps=[Option(m, f"{definition.material(m).name}（{due} 前）") for m, due in sorted(gaps.items())],
+        notice_items=[Option(i["material"], f"{definition.material(i['material']).name}：{i['problem']}")
+                      for i in notice],
+        visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
+        visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
+        papers=_papers(case, papers_for), papers_ready=papers_for is not None,
+        conflict=conflict, error=None if failed else error, is_final=case.state in FINAL_STATES,
+    )
+
+
+# ---- intake ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GapDue:
+    name: str
+    due: dt.date
+    provisional: bool
+    channels: str
+
+
+INTAKE_CHOICES = {
+    intake.Outcome.ACCEPT: ("accept", "refuse"),
+    intake.Outcome.TOLERATE: ("accept_tolerated", "notify", "refuse"),
+    intake.Outcome.NOTIFY: ("notify", "refuse"),
+    intake.Outcome.REFUSE: ("refuse",),
+}
+INTAKE_LABELS = {"accept": "确认收件并受理", "accept_tolerated": "确认收件并容缺受理",
+                 "notify": "确认收件并出具一次性告知书", "refuse": "确认收件并不予受理"}
+
+
+def gap_deadlines(office: Office, definition, verdict: intake.Verdict) -> list[GapDue]:
+    """When each tolerated gap would fall due if the case were accepted today."""
+    today, out = office.today(), []
+    for problem in verdict.problems:
+        tolerance = definition.material(problem.material).tolerance
+        if problem.tolerable and tolerance:
+            due = office.calendar.add_workdays(today, tolerance.days)
+            out.append(GapDue(problem.name, due.due, due.provisional,
+                              "、".join(CHANNEL_LABELS[Channel(c)] for c in tolerance.channels)))
+    return out

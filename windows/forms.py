@@ -1,0 +1,151 @@
+"""Reading posted forms into typed values, with every field error at once.
+
+Formats are checked with the same validators the service layer uses
+(workflows.identity, cases.coerce_data); the service checks again on write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from workflows import cases, errors, identity
+from workflows import progress as pg
+from workflows.cases import Applicant, MaterialCheck
+from workflows.definition import Channel, Delivery, MatterDefinition
+
+from windows.actions import ActionInput
+
+MAX_TEXT = 500
+CHECK_STATUSES = (pg.OK, pg.MISSING, pg.DEFECTIVE)
+
+
+def _text(form: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
+    value = form.get(name)
+    return str(value).strip()[:limit] if value is not None else ""
+
+
+def checklist(form: Mapping[str, Any], definition: MatterDefinition) -> dict[str, MaterialCheck]:
+    """The materials part of a form: `status.<id>` and `note.<id>` per material offered."""
+    checks = {}
+    for m in definition.materials:
+        status = _text(form, f"status.{m.id}")
+        if status:
+            checks[m.id] = MaterialCheck(status, _text(form, f"note.{m.id}"))
+    return checks
+
+
+def action_input(form: Mapping[str, Any], definition: MatterDefinition) -> ActionInput:
+    notes = {m.id: _text(form, f"note.{m.id}") for m in definition.materials if _text(form, f"note.{m.id}")}
+    return ActionInput(
+        reason=_text(form, "reason"), note=_text(form, "note"),
+        pledge_signed=_text(form, "pledge_signed") in ("on", "1", "yes"),
+        tracking_no=_text(form, "tracking_no", 64), address=_text(form, "address", 255),
+        material=_text(form, "material", 64), purpose=_text(form, "purpose", 16), cause=_text(form, "cause", 16),
+        notes=notes, materials=checklist(form, definition),
+    )
+
+
+def posted_version(form: Mapping[str, Any]) -> int | None:
+    try:
+        return int(_text(form, "version", 12))
+    except ValueError:
+        return None
+
+
+@dataclass
+class IntakeForm:
+    """The intake form as typed values, plus the raw text to fill the form again."""
+
+    raw: dict[str, str]
+    applicant: Applicant | None = None
+    channel: str = ""
+    delivery_method: str = ""
+    delivery_address: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, MaterialCheck] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def progress(self) -> pg.Progress:
+        """The progress a case would have right after 收件, for the preview verdict."""
+        progress = pg.empty()
+        progress["materials"] = {k: {"status": c.status, "note": c.note} for k, c in self.checks.items()}
+        return progress
+
+
+APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "applicant_id_no", "applicant_phone", "agent_name",
+                    "agent_id_no", "channel", "delivery_method", "delivery_address")
+
+
+def intake_form(form: Mapping[str, Any], definition: MatterDefinition) -> IntakeForm:
+    raw = {name: _text(form, name) for name in APPLICANT_FIELDS}
+    raw |= {f"data.{f.id}": _text(form, f"data.{f.id}") for f in definition.case_fields}
+    raw |= {k: _text(form, k) for m in definition.materials for k in (f"status.{m.id}", f"note.{m.id}")}
+    raw |= {k: _text(form, k) for k in ("reason", "pledge_signed", "previewed")}
+    parsed = IntakeForm(raw=raw)
+    _applicant(parsed)
+    _routing(parsed, definition)
+    _case_data(parsed, definition)
+    _materials(parsed, definition)
+    return parsed
+
+
+def _applicant(f: IntakeForm) -> None:
+    raw, errs = f.raw, f.errors
+    kind, id_no = raw["applicant_kind"], raw["applicant_id_no"].upper()
+    if kind not in ("person", "company"):
+        errs["applicant_kind"] = "请选择申请人类型：个人或单位"
+    if not raw["applicant_name"]:
+        errs["applicant_name"] = "请填写申请人名称"
+    if kind == "person" and not identity.valid_person_id(id_no):
+        errs["applicant_id_no"] = "居民身份证号码格式或校验位不正确"
+    if kind == "company" and not identity.valid_credit_code(id_no):
+        errs["applicant_id_no"] = "统一社会信用代码格式或校验位不正确"
+    if not identity.valid_phone(raw["applicant_phone"]):
+        errs["applicant_phone"] = "联系电话格式不正确（手机 11 位，或带区号的固定电话）"
+    agent_id = raw["agent_id_no"].upper()
+    if agent_id and not identity.valid_person_id(agent_id):
+        errs["agent_id_no"] = "代理人身份证号码格式或校验位不正确"
+    if agent_id and not raw["agent_name"]:
+        errs["agent_name"] = "填写了代理人证件号，请同时填写代理人姓名"
+    if kind in ("person", "company"):
+        f.applicant = Applicant(kind, raw["applicant_name"], id_no, raw["applicant_phone"],
+                                raw["agent_name"] or None, agent_id or None)
+
+
+def _routing(f: IntakeForm, d: MatterDefinition) -> None:
+    raw = f.raw
+    if raw["channel"] not in {c.value for c in d.application_channels}:
+        f.errors["channel"] = "请选择本事项接受的申请方式"
+    if raw["delivery_method"] not in {m.value for m in d.delivery_methods}:
+        f.errors["delivery_method"] = "请选择本事项提供的送达方式"
+    if raw["delivery_method"] == Delivery.MAIL.value and not raw["delivery_address"]:
+        f.errors["delivery_address"] = "选择邮寄送达须填写收件地址"
+    if raw["delivery_method"] == Delivery.ON_THE_SPOT.value and raw["channel"] != Channel.WINDOW.value:
+        f.errors["delivery_method"] = "只有窗口现场申请才能当场领取"
+    f.channel, f.delivery_method, f.delivery_address = raw["channel"], raw["delivery_method"], raw["delivery_address"]
+
+
+def _case_data(f: IntakeForm, d: MatterDefinition) -> None:
+    for case_field in d.case_fields:
+        key = f"data.{case_field.id}"
+        try:
+            f.data |= cases.coerce_data(d, {case_field.id: f.raw[key]})
+        except errors.BadInput as exc:
+            f.errors[key] = exc.message
+
+
+def _materials(f: IntakeForm, d: MatterDefinition) -> None:
+    for m in d.materials:
+        status = f.raw[f"status.{m.id}"] or pg.MISSING
+        note = f.raw[f"note.{m.id}"]
+        if status not in CHECK_STATUSES:
+            f.errors[f"status.{m.id}"] = "材料状态须为已收取、未提交或不符合要求"
+        elif status == pg.DEFECTIVE and not note:
+            f.errors[f"note.{m.id}"] = "不符合要求的材料须写明问题，以便一次性告知"
+        else:
+            f.checks[m.id] = MaterialCheck(status, note)

@@ -1,0 +1,32 @@
+"""Every route of an app as (path, methods), including those of included routers.
+
+FastAPI keeps an included router as one `_IncludedRouter` entry in
+`app.routes`; this walks into it so a listing shows every endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.routing import BaseRoute, Mount
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    route: BaseRoute
+
+
+def flat_routes(routes: list[BaseRoute], prefix: str = "") -> list[RouteInfo]:
+    out: list[RouteInfo] = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            out += flat_routes(included.routes, prefix + route.include_context.prefix)
+        elif isinstance(route, Mount):
+            out.append(RouteInfo(prefix + route.path + "/{path:path}", frozenset({"GET"}), route))
+        elif hasattr(route, "path"):
+            methods = frozenset(getattr(route, "methods", None) or {"GET"}) - {"HEAD"}
+            out.append(RouteInfo(prefix + route.path, methods, route))
+    return out
