@@ -7,7 +7,7 @@ no case row is ever brought into Python to be counted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import and_, case, func, literal, select, true
@@ -68,7 +68,7 @@ class Source:
     """Where the counters come from: the daily aggregate (the product) or the raw facts (the baseline)."""
 
     raw: bool = False
-    dialect: str = "sqlite"
+    dialect: str | None = None  # None: the connection's own
 
     @property
     def table(self):
@@ -126,6 +126,8 @@ def dimension_filters(source: Source, scope: Scope) -> list[ColumnElement[bool]]
 
 
 def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> list[Figures]:
+    if source.dialect is None:
+        source = replace(source, dialect=conn.dialect.name)
     counters = source.counters(scope)
     key = None if by is None else (source.month() if by == "month" else source.day() if by == "day" else source.dim(by))
     department = by == "department" or scope.department is not None
@@ -133,7 +135,8 @@ def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> 
     query = query.select_from(source.from_(department)).where(*source.where(scope))
     if key is not None:
         query = query.group_by(key).order_by(key)
-    return [Figures(dict(row), key=_key_text(row.get("key"))) for row in conn.execute(query).mappings()]
+    rows = conn.execute(query).mappings()
+    return [Figures({n: int(row[n] or 0) for n in counters}, key=_key_text(row.get("key"))) for row in rows]
 
 
 def _key_text(value: Any) -> str | None:
@@ -142,7 +145,7 @@ def _key_text(value: Any) -> str | None:
 
 def summary(conn: Connection, scope: Scope, source: Source = PRODUCT) -> Figures:
     rows = _grouped(conn, scope, None, source)
-    return Figures({n: int(rows[0].counts.get(n) or 0) for n in rows[0].counts}) if rows else EMPTY
+    return rows[0] if rows else EMPTY
 
 
 def breakdown(conn: Connection, scope: Scope, by: str, source: Source = PRODUCT) -> list[Figures]:
