@@ -81,11 +81,14 @@ def open_case(
     session.add(case)
     try:
         session.flush()
+        return run(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
+                   payload=payload)
     except BaseException:
+        # The flushed INSERT must not outlive a refused or failed intake (wrong role,
+        # a raising machine callback): it would hold SQLite's write lock and be
+        # committed as an event-less 'new' case by the caller's next commit.
         session.rollback()
         raise
-    return run(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
-               payload=payload)
 
 
 def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,
