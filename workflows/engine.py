@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -27,6 +27,13 @@ from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
 
 CASES = Case.__table__
 EVENTS = CaseEvent.__table__
+
+# Built once and fed plain parameter dicts: building `update(...).values(**values)`
+# per step made SQLAlchemy coerce every literal and re-derive the cache key, which
+# cost more than the database work itself. The SET list follows the keys passed.
+UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_case_id"),
+                                  CASES.c.version == bindparam("_expected_version"))
+INSERT_EVENT = insert(EVENTS)
 
 
 def find_action(matter: CompiledMatter, case: Case, trigger: str) -> Action:
@@ -151,14 +158,13 @@ def commit(*, session: Session, office: Office, case: Case, values: dict[str, An
     """UPDATE with the version check, INSERT the event, COMMIT; all or nothing."""
     new_version = case.version + 1
     try:
-        result = session.execute(
-            update(CASES)
-            .where(CASES.c.id == case.id, CASES.c.version == case.version)
-            .values(version=new_version, **values)
-        )
+        # Core on the session's own connection and transaction: no ORM execution layer per statement.
+        conn = session.connection()
+        result = conn.execute(UPDATE_CASE, {"_case_id": case.id, "_expected_version": case.version,
+                                            "version": new_version, **values})
         if result.rowcount != 1:
             raise errors.ConcurrentChange()
-        session.execute(insert(EVENTS).values(**event))
+        conn.execute(INSERT_EVENT, event)
         for hook in office.before_commit:
             hook(session=session, case=case, values=values, event=event)
         session.commit()
