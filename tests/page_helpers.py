@@ -72,3 +72,20 @@ def error_code(response) -> str | None:
         return response.json().get("code")
     found = soup(response).select_one("[data-code]")
     return found["data-code"] if found else None
+
+
+def client_as(app, role: str | None):
+    """A fresh browser for `role` (None: not logged in); close it with `.close()` or use as a context manager."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    if role is not None:
+        login_as(client, role)
+    return client
+
+
+def post_action(client, case, trigger: str, csrf: str | None = None, **fields):
+    """Submit one action form of the case page, as the browser would."""
+    token = csrf if csrf is not None else csrf_from(client, f"/cases/{case.id}")
+    data = {"csrf": token, "version": str(fields.pop("version", case.version)), "trigger": trigger, **fields}
+    return client.post(f"/cases/{case.id}/act", data=data, follow_redirects=False)

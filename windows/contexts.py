@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from windows.actions import DANGER, widgets_for
 from workflows import errors, intake, queries
-from workflows import progress as pg
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id
 from workflows.machine import FINAL_STATES

@@ -33,7 +33,7 @@ def error_response(request: Request, exc: errors.DomainError, status: int | None
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     actor = getattr(request.state, "actor", None)
-    return render(request, "error.html", actor=actor, status=status, error=exc, title="出错了")
+    return render(request, "error.html", actor=actor, status=status, error=exc, title="出错了", http_status=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""Reading posted forms into typed values, with every field error at once.
+"""Reading the intake form into typed values, with every field error at once.
 
 Formats are checked with the same validators the service layer uses
 (workflows.identity, cases.coerce_data); the service checks again on write.
@@ -14,7 +14,6 @@ from workflows import progress as pg
 from workflows.cases import Applicant, MaterialCheck
 from workflows.definition import Channel, Delivery, MatterDefinition
 
-from windows.actions import ActionInput
 
 MAX_TEXT = 500
 CHECK_STATUSES = (pg.OK, pg.MISSING, pg.DEFECTIVE)
@@ -23,27 +22,6 @@ CHECK_STATUSES = (pg.OK, pg.MISSING, pg.DEFECTIVE)
 def _text(form: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
     value = form.get(name)
     return str(value).strip()[:limit] if value is not None else ""
-
-
-def checklist(form: Mapping[str, Any], definition: MatterDefinition) -> dict[str, MaterialCheck]:
-    """The materials part of a form: `status.<id>` and `note.<id>` per material offered."""
-    checks = {}
-    for m in definition.materials:
-        status = _text(form, f"status.{m.id}")
-        if status:
-            checks[m.id] = MaterialCheck(status, _text(form, f"note.{m.id}"))
-    return checks
-
-
-def action_input(form: Mapping[str, Any], definition: MatterDefinition) -> ActionInput:
-    notes = {m.id: _text(form, f"note.{m.id}") for m in definition.materials if _text(form, f"note.{m.id}")}
-    return ActionInput(
-        reason=_text(form, "reason"), note=_text(form, "note"),
-        pledge_signed=_text(form, "pledge_signed") in ("on", "1", "yes"),
-        tracking_no=_text(form, "tracking_no", 64), address=_text(form, "address", 255),
-        material=_text(form, "material", 64), purpose=_text(form, "purpose", 16), cause=_text(form, "cause", 16),
-        notes=notes, materials=checklist(form, definition),
-    )
 
 
 def posted_version(form: Mapping[str, Any]) -> int | None:
@@ -70,12 +48,6 @@ class IntakeForm:
     def valid(self) -> bool:
         return not self.errors
 
-    def progress(self) -> pg.Progress:
-        """The progress a case would have right after 收件, for the preview verdict."""
-        progress = pg.empty()
-        progress["materials"] = {k: {"status": c.status, "note": c.note} for k, c in self.checks.items()}
-        return progress
-
 
 APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "applicant_id_no", "applicant_phone", "agent_name",
                     "agent_id_no", "channel", "delivery_method", "delivery_address")
@@ -84,7 +56,7 @@ APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "applicant_id_no", "appl
 def intake_form(form: Mapping[str, Any], definition: MatterDefinition) -> IntakeForm:
     raw = {name: _text(form, name) for name in APPLICANT_FIELDS}
     raw |= {f"data.{f.id}": _text(form, f"data.{f.id}") for f in definition.case_fields}
-    raw |= {k: _text(form, k) for m in definition.materials for k in (f"status.{m.id}", f"note.{m.id}")}
+    raw |= {k: _text(form, k) for m in definition.materials for k in (f"materials.{m.id}", f"materials.{m.id}.note")}
     raw |= {k: _text(form, k) for k in ("reason", "pledge_signed", "previewed")}
     parsed = IntakeForm(raw=raw)
     _applicant(parsed)
@@ -141,11 +113,11 @@ def _case_data(f: IntakeForm, d: MatterDefinition) -> None:
 
 def _materials(f: IntakeForm, d: MatterDefinition) -> None:
     for m in d.materials:
-        status = f.raw[f"status.{m.id}"] or pg.MISSING
-        note = f.raw[f"note.{m.id}"]
+        status = f.raw[f"materials.{m.id}"] or pg.MISSING
+        note = f.raw[f"materials.{m.id}.note"]
         if status not in CHECK_STATUSES:
-            f.errors[f"status.{m.id}"] = "材料状态须为已收取、未提交或不符合要求"
+            f.errors[f"materials.{m.id}"] = "材料状态须为已收取、未提交或不符合要求"
         elif status == pg.DEFECTIVE and not note:
-            f.errors[f"note.{m.id}"] = "不符合要求的材料须写明问题，以便一次性告知"
+            f.errors[f"materials.{m.id}.note"] = "不符合要求的材料须写明问题，以便一次性告知"
         else:
             f.checks[m.id] = MaterialCheck(status, note)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from windows.actions import ActionInput, perform
 from windows.contexts import INTAKE_CHOICES, GapDue, gap_deadlines
 from windows.forms import IntakeForm
-from workflows import cases, errors, intake
+from workflows import actions, cases, errors, intake
 from workflows.definition import MatterDefinition
 from workflows.models import Case
 from workflows.office import Actor, Office
@@ -29,7 +28,7 @@ class Preview:
 
 
 def preview(office: Office, definition: MatterDefinition, form: IntakeForm) -> Preview:
-    verdict = intake.assess(definition, form.data, form.progress())
+    verdict = actions.preview(office=office, matter_code=definition.code, data=form.data, materials=form.checks)
     return Preview(verdict, gap_deadlines(office, definition, verdict), INTAKE_CHOICES[verdict.outcome],
                    frozenset(verdict.applicable))
 
@@ -54,9 +53,9 @@ def confirm(*, session: Session, office: Office, clerk: Actor, definition: Matte
         channel=form.channel, clerk=clerk, delivery_method=form.delivery_method,
         delivery_address=form.delivery_address or None, data=form.data, materials=form.checks,
     )
-    given = ActionInput(reason=form.raw.get("reason", ""), pledge_signed=form.raw.get("pledge_signed") == "on")
+    fields = {"reason": form.raw.get("reason", ""), "pledge_signed": form.raw.get("pledge_signed") == "on"}
     try:
-        perform(session=session, office=office, case=case, actor=clerk, trigger=chosen, given=given)
+        actions.perform(session=session, office=office, case=case, actor=clerk, trigger=chosen, fields=fields)
     except errors.DomainError as exc:
         return case, exc
     return case, None

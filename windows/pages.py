@@ -14,12 +14,11 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from windows import contexts, forms, intake_flow
-from windows.actions import perform
 from windows.auth import (STAFF, TooManyAttempts, anyone, checked_form, client_key, db, flash, log_in, log_out,
                           optional_actor, require_roles)
 from windows.errors import status_of
 from windows.rendering import CASE_READERS, WORKERS, render
-from workflows import accounts, errors, queries
+from workflows import accounts, actions, errors, queries
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
 from workflows.office import Actor
@@ -136,9 +135,9 @@ def case_act(request: Request, case_id: int, actor: Actor = Depends(workers),
     if forms.posted_version(form) != case.version:
         return _conflict(request, session, case, actor)
     action = office.matter_of(case).compiled.action(trigger, case.state)
-    given = forms.action_input(form, office.matter_of(case).definition)
     try:
-        perform(session=session, office=office, case=case, actor=actor, trigger=trigger, given=given)
+        actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=form,
+                        expected_version=case.version)
     except errors.ConcurrentChange:
         session.refresh(case)
         return _conflict(request, session, case, actor)
@@ -186,7 +185,11 @@ def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only
     step = str(form.get("step") or "preview")
     if not parsed.valid:
         return _intake_page(request, actor, definition, parsed, preview=None, status=422)
-    seen = intake_flow.preview(office, definition, parsed)
+    try:
+        seen = intake_flow.preview(office, definition, parsed)
+    except errors.DomainError as exc:
+        parsed.errors[exc.field or "form"] = exc.message
+        return _intake_page(request, actor, definition, parsed, preview=None, status=status_of(exc))
     if not step.startswith("confirm:"):
         return _intake_page(request, actor, definition, parsed, preview=seen)
     chosen = step.removeprefix("confirm:")
