@@ -7,6 +7,7 @@
     python service.py db upgrade       apply the schema migrations
     python service.py calendar load F  load a year's official 节假日安排
     python service.py user add|list|disable
+    python service.py guides build [--out DIR] [--matter CODE] [--booklet]   print-ready guide PDFs
 """
 
 from __future__ import annotations
@@ -251,11 +252,22 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub.add_parser("list")
     disable = user_sub.add_parser("disable")
     disable.add_argument("username")
+    guides = sub.add_parser("guides", help="办事指南").add_subparsers(dest="guides_command", required=True)
+    build = guides.add_parser("build", help="生成办事指南 PDF（只重建定义或模板有变化的）")
+    build.add_argument("--out", default=str(ROOT / "var" / "guides-print"), help="输出目录")
+    build.add_argument("--matter", action="append", metavar="CODE", help="只生成这个事项（可重复）")
+    build.add_argument("--booklet", action="store_true", help="同时生成含目录和书签的汇编 PDF")
     return parser
 
 
+def cmd_guides(args, settings: Settings) -> int:
+    from guides.build import run_cli
+
+    return run_cli(args, settings)
+
+
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
-            "calendar": cmd_calendar, "user": cmd_user}
+            "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides}
 
 
 def main(argv: list[str] | None = None) -> int:

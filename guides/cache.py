@@ -37,6 +37,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Readers never see half a PDF: write beside it, then rename over."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are for printing and serving
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -1,5 +1,140 @@
-from fastapi import FastAPI
+"""HTTP routes of the guides: public guide pages and PDFs, staff-only counter papers.
+
+    GET /guides/{code}                 the guide as a web page (public)
+    GET /guides/{code}.pdf             the A4 guide (public, cached by content hash)
+    GET /guides/{code}/checklist       the 简版 checklist (public), and .pdf
+    GET /guides/{code}/flow.svg        the flow diagram drawn from the state machine
+    GET /guides/booklet.pdf            every guide in one booklet with contents and bookmarks
+    GET /papers/{case_id}/{kind}.pdf   a counter paper (clerk, reviewer, approver, admin)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlmodel import Session
+
+from guides.cache import PdfCache
+from guides.papers import render_paper
+from guides.pdf import SystemPackagesMissing, require_system
+from guides.render import CHECKLIST, GUIDE, GuideRenderer
+from windows.auth import db, require_roles
+from workflows.catalogue import MatterVersion
+from workflows.office import Actor
+from workflows.queries import get_case
+
+PAPER_ROLES = ("clerk", "reviewer", "approver", "admin")
+BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
+
+router = APIRouter(tags=["guides"])
+
+
+@dataclass
+class GuideService:
+    """Per-application guide state: the renderer (diagrams, fonts) and the PDF cache."""
+
+    renderer: GuideRenderer
+    cache: PdfCache
+    office_name: str
+
+    def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
+        key = self.renderer.key(version, kind)
+        return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
+
+    def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
+        args = {"title": BOOKLET_TITLE, "office_name": self.office_name}
+        key = self.renderer.booklet_key(versions, **args)
+        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, **args)), key
 
 
 def install(app: FastAPI) -> None:
-    pass
+    settings = app.state.settings
+    app.state.guides = GuideService(GuideRenderer(app.state.templates, settings.public_base_url),
+                                    PdfCache(settings.guide_cache_dir), settings.office_name)
+    app.include_router(router)
+
+
+def _service(request: Request) -> GuideService:
+    return request.app.state.guides
+
+
+def _version(request: Request, code: str) -> MatterVersion:
+    return request.app.state.office.catalogue.get(code)  # UnknownMatter → 404 in windows/errors.py
+
+
+def _pdf(request: Request, data: bytes, filename: str, etag: str | None = None) -> Response:
+    headers = {"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"}
+    if etag is None:
+        headers["Cache-Control"] = "no-store"  # papers carry personal data
+        return Response(data, media_type="application/pdf", headers=headers)
+    headers |= {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=300"}
+    if request.headers.get("if-none-match") == f'"{etag}"':
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
+def _missing(exc: SystemPackagesMissing) -> PlainTextResponse:
+    return PlainTextResponse(str(exc), status_code=503)
+
+
+@router.get("/guides/booklet.pdf", name="guide_booklet")
+def booklet(request: Request):
+    try:
+        require_system()
+        data, key = _service(request).booklet_pdf(request.app.state.office.catalogue.matters())
+    except SystemPackagesMissing as exc:
+        return _missing(exc)
+    return _pdf(request, data, f"{BOOKLET_TITLE}.pdf", key)
+
+
+@router.get("/guides/{code}.pdf", name="guide_pdf")
+def guide_pdf(request: Request, code: str):
+    return _guide_pdf(request, code, GUIDE)
+
+
+@router.get("/guides/{code}/checklist.pdf", name="guide_checklist_pdf")
+def checklist_pdf(request: Request, code: str):
+    return _guide_pdf(request, code, CHECKLIST)
+
+
+def _guide_pdf(request: Request, code: str, kind: str) -> Response:
+    version = _version(request, code)
+    try:
+        require_system()
+        data, key = _service(request).guide_pdf(version, kind)
+    except SystemPackagesMissing as exc:
+        return _missing(exc)
+    label = "办事指南" if kind == GUIDE else "材料清单（简版）"
+    return _pdf(request, data, f"{version.definition.name}{label}.pdf", key)
+
+
+@router.get("/guides/{code}/flow.svg", name="guide_flow")
+def flow_svg(request: Request, code: str):
+    svg = _service(request).renderer.diagrams.svg(_version(request, code))
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/guides/{code}/checklist", response_class=HTMLResponse, name="guide_checklist")
+def checklist_page(request: Request, code: str):
+    return HTMLResponse(_service(request).renderer.html(_version(request, code), CHECKLIST, screen=True))
+
+
+@router.get("/guides/{code}", response_class=HTMLResponse, name="guide_page")
+def guide_page(request: Request, code: str):
+    return HTMLResponse(_service(request).renderer.html(_version(request, code), GUIDE, screen=True))
+
+
+@router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf")
+def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depends(db),
+              actor: Actor = Depends(require_roles(*PAPER_ROLES))):
+    case = get_case(session, case_id)
+    try:
+        require_system()
+        data = render_paper(session=session, office=request.app.state.office, case=case, kind=kind,
+                            templates=request.app.state.templates, settings=request.app.state.settings)
+    except SystemPackagesMissing as exc:
+        return _missing(exc)
+    return _pdf(request, data, f"{case.receipt_no}-{kind}.pdf")

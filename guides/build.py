@@ -1,0 +1,179 @@
+"""`service.py guides build`: every guide and 简版 as print-ready PDFs, rebuilt only when changed.
+
+Each output file is keyed by a content hash (the matter's version key, the
+guide templates' hash, the renderer version and the public base URL); the
+keys are kept in `manifest.json` in the output directory. A run renders only
+the files whose key changed or whose file is gone, on a pool of processes (one
+per core), each with its own catalogue, flow diagrams and font configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from guides.cache import write_atomic
+from guides.pdf import RENDERER_VERSION, SystemPackagesMissing, require_system
+from guides.render import CHECKLIST, GUIDE, GuideRenderer
+from guides.templating import GUIDES_TEMPLATES, build_environment
+from workflows.catalogue import Catalogue, MatterVersion, load_catalogue
+
+MANIFEST = "manifest.json"
+BOOKLET_FILE = "booklet.pdf"
+BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
+KINDS = (GUIDE, CHECKLIST)
+
+
+@dataclass(frozen=True)
+class Job:
+    code: str
+    kind: str
+    key: str
+    file: str
+
+
+@dataclass
+class BuildReport:
+    built: list[Job] = field(default_factory=list)
+    up_to_date: list[Job] = field(default_factory=list)
+    booklet: str | None = None  # "built", "up to date" or None when not asked for
+    seconds: float = 0.0
+
+
+def file_name(code: str, kind: str) -> str:
+    return f"{code}.pdf" if kind == GUIDE else f"{code}-{kind}.pdf"
+
+
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"files": {}}
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    manifest["renderer"] = RENDERER_VERSION
+    write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode())
+
+
+def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path, manifest: dict) -> tuple[list[Job], list[Job]]:
+    """(jobs to render, jobs already up to date), by comparing keys with the manifest."""
+    todo, fresh = [], []
+    for version in versions:
+        for kind in KINDS:
+            job = Job(version.code, kind, renderer.key(version, kind), file_name(version.code, kind))
+            known = manifest["files"].get(job.file, {}).get("key")
+            (fresh if known == job.key and (out_dir / job.file).exists() else todo).append(job)
+    return todo, fresh
+
+
+# ---- worker processes ---------------------------------------------------------------
+# Each worker loads its own catalogue and renderer once (in the pool initializer):
+# WeasyPrint's font configuration and the flow diagrams are then reused per job.
+
+_worker: dict = {}
+
+
+def _init_worker(definitions_dir: str, base_url: str) -> None:
+    _worker["catalogue"] = load_catalogue(definitions_dir)
+    _worker["renderer"] = GuideRenderer(build_environment([GUIDES_TEMPLATES]), base_url)
+
+
+def _render_job(job: Job, out_dir: str) -> tuple[Job, float]:
+    started = time.perf_counter()
+    version = _worker["catalogue"].get(job.code)
+    write_atomic(Path(out_dir) / job.file, _worker["renderer"].pdf_bytes(version, job.kind))
+    return job, time.perf_counter() - started
+
+
+def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, workers: int,
+                on_done: Callable[[Job], None] = lambda job: None) -> None:
+    if workers <= 1 or len(jobs) <= 1:
+        _init_worker(str(definitions_dir), base_url)
+        for job in jobs:
+            on_done(_render_job(job, str(out_dir))[0])
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(str(definitions_dir), base_url)) as pool:
+        futures = [pool.submit(_render_job, job, str(out_dir)) for job in jobs]
+        for future in as_completed(futures):
+            on_done(future.result()[0])
+
+
+# ---- the whole build -----------------------------------------------------------------
+
+def build(*, definitions_dir: Path, out_dir: Path, base_url: str, office_name: str, codes: list[str] | None = None,
+          booklet: bool = False, workers: int | None = None,
+          on_plan: Callable[[int], None] = lambda n: None, on_done: Callable[[Job], None] = lambda job: None) -> BuildReport:
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    catalogue = load_catalogue(definitions_dir)
+    versions = [catalogue.get(code) for code in codes] if codes else catalogue.matters()
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), base_url)
+    manifest = read_manifest(out_dir)
+    todo, fresh = plan(versions, renderer, out_dir, manifest)
+    on_plan(len(todo))
+
+    def done(job: Job) -> None:
+        manifest["files"][job.file] = {"key": job.key, "matter": job.code, "kind": job.kind}
+        on_done(job)
+
+    render_jobs(todo, out_dir=out_dir, definitions_dir=definitions_dir, base_url=base_url,
+                workers=workers or os.cpu_count() or 1, on_done=done)
+    report = BuildReport(built=todo, up_to_date=fresh)
+    if booklet:
+        report.booklet = _build_booklet(catalogue, renderer, out_dir, manifest, office_name)
+    write_manifest(out_dir, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_booklet(catalogue: Catalogue, renderer: GuideRenderer, out_dir: Path, manifest: dict,
+                   office_name: str) -> str:
+    versions = catalogue.matters()
+    key = renderer.booklet_key(versions, title=BOOKLET_TITLE, office_name=office_name)
+    if manifest["files"].get(BOOKLET_FILE, {}).get("key") == key and (out_dir / BOOKLET_FILE).exists():
+        return "up to date"
+    data = renderer.booklet_pdf(versions, title=BOOKLET_TITLE, office_name=office_name)
+    write_atomic(out_dir / BOOKLET_FILE, data)
+    manifest["files"][BOOKLET_FILE] = {"key": key, "matter": "*", "kind": "booklet"}
+    return "built"
+
+
+def run_cli(args, settings) -> int:
+    """The `guides build` subcommand: check the system, build with a progress bar, summarise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console()
+    try:
+        require_system()
+    except SystemPackagesMissing as exc:
+        console.print(str(exc), markup=False, highlight=False)
+        return 1
+    from workflows.errors import DomainError
+
+    out_dir = Path(args.out)
+    columns = (TextColumn("[bold]生成办事指南"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("", total=None)
+        try:
+            report = build(
+                definitions_dir=settings.definitions_dir, out_dir=out_dir, base_url=settings.public_base_url,
+                office_name=settings.office_name, codes=args.matter or None, booklet=args.booklet,
+                on_plan=lambda n: progress.update(task, total=max(n, 1), completed=0 if n else 1),
+                on_done=lambda job: progress.update(task, advance=1, description=job.file),
+            )
+        except DomainError as exc:  # e.g. --matter names no matter in the catalogue
+            console.print(f"错误 [{exc.code}] {exc.message}", markup=False, highlight=False)
+            return 1
+    console.print(f"重建 {len(report.built)} 个文件，{len(report.up_to_date)} 个未变化（按内容哈希判断）"
+                  + (f"；汇编：{'已重建' if report.booklet == 'built' else '未变化'}" if report.booklet else "")
+                  + f"；用时 {report.seconds:.1f} 秒；输出目录 {out_dir}", highlight=False)
+    return 0
