@@ -57,7 +57,7 @@ def _utc_bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
 
 
-def _opened_filter(scope: Scope) -> list[ColumnElement[bool]]:
+def opened_filter(scope: Scope) -> list[ColumnElement[bool]]:
     start, end = _utc_bounds(scope)
     dims = {"matter": CASES.c.matter_code, "window": func.coalesce(CASES.c.window, ""), "clerk": CASES.c.clerk,
             "department": func.coalesce(STAFF.c.department, "")}
@@ -70,7 +70,7 @@ def _base(counter: str, scope: Scope):
     staff = scope.department is not None
     if counter == "opened":
         source = CASES.outerjoin(STAFF, STAFF.c.username == CASES.c.clerk) if staff else CASES
-        return source.outerjoin(FACTS, C.case_id == CASES.c.id), _opened_filter(scope)
+        return source.outerjoin(FACTS, C.case_id == CASES.c.id), opened_filter(scope)
     source = FACTS.join(CASES, CASES.c.id == C.case_id)
     if counter in _EVALUATED:
         source = source.join(EVALUATIONS, EVALUATIONS.c.case_id == C.case_id)

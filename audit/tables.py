@@ -1,0 +1,81 @@
+"""Every table of the dashboard (and any drill-down list) as plain rows, for CSV, XLSX and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from audit.dashboard import Dashboard, SliceRow
+from audit.drill import CaseLine
+
+RATE_KEYS = ("one_visit_rate", "complete_one_visit_rate", "zero_visit_rate", "within_promised_rate",
+             "within_legal_rate", "satisfaction_rate")
+RATE_LABELS = {"one_visit_rate": "一次办结率", "complete_one_visit_rate": "一次办结率（材料齐全或容缺）",
+               "zero_visit_rate": "跑零次占比", "within_promised_rate": "承诺时限内办结率",
+               "within_legal_rate": "法定时限内办结率", "satisfaction_rate": "满意率"}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: Iterable[tuple[Any, ...]]
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _slice_table(name: str, title: str, head: str, rows: list[SliceRow]) -> Table:
+    columns = (head, "代码", "受理登记", "办结", "一次办结", *[RATE_LABELS[k] for k in RATE_KEYS], "平均用时（工作日）",
+               "评价数", "平均评分")
+    body = [(r.label, r.key, r.figures["opened"], r.figures["closed"], r.figures["one_visit"],
+             *[_rate(r.figures.rates[k]) for k in RATE_KEYS], _rate(r.figures.average_workdays),
+             r.figures["evaluations"], _rate(r.figures.average_score)) for r in rows]
+    return Table(name, title, columns, body)
+
+
+def dashboard_tables(d: Dashboard) -> dict[str, Table]:
+    f = d.figures
+    tables = [
+        Table("rates", "指标与目标", ("指标", "数值", "目标", "是否达标", "分子", "分母", "口径"),
+              [(r.measure.label, _rate(r.value), r.target, {True: "达标", False: "未达标", None: "无数据"}[r.met],
+                r.numerator, r.denominator, r.measure.note) for r in d.rates]),
+        Table("counts", "办件量", ("项目", "件数"), [
+            ("受理登记", f["opened"]), ("办结（含不予许可）", f["closed"]), ("不予受理", f["refused"]),
+            ("撤回", f["withdrawn"]), ("终止", f["terminated"]), ("容缺受理", f["tolerated"]),
+            ("容缺逾期终止", f["defaulted"]), ("出具一次性告知书的办件", f["noticed"]), ("一次性告知书份数", f["notices"]),
+            ("重复告知的办件", f["repeat_notices"]), ("评价数", f["evaluations"]), ("差评数", f["bad_evaluations"])]),
+        Table("visits", "到现场次数分布（办结件）", ("到现场次数", "件数"),
+              [("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]), ("3 次及以上", f["visits_3p"])]),
+        Table("trend", "月度趋势", ("月份", "办结", "一次办结", "一次办结率", "承诺时限内办结率", "满意率"),
+              [(m.key, m["closed"], m["one_visit"], _rate(m.rates["one_visit_rate"]),
+                _rate(m.rates["within_promised_rate"]), _rate(m.rates["satisfaction_rate"])) for m in d.trend]),
+        _slice_table("matters", "分事项", "事项", d.matters),
+        _slice_table("windows", "窗口排名", "窗口", d.windows),
+        _slice_table("clerks", "工作人员排名", "工作人员", d.clerks),
+        _slice_table("departments", "分科室", "科室", d.departments),
+        Table("refusals", "不予受理理由", ("理由", "件数"), d.refusals),
+        Table("materials", "导致多次跑动的材料", ("事项", "材料", "涉及办件", "补正到现场次数"),
+              [(matter, material, m.cases, m.visits) for matter, material, m in d.materials]),
+    ]
+    return {t.name: t for t in tables}
+
+
+CASE_COLUMNS = ("受理编号", "事项", "窗口", "工作人员", "申请人", "证件号码", "收件日期", "办结日期", "状态", "结果",
+                "到现场次数", "告知次数", "用时（工作日）", "理由")
+
+
+def case_table(title: str, lines: Iterable[CaseLine], matter_names: dict[str, str]) -> Table:
+    rows = ((l.receipt_no, matter_names.get(l.matter_code, l.matter_code), l.window, l.clerk, l.applicant_name,
+             l.applicant_id, l.received_on, l.finished_on, l.state, l.outcome, l.visits, l.notices, l.working_days,
+             l.reason) for l in lines)
+    return Table("cases", title, CASE_COLUMNS, rows)
+
+
+def cell(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
