@@ -1,0 +1,216 @@
+"""Every rule a matter definition must keep, each broken by one bad file.
+
+Each bad file is a real seed definition with exactly one change, written under
+its own name; loading it must fail with an error that names the file, the
+field path and the rule. A bad file stops start-up.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workflows.bootstrap import load_office
+from workflows.catalogue import DEFAULT_DIR, CatalogueError, load_catalogue, parse_definition
+from workflows.errors import DefinitionError
+
+
+def seed(code: str) -> dict:
+    return yaml.safe_load((DEFAULT_DIR / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
+def material_index(d: dict, material_id: str) -> int:
+    return next(i for i, m in enumerate(d["materials"]) if m["id"] == material_id)
+
+
+# ---- the breakages -----------------------------------------------------------------------
+
+def promised_over_legal(d):
+    d["limits"]["promised_days"] = d["limits"]["legal_days"] + 5
+
+
+def tolerance_longer_than_promised(d):
+    d["materials"][material_index(d, "safety_rules")]["tolerance"]["days"] = d["limits"]["promised_days"] + 1
+
+
+def immediate_waits_for_someone(d):
+    d["steps"][0]["waits_for"] = "external"
+
+
+def immediate_with_special_procedure(d):
+    d["special_procedures"] = [{"id": "inspection", "name": "现场核查", "kind": "现场勘验", "during_step": "check",
+                                "max_days": 3}]
+
+
+def step_role_not_declared(d):
+    d["steps"][0]["role"] = "inspector"
+
+
+def role_that_does_not_exist(d):
+    d["roles"].append("inspector")
+
+
+def lifecycle_role_not_declared(d):
+    d["lifecycle"] = {"decide": "auditor"}
+
+
+def duplicate_material_id(d):
+    d["materials"][1]["id"] = d["materials"][0]["id"]
+
+
+def condition_on_unknown_field(d):
+    d["materials"][material_index(d, "outline_drawing")]["condition"]["any_of"][0]["field"] = "height_cm"
+
+
+def precondition_on_unknown_field(d):
+    d["preconditions"][0]["field"] = "exam_score"
+
+
+def fee_charged_without_items(d):
+    d["fees"] = {"charged": True}
+
+
+def fee_with_blank_amount(d):
+    d["fees"] = {"charged": True, "items": [{"name": "工本费", "amount": "  ", "basis": "浙价费〔2017〕1号"}]}
+
+
+def fees_left_out(d):
+    del d["fees"]
+
+
+def unknown_top_level_field(d):
+    d["fee_note"] = "免费"
+
+
+def unknown_material_field(d):
+    d["materials"][0]["tolerable"] = True
+
+
+def step_needs_unknown_material(d):
+    d["steps"][0]["requires_materials"] = ["business_plan"]
+
+
+def conditional_without_condition(d):
+    del d["materials"][material_index(d, "agent_id_and_mandate")]["condition"]
+
+
+def on_the_spot_for_a_promised_matter(d):
+    d["delivery_methods"].append("on_the_spot")
+
+
+def blank_name(d):
+    d["name"] = ""
+
+
+# (breakage, seed, field path, words of the rule)
+RULES = [
+    (promised_over_legal, "road-freight-licence", "limits.promised_days", "承诺办结时限不得超过法定办结时限"),
+    (tolerance_longer_than_promised, "road-freight-licence", "materials[7].tolerance.days",
+     "补齐期限不得超过承诺办结时限"),
+    (immediate_waits_for_someone, "vehicle-repair-filing", "steps[0].waits_for", "即办件不得包含等待他人"),
+    (immediate_with_special_procedure, "vehicle-repair-filing", "special_procedures[0]", "即办件不得设置特别程序"),
+    (step_role_not_declared, "road-freight-licence", "steps[0].role", "'inspector' 未在 roles 中声明"),
+    (role_that_does_not_exist, "road-freight-licence", "roles[3]", "岗位 'inspector' 不存在"),
+    (lifecycle_role_not_declared, "road-freight-licence", "lifecycle.decide", "'auditor' 未在 roles 中声明"),
+    (duplicate_material_id, "road-freight-licence", "materials[1].id", "材料编号 'application_form' 重复"),
+    (condition_on_unknown_field, "oversize-transport-permit", "materials[4].condition[0].field",
+     "'height_cm' 未在 case_fields 中声明"),
+    (precondition_on_unknown_field, "taxi-driver-qualification", "preconditions[0].field",
+     "'exam_score' 未在 case_fields 中声明"),
+    (fee_charged_without_items, "road-freight-licence", "fees.items", "收费事项必须列明收费项目"),
+    (fee_with_blank_amount, "road-freight-licence", "fees.items[0].amount", "不能为空"),
+    (fees_left_out, "road-freight-licence", "fees", "缺少必填字段"),
+    (unknown_top_level_field, "road-freight-licence", "fee_note", "未知字段"),
+    (unknown_material_field, "road-freight-licence", "materials[0].tolerable", "未知字段"),
+    (step_needs_unknown_material, "road-freight-licence", "steps[0].requires_materials[0]",
+     "'business_plan' 不在材料清单中"),
+    (conditional_without_condition, "road-freight-licence", "materials[2].condition", "情形必要的材料必须写明条件"),
+    (on_the_spot_for_a_promised_matter, "road-freight-licence", "delivery_methods[3]", "只有即办件可以当场送达"),
+    (blank_name, "road-freight-licence", "name", "不能为空"),
+]
+
+
+def write_bad(directory: Path, code: str, breakage) -> Path:
+    d = seed(code)
+    breakage(d)
+    path = directory / f"{code}.yaml"
+    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("breakage, code, field, rule", RULES, ids=[r[0].__name__ for r in RULES])
+def test_a_bad_file_is_refused_naming_file_field_and_rule(tmp_path, breakage, code, field, rule):
+    bad = write_bad(tmp_path, code, breakage)
+
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+
+    [error] = caught.value.errors
+    assert error.file == str(bad)
+    assert any(path == field and rule in text for path, text in error.problems), error.problems
+    assert f"{bad}: {field}: " in str(caught.value)
+
+
+@pytest.mark.parametrize("code", sorted({code for _, code, _, _ in RULES}))
+def test_the_unbroken_seed_written_the_same_way_loads(tmp_path, code):
+    """The control: the same round trip without a breakage gives a valid file."""
+    write_bad(tmp_path, code, lambda d: None)
+    assert load_catalogue(tmp_path).get(code).code == code
+
+
+def test_parse_definition_raises_the_same_error_for_one_text():
+    d = seed("road-freight-licence")
+    promised_over_legal(d)
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(yaml.safe_dump(d, allow_unicode=True), "上传的定义.yaml")
+    assert caught.value.file == "上传的定义.yaml"
+    assert caught.value.problems == [("limits.promised_days", "承诺办结时限不得超过法定办结时限")]
+
+
+def test_every_broken_rule_of_a_file_is_reported_at_once(tmp_path):
+    def two_breakages(d):
+        promised_over_legal(d)
+        duplicate_material_id(d)
+
+    write_bad(tmp_path, "road-freight-licence", two_breakages)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    paths = {path for path, _ in caught.value.errors[0].problems}
+    assert {"limits.promised_days", "materials[1].id"} <= paths
+
+
+def test_every_bad_file_of_a_catalogue_is_reported_not_just_the_first(tmp_path):
+    write_bad(tmp_path, "road-freight-licence", promised_over_legal)
+    write_bad(tmp_path, "vehicle-repair-filing", immediate_waits_for_someone)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    assert sorted(Path(e.file).name for e in caught.value.errors) == ["road-freight-licence.yaml",
+                                                                      "vehicle-repair-filing.yaml"]
+
+
+def test_a_file_named_for_another_code_is_refused(tmp_path):
+    d = seed("road-freight-licence")
+    (tmp_path / "road-freight.yaml").write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    assert caught.value.errors[0].problems[0][0] == "code"
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path):
+    bad = tmp_path / "road-freight-licence.yaml"
+    bad.write_text("code: road-freight-licence\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)
+    assert caught.value.errors[0].file == str(bad)
+    assert caught.value.errors[0].problems[0][0] == "(YAML)"
+
+
+def test_an_empty_catalogue_directory_is_refused(tmp_path):
+    with pytest.raises(CatalogueError):
+        load_catalogue(tmp_path)
+
+
+def test_a_bad_file_stops_the_office_from_starting(tmp_path, engine):
+    write_bad(tmp_path, "road-freight-licence", tolerance_longer_than_promised)
+    with pytest.raises(CatalogueError):
+        load_office(engine, tmp_path)
