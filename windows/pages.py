@@ -67,7 +67,8 @@ def login(request: Request, form: FormData = Depends(checked_form), session: Ses
     try:
         user = _authenticate(request, session, username, password)
     except errors.DomainError as exc:
-        return render(request, "login.html", actor=None, status=status_of(exc), title="工作人员登录",
+        status = 401 if exc.code == "login-failed" else status_of(exc)
+        return render(request, "login.html", actor=None, status=status, title="工作人员登录",
                       next=target, username=username, error=exc)
     log_in(request, user)
     return _see_other(target)
