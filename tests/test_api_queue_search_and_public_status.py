@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from tests.api_fixtures import act_ok, as_role, open_case, tokens  # noqa: F401
 from tests.support import CREDIT_CODE
 
@@ -82,3 +84,12 @@ def test_applicant_evaluates_a_closed_case_once(client, app, as_role):
     second = client.post("/api/public/evaluations", json={**body, "score": 1})
     assert second.status_code == 409 and second.json()["code"] == "already-evaluated"
     assert client.post("/api/public/evaluations", json={**body, "score": 6}).status_code == 422
+
+
+def test_non_ascii_phone_digits_are_a_plain_not_found_not_a_server_error(client, app, as_role):
+    from workflows import errors, feedback
+    from workflows.db import session as new_session
+
+    case = open_case(client, as_role["clerk"], app.state.office)
+    with new_session(app.state.engine) as s, pytest.raises(errors.CaseNotFound):
+        feedback.case_for_applicant(s, case["receipt_no"], "５６７８")

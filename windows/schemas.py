@@ -102,7 +102,7 @@ class TokenIn(In):
 
 class EvaluationIn(In):
     receipt_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)]
-    phone_last4: Annotated[str, StringConstraints(max_length=4, pattern=NO_NUL)]
+    phone_last4: Annotated[str, StringConstraints(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")]
     score: int = Field(ge=1, le=5)
     comment: Note = ""
 
