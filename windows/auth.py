@@ -25,6 +25,7 @@ SESSION_CSRF = "csrf"
 SESSION_FLASH = "flash"
 CSRF_FIELD = "csrf"
 STAFF = STAFF_ROLES  # every staff role: pages any logged-in member of staff may see
+ROLE_DENIED = "您的岗位无权访问此页面或接口"  # the route-level refusal, told apart from an action's role rule
 
 
 class LoginRequired(errors.DomainError):
@@ -72,7 +73,7 @@ def require_roles(*roles: str) -> Callable[..., Actor]:
 
     def dependency(actor: Actor = Depends(current_actor)) -> Actor:
         if not actor.roles & allowed:
-            raise errors.Forbidden("您的岗位无权访问此页面或接口")
+            raise errors.Forbidden(ROLE_DENIED)
         return actor
 
     dependency.roles = allowed  # type: ignore[attr-defined]  # read by the route listing in tests

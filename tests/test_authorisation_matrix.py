@@ -1,0 +1,160 @@
+"""Every route of the app × every staff role and the anonymous visitor.
+
+The table below is the access policy. A route added without a line here fails
+`test_every_route_has_a_rule`; a route that lets the wrong people in, or keeps
+the right ones out, fails `test_every_route_answers_each_role_as_the_table_says`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.page_helpers import ROLES, add_staff, login_as, soup
+from tests.support import open_complete
+from windows.auth import ROLE_DENIED
+from windows.routes import flat_routes
+
+PUBLIC = "public"
+STAFF = frozenset(ROLES)
+READERS = frozenset({"clerk", "reviewer", "approver", "auditor"})
+WORKERS = frozenset({"clerk", "reviewer", "approver"})
+CLERK = frozenset({"clerk"})
+AUDIT = frozenset({"auditor", "admin"})
+ADMIN = frozenset({"admin"})
+PAPERS = frozenset({"clerk", "reviewer", "approver", "admin"})
+
+RULES: dict[tuple[str, str], frozenset[str] | str] = {
+    # FastAPI's own: the API description is public, as the issue asks for /docs.
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    # guides (public) and counter papers (staff who hand them out)
+    ("GET", "/guides/booklet.pdf"): PUBLIC,
+    ("GET", "/guides/{code}.pdf"): PUBLIC,
+    ("GET", "/guides/{code}/checklist.pdf"): PUBLIC,
+    ("GET", "/guides/{code}/flow.svg"): PUBLIC,
+    ("GET", "/guides/{code}/checklist"): PUBLIC,
+    ("GET", "/guides/{code}"): PUBLIC,
+    ("GET", "/papers/{case_id}/{kind}.pdf"): PAPERS,
+    # public pages
+    ("GET", "/public"): PUBLIC,
+    ("GET", "/public/status"): PUBLIC,
+    ("POST", "/public/status"): PUBLIC,
+    ("POST", "/public/evaluate"): PUBLIC,
+    ("GET", "/"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    # counter pages
+    ("GET", "/queue"): WORKERS,
+    ("GET", "/search"): READERS,
+    ("GET", "/cases/{case_id:int}"): READERS,
+    ("POST", "/cases/{case_id:int}/act"): WORKERS,
+    ("GET", "/cases/new"): CLERK,
+    ("GET", "/cases/new/{code}"): CLERK,
+    ("POST", "/cases/new/{code}"): CLERK,
+    ("GET", "/matters"): STAFF,
+    ("GET", "/matters/{code}"): STAFF,
+    # 效能监察
+    ("GET", "/audit"): AUDIT,
+    ("GET", "/audit/cases"): AUDIT,
+    ("GET", "/audit/cases/{case_id:int}"): AUDIT,
+    ("GET", "/audit/export/{name}.{fmt}"): AUDIT,
+    ("GET", "/audit/eventlog.{fmt}"): AUDIT,
+    ("GET", "/audit/report.pdf"): AUDIT,
+    # REST API
+    ("GET", "/api/matters"): STAFF,
+    ("GET", "/api/matters/{code}"): STAFF,
+    ("POST", "/api/intake/preview"): CLERK,
+    ("POST", "/api/cases"): CLERK,
+    ("GET", "/api/cases"): READERS,
+    ("GET", "/api/cases/by-receipt/{receipt_no}"): READERS,
+    ("GET", "/api/cases/{case_id}"): READERS,
+    ("POST", "/api/cases/{case_id}/actions/{trigger}"): WORKERS,
+    ("GET", "/api/queue"): WORKERS,
+    ("GET", "/api/search"): READERS,
+    ("GET", "/api/public/status"): PUBLIC,
+    ("POST", "/api/public/evaluations"): PUBLIC,
+    ("POST", "/api/admin/tokens"): ADMIN,
+    ("GET", "/api/admin/tokens"): ADMIN,
+    ("DELETE", "/api/admin/tokens/{token_id}"): ADMIN,
+    ("GET", "/api/admin/users"): ADMIN,
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    return {(method, r.path) for r in flat_routes(app.routes) for method in r.methods}
+
+
+def test_every_route_has_a_rule(app):
+    routes = app_routes(app)
+    assert sorted(routes - set(RULES)) == [], "routes without an access rule in this test"
+    assert sorted(set(RULES) - routes) == [], "rules for routes that no longer exist"
+
+
+def concrete(path: str, case) -> str:
+    values = {"{case_id}": str(case.id), "{case_id:int}": str(case.id), "{code}": "road-freight-licence",
+              "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{trigger}": "no_such_action",
+              "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv"}
+    for key, value in values.items():
+        path = path.replace(key, value)
+    assert "{" not in path, f"no sample value for a parameter of {path}"
+    return path
+
+
+def request(client: TestClient, method: str, path: str):
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    if path.startswith("/api/"):
+        return client.request(method, path, json={}, follow_redirects=False)
+    return client.request(method, path, data={}, follow_redirects=False)  # no CSRF token: nothing is changed
+
+
+def outcome(response) -> str:
+    """login | denied | served, as the visitor experiences it."""
+    status = response.status_code
+    if status == 401 or (status == 303 and response.headers["location"].startswith("/login")):
+        return "login"
+    if status == 403:
+        if response.headers.get("content-type", "").startswith("application/json"):
+            message = response.json().get("message")
+        else:
+            found = soup(response).select_one("p.msg.error")
+            message = found.get_text() if found else ""
+        if message == ROLE_DENIED:
+            return "denied"
+    return "served" if status < 500 else f"error {status}"
+
+
+def expected(rule, who: str | None) -> str:
+    if rule == PUBLIC:
+        return "served"
+    if who is None:
+        return "login"
+    return "served" if who in rule else "denied"
+
+
+@pytest.fixture
+def browsers(app, session):
+    add_staff(session)
+    clients = {None: TestClient(app)}
+    for role in ROLES:
+        clients[role] = TestClient(app)
+        login_as(clients[role], role)
+    yield clients
+    for client in clients.values():
+        client.close()
+
+
+def test_every_route_answers_each_role_as_the_table_says(app, session, office, browsers):
+    case = open_complete(session, office, "road-freight-licence")
+    wrong = []
+    for method, template in sorted(app_routes(app) & set(RULES)):
+        path = concrete(template, case)
+        for who, client in browsers.items():
+            got = outcome(request(client, method, path))
+            want = expected(RULES[(method, template)], who)
+            if got != want:
+                wrong.append(f"{method} {template} as {who or 'anonymous'}: {got}, expected {want}")
+    assert wrong == []
