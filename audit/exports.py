@@ -33,9 +33,9 @@ def may_unmask(actor: Actor, unmask: bool) -> bool:
 
 def log_export(conn: Connection, *, actor: Actor, export: str, fmt: str, unmasked: bool,
                params: Mapping[str, Any], now: dt.datetime) -> None:
+    """Record the export; the caller commits, before the file leaves the server."""
     conn.execute(insert(AuditExport.__table__).values(at=now, username=actor.username, export=export, fmt=fmt,
                                                       unmasked=unmasked, params=dict(params)))
-    conn.commit()
 
 
 def csv_chunks(table: Table, every: int = 1000) -> Iterator[str]:

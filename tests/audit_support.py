@@ -26,7 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tests.support import STAFF, actor_for, open_complete, person
+from tests.page_helpers import password_of
+from tests.support import STAFF, actor_for, open_complete
 from workflows import accounts, cases
 from workflows.cases import MaterialCheck
 from workflows.feedback import evaluate_case
@@ -78,7 +79,7 @@ def add_staff(session, now: dt.datetime) -> None:
     accounts.add_window(session=session, code="W01", name="综合窗口一", comprehensive=True)
     accounts.add_window(session=session, code="W02", name="港航窗口")
     for user, window, dept in (("clerk1", "W01", "运输管理科"), ("clerk2", "W02", "港航管理科")):
-        accounts.add_user(session=session, username=user, password="password-123", roles=["clerk"],
+        accounts.add_user(session=session, username=user, password=password_of(user), roles=["clerk"],
                           display_name=user, window=window, department=dept, now=now)
 
 

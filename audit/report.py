@@ -1,0 +1,58 @@
+"""The printable monthly report (月度效能报告): the dashboard of one month as an A4 PDF.
+
+Rendered from a template of the shared Jinja environment and turned into PDF by
+guides.pdf.render_pdf, the same machinery (and CJK fonts) as the service guides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from audit.charts import Point, bar_chart, rate_bars, trend_chart
+from audit.dashboard import Dashboard
+
+
+@dataclass(frozen=True)
+class Charts:
+    trend: Markup
+    visits: Markup
+    windows: Markup
+    clerks: Markup
+
+
+def charts_of(d: Dashboard) -> Charts:
+    f, target = d.figures, d.targets.one_visit_rate
+    return Charts(
+        trend=trend_chart([Point(m.key[2:].replace("-", "/"), m.rates["one_visit_rate"]) for m in d.trend], target,
+                          "一次办结率月度趋势"),
+        visits=bar_chart([("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]),
+                          ("3 次及以上", f["visits_3p"])], "办结件到现场次数分布"),
+        windows=rate_bars([Point(r.label, r.figures.rates["one_visit_rate"]) for r in d.windows], target,
+                          "各窗口一次办结率"),
+        clerks=rate_bars([Point(r.label, r.figures.rates["one_visit_rate"]) for r in d.clerks], target,
+                         "各工作人员一次办结率"),
+    )
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    dashboard: Dashboard
+    charts: Charts
+    office_name: str
+    generated_at: dt.datetime
+    month_label: str
+
+
+def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> str:
+    context = ReportContext(d, charts_of(d), office_name, generated_at, f"{d.scope.start.year}年{d.scope.start.month}月")
+    return env.get_template("audit_report.html").render(report=context, d=d)
+
+
+def report_pdf(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> bytes:
+    from guides.pdf import render_pdf
+
+    return render_pdf(report_html(env, d, office_name=office_name, generated_at=generated_at))
