@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -150,12 +151,12 @@ def run_cli(args, settings) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console()
     try:
         require_system()
     except SystemPackagesMissing as exc:
-        console.print(str(exc), markup=False, highlight=False)
+        print(exc, file=sys.stderr)  # plain print: one line, never wrapped by rich
         return 1
+    console = Console()
     from workflows.errors import DomainError
 
     out_dir = Path(args.out)
