@@ -3,9 +3,11 @@ second sweep changes nothing."""
 
 import datetime as dt
 
-from tests.support import STAFF, open_complete, stored
+from tests.support import STAFF, open_complete, run_cli, stored
 from workflows import cases
-from workflows.queries import events_of
+from workflows.db import session as new_session
+from workflows.queries import events_of, get_case
+from workflows import sweep
 from workflows.sweep import sweep_overdue_gaps
 
 FREIGHT = "road-freight-licence"
@@ -78,3 +80,54 @@ def test_only_the_overdue_cases_are_swept(session, office, clock, engine):
     assert report.terminated == [overdue.receipt_no]
     assert stored(engine, later.id).state == "step_review"
     assert stored(engine, withdrawn.id).state == "withdrawn"
+
+
+def test_a_case_changed_under_the_sweep_is_left_for_the_next_run(session, office, clock, engine, monkeypatch):
+    case = tolerated(session, office, clock)
+    clock.set_local(DUE + dt.timedelta(days=1))
+    real_terminate = sweep.terminate
+
+    def clerk_acts_first(**kwargs):
+        # A clerk records a visit on the case between the sweep's read and its write.
+        monkeypatch.setattr(sweep, "terminate", real_terminate)
+        with new_session(engine) as clerk:
+            cases.record_visit(session=clerk, office=office, case=get_case(clerk, case.id), actor=STAFF.clerk,
+                               purpose="核验原件", cause="applicant")
+        return real_terminate(**kwargs)
+
+    monkeypatch.setattr(sweep, "terminate", clerk_acts_first)
+    report = sweep_overdue_gaps(session=session, office=office)
+
+    assert (report.terminated, report.skipped) == ([], [case.receipt_no])
+    assert stored(engine, case.id).state == "step_review"
+    # The next run, even in the same session, sees the case as it now is and ends it.
+    assert sweep_overdue_gaps(session=session, office=office).terminated == [case.receipt_no]
+    assert stored(engine, case.id).state == "terminated"
+
+
+def test_a_sweep_in_a_long_lived_session_sees_changes_made_elsewhere(session, office, clock, engine):
+    """The session holding `case` has not seen the clerk's later visit; the sweep must not trip over that."""
+    case = tolerated(session, office, clock)
+    with new_session(engine) as clerk:
+        cases.record_visit(session=clerk, office=office, case=get_case(clerk, case.id), actor=STAFF.clerk,
+                           purpose="核验原件", cause="applicant")
+    clock.set_local(DUE + dt.timedelta(days=1))
+
+    report = sweep_overdue_gaps(session=session, office=office)
+
+    assert (report.terminated, report.skipped) == ([case.receipt_no], [])
+    assert stored(engine, case.id).state == "terminated"
+
+
+def test_the_sweep_command_terminates_overdue_cases(session, office, clock, engine, database_url):
+    clock.set_local(dt.date(2026, 11, 20))  # due 11-25, long past whenever the command runs
+    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
+
+    result = run_cli("sweep", env={"DATABASE_URL": database_url})
+
+    assert result.returncode == 0, result.stderr
+    assert case.receipt_no in result.stdout
+    assert stored(engine, case.id).state == "terminated"
+    again = run_cli("sweep", env={"DATABASE_URL": database_url})
+    assert case.receipt_no not in again.stdout and len(stored(engine, case.id).events) == case.version + 1

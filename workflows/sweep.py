@@ -29,6 +29,9 @@ def overdue_gap_cases(session: Session, office: Office) -> list[Case]:
         .where(col(Case.gap_due).is_not(None), Case.gap_due < office.today())
         .where(col(Case.state).not_in(sorted(FINAL_STATES)))
         .order_by(Case.gap_due)
+        # Read the rows as they are now, not as this session last saw them: a
+        # stale case in the identity map would fail its version check on every run.
+        .execution_options(populate_existing=True)
     )
     return list(session.exec(query))
 
