@@ -30,7 +30,8 @@ def overdue_gap_cases(session: Session, office: Office) -> list[Case]:
         .where(col(Case.state).not_in(sorted(FINAL_STATES)))
         .order_by(Case.gap_due)
         # Read the rows as they are now, not as this session last saw them: a
-        # stale case in the identity map would fail its version check on every run.
+        # stale case in the identity map would fail its version check and be skipped
+        # although nobody else is changing it.
         .execution_options(populate_existing=True)
     )
     return list(session.exec(query))
