@@ -46,7 +46,8 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_pct(tick)}</text>')
     body.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                 f'stroke="#000" stroke-width="1.5" stroke-dasharray="6 4"/>')
-    body.append(f'<text x="{width - right}" y="{y(target) - 4:.1f}" text-anchor="end">目标 {_pct(target)}</text>')
+    # The target's label sits at the left end, where the first months rarely are at their worst.
+    body.append(f'<text x="{left + 4}" y="{y(target) - 4:.1f}">目标 {_pct(target)}</text>')
     path, xs = [], []
     for i, p in enumerate(points):
         x = left + i * step

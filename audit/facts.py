@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from audit.counters import BAD_SCORE, C, counter_columns
-from audit.models import AuditCase, AuditDaily, AuditVisitCause
+from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause
 from workflows.feedback import Evaluation
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
@@ -28,6 +28,8 @@ from workflows.office import CHINA, Office
 from workflows.workdays import WorkCalendar
 
 DAILY = AuditDaily.__table__
+MONTHLY = AuditMonthly.__table__
+GRAINS = (DAILY, MONTHLY)
 FACTS = AuditCase.__table__
 CAUSES = AuditVisitCause.__table__
 EVENTS = CaseEvent.__table__
@@ -61,18 +63,20 @@ def record_transition(*, session: Session, case: Case, values: Mapping[str, Any]
 
 
 def _add_opened(conn: Connection, case: Case) -> None:
-    row = {"day": local_date(case.received_at), "matter_code": case.matter_code, "window": case.window or "",
-           "clerk": case.clerk, "opened": 1}
-    conn.execute(_upsert(conn, _insert(conn).values(**(_zeros() | row))))
+    day = local_date(case.received_at)
+    row = {"matter_code": case.matter_code, "window": case.window or "", "clerk": case.clerk, "opened": 1}
+    for table, key in ((DAILY, day), (MONTHLY, day.replace(day=1))):
+        conn.execute(_upsert(table, _insert(conn, table).values(**(_zeros() | row | {"day": key}))))
 
 
 def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
     # The rating joins the counters of the day its case finished, with the case's matter, window and clerk.
-    scores = select(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk,
-                    literal(1), literal(int(target.score)), literal(int(target.score <= BAD_SCORE)))
-    scores = scores.where(FACTS.c.case_id == target.case_id)
     columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
-    conn.execute(_upsert(conn, _insert(conn).from_select(columns, scores)))
+    for table in GRAINS:
+        scores = select(_key_day(conn, table, FACTS.c.finished_on), FACTS.c.matter_code, FACTS.c.window,
+                        FACTS.c.clerk, literal(1), literal(int(target.score)), literal(int(target.score <= BAD_SCORE)))
+        scores = scores.where(FACTS.c.case_id == target.case_id)
+        conn.execute(_upsert(table, _insert(conn, table).from_select(columns, scores)))
 
 
 # ---- one finished case --------------------------------------------------------
@@ -88,7 +92,7 @@ def record_finished(conn: Connection, *, case_id: int, calendar: WorkCalendar) -
     causes = visit_causes(facts, events)
     if causes:
         conn.execute(insert(CAUSES), causes)
-    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, *counter_columns()], _counted(FACTS.c.case_id == case_id))))
+    _count(conn, FACTS.c.case_id == case_id, upsert=True)
 
 
 def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar) -> dict[str, Any]:
@@ -159,21 +163,35 @@ def _materials_brought(action: str, payload: Mapping[str, Any], notice_items: li
 
 # ---- counters -----------------------------------------------------------------
 
-def _counted(where) -> Any:
+def _count(conn: Connection, where, *, upsert: bool) -> None:
+    """Add the facts selected by `where` to both grains of counters."""
     counters = counter_columns()
-    return (select(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk, *counters.values())
-            .where(where).group_by(FACTS.c.finished_on, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk))
+    for table in GRAINS:
+        day = _key_day(conn, table, FACTS.c.finished_on)
+        counted = (select(day, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk, *counters.values())
+                   .where(where).group_by(day, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk))
+        stmt = _insert(conn, table).from_select([*KEY, *counters], counted)
+        conn.execute(_upsert(table, stmt) if upsert else stmt)
 
 
-def _insert(conn: Connection):
+def _key_day(conn: Connection, table, day):
+    """The key of `table` for a day: the day itself, or the first of its month."""
+    if table is DAILY:
+        return day
+    if conn.dialect.name == "postgresql":
+        return cast(func.date_trunc("month", day), Date)
+    return func.date(day, "start of month")
+
+
+def _insert(conn: Connection, table):
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(DAILY)
+    return dialect.insert(table)
 
 
-def _upsert(conn: Connection, stmt):
-    additive = [c.name for c in DAILY.columns if c.name not in KEY]
+def _upsert(table, stmt):
+    additive = [c.name for c in table.columns if c.name not in KEY]
     return stmt.on_conflict_do_update(index_elements=list(KEY),
-                                      set_={n: DAILY.c[n] + stmt.excluded[n] for n in additive})
+                                      set_={n: table.c[n] + stmt.excluded[n] for n in additive})
 
 
 def _zeros() -> dict[str, int]:
@@ -184,16 +202,24 @@ def _zeros() -> dict[str, int]:
 
 def rebuild(conn: Connection, *, calendar: WorkCalendar, batch: int = 2000) -> int:
     """Recompute facts, causes and counters from the stored cases; returns the finished cases counted."""
-    for table in (DAILY, CAUSES, FACTS):
+    for table in (CAUSES, FACTS):
         conn.execute(delete(table))
     finished = select(CASES.c.id).where(CASES.c.state.in_(sorted(FINAL_STATES))).order_by(CASES.c.id)
     ids = [row.id for row in conn.execute(finished)]
     for start in range(0, len(ids), batch):
         _rebuild_facts(conn, ids[start:start + batch], calendar)
-    conn.execute(_insert(conn).from_select([*KEY, *counter_columns()], _counted(true())))
-    _rebuild_opened(conn)
-    _rebuild_evaluations(conn)
+    recount(conn)
     return len(ids)
+
+
+def recount(conn: Connection) -> None:
+    """Recompute the daily counters from the facts, the cases and the evaluations, all in SQL."""
+    for table in GRAINS:
+        conn.execute(delete(table))
+    _count(conn, true(), upsert=False)
+    for table in GRAINS:
+        _rebuild_opened(conn, table)
+        _rebuild_evaluations(conn, table)
 
 
 def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar) -> None:
@@ -214,20 +240,21 @@ def _local_day(conn: Connection, column):
     return func.date(column, "+8 hours")
 
 
-def _rebuild_opened(conn: Connection) -> None:
-    day = _local_day(conn, CASES.c.received_at)
+def _rebuild_opened(conn: Connection, table) -> None:
+    day = _key_day(conn, table, _local_day(conn, CASES.c.received_at))
     window = func.coalesce(CASES.c.window, "")
     # SQLite needs a WHERE before ON CONFLICT to parse an upsert from a SELECT.
     opened = (select(day, CASES.c.matter_code, window, CASES.c.clerk, func.count()).where(true())
               .group_by(day, CASES.c.matter_code, window, CASES.c.clerk))
-    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, "opened"], opened)))
+    conn.execute(_upsert(table, _insert(conn, table).from_select([*KEY, "opened"], opened)))
 
 
-def _rebuild_evaluations(conn: Connection) -> None:
-    keys = (C.finished_on, C.matter_code, C.window, C.clerk)
+def _rebuild_evaluations(conn: Connection, table) -> None:
+    keys = (_key_day(conn, table, C.finished_on), C.matter_code, C.window, C.clerk)
     bad = func.sum(case((EVALUATIONS.c.score <= BAD_SCORE, 1), else_=0))
     scores = (select(*keys, func.count(), func.sum(EVALUATIONS.c.score), bad)
               .select_from(EVALUATIONS.join(FACTS, FACTS.c.case_id == EVALUATIONS.c.case_id))
               .where(true()).group_by(*keys))
-    conn.execute(_upsert(conn, _insert(conn).from_select([*KEY, "evaluations", "score_sum", "bad_evaluations"], scores)))
+    columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
+    conn.execute(_upsert(table, _insert(conn, table).from_select(columns, scores)))
 

@@ -15,13 +15,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.counters import BAD_SCORE, C, PREDICATES, SUMS
-from audit.models import AuditCase, AuditDaily, AuditVisitCause
+from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
 from workflows.accounts import StaffUser
 from workflows.feedback import Evaluation
 
 DAILY = AuditDaily.__table__
+MONTHLY = AuditMonthly.__table__
 FACTS = AuditCase.__table__
 CAUSES = AuditVisitCause.__table__
 STAFF = StaffUser.__table__
@@ -65,17 +66,18 @@ EMPTY = Figures({name: 0 for name in COUNTERS})
 
 @dataclass(frozen=True)
 class Source:
-    """Where the counters come from: the daily aggregate (the product) or the raw facts (the baseline)."""
+    """Where the counters come from: the daily or monthly aggregate (the product) or the raw facts (the baseline)."""
 
     raw: bool = False
     dialect: str | None = None  # None: the connection's own
+    monthly: bool = False  # set by `_grouped` when the scope is made of whole months
 
     @property
     def table(self):
-        return FACTS if self.raw else DAILY
+        return FACTS if self.raw else MONTHLY if self.monthly else DAILY
 
     def day(self) -> ColumnElement:
-        return C.finished_on if self.raw else DAILY.c.day
+        return C.finished_on if self.raw else self.table.c.day
 
     def dim(self, name: str) -> ColumnElement:
         if name == "department":
@@ -84,7 +86,7 @@ class Source:
 
     def counters(self, scope: Scope) -> dict[str, ColumnElement]:
         if not self.raw:
-            return {name: func.coalesce(func.sum(DAILY.c[name]), 0) for name in COUNTERS}
+            return {name: func.coalesce(func.sum(self.table.c[name]), 0) for name in COUNTERS}
         cols = {name: func.sum(case((p, 1), else_=0)) for name, p in PREDICATES.items()}
         cols |= {name: func.sum(expr) for name, expr in SUMS.items()}
         score = EVALUATIONS.c.score
@@ -120,6 +122,10 @@ class Source:
 PRODUCT = Source()
 
 
+def whole_months(scope: Scope) -> bool:
+    return scope.start.day == 1 and month_of(scope.end)[1] == scope.end
+
+
 def dimension_filters(source: Source, scope: Scope) -> list[ColumnElement[bool]]:
     return [source.dim(d) == getattr(scope, d) for d in ("matter", "window", "clerk", "department")
             if getattr(scope, d) is not None]
@@ -128,6 +134,8 @@ def dimension_filters(source: Source, scope: Scope) -> list[ColumnElement[bool]]
 def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> list[Figures]:
     if source.dialect is None:
         source = replace(source, dialect=conn.dialect.name)
+    if not source.raw:
+        source = replace(source, monthly=whole_months(scope))
     counters = source.counters(scope)
     key = None if by is None else (source.month() if by == "month" else source.day() if by == "day" else source.dim(by))
     department = by == "department" or scope.department is not None

@@ -44,15 +44,9 @@ class AuditCase(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class AuditDaily(SQLModel, table=True):
-    """Counters per local day × matter × window × clerk; the dashboard reads only these."""
+class Counters(SQLModel):
+    """The counters both aggregate tables keep; each is a SUM over `audit.counters` predicates."""
 
-    __tablename__ = "audit_daily"
-
-    day: dt.date = Field(primary_key=True)
-    matter_code: str = Field(primary_key=True, max_length=64)
-    window: str = Field(primary_key=True, max_length=64)
-    clerk: str = Field(primary_key=True, max_length=64)
     opened: int = 0
     finished: int = 0
     closed: int = 0
@@ -78,6 +72,28 @@ class AuditDaily(SQLModel, table=True):
     evaluations: int = 0
     score_sum: int = 0
     bad_evaluations: int = 0
+
+
+class AuditDaily(Counters, table=True):
+    """Counters per local day × matter × window × clerk: any date range is a sum of these."""
+
+    __tablename__ = "audit_daily"
+
+    day: dt.date = Field(primary_key=True)
+    matter_code: str = Field(primary_key=True, max_length=64)
+    window: str = Field(primary_key=True, max_length=64)
+    clerk: str = Field(primary_key=True, max_length=64)
+
+
+class AuditMonthly(Counters, table=True):
+    """The same counters per calendar month (`day` = the 1st): whole-month views and trends read ~30× fewer rows."""
+
+    __tablename__ = "audit_monthly"
+
+    day: dt.date = Field(primary_key=True)
+    matter_code: str = Field(primary_key=True, max_length=64)
+    window: str = Field(primary_key=True, max_length=64)
+    clerk: str = Field(primary_key=True, max_length=64)
 
 
 class AuditVisitCause(SQLModel, table=True):

@@ -1,8 +1,8 @@
-"""audit facts, daily counters, visit causes, export log
+"""audit facts, daily and monthly counters, visit causes, export log
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-29 08:47:09.040049
+Create Date: 2026-11-29 09:03:48.480027
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,10 +17,6 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('audit_daily',
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('matter_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('window', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('clerk', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('opened', sa.Integer(), nullable=False),
     sa.Column('finished', sa.Integer(), nullable=False),
     sa.Column('closed', sa.Integer(), nullable=False),
@@ -46,6 +42,10 @@ def upgrade() -> None:
     sa.Column('evaluations', sa.Integer(), nullable=False),
     sa.Column('score_sum', sa.Integer(), nullable=False),
     sa.Column('bad_evaluations', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('matter_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('window', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('clerk', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('day', 'matter_code', 'window', 'clerk')
     )
     op.create_table('audit_exports',
@@ -57,6 +57,38 @@ def upgrade() -> None:
     sa.Column('unmasked', sa.Boolean(), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('audit_monthly',
+    sa.Column('opened', sa.Integer(), nullable=False),
+    sa.Column('finished', sa.Integer(), nullable=False),
+    sa.Column('closed', sa.Integer(), nullable=False),
+    sa.Column('one_visit', sa.Integer(), nullable=False),
+    sa.Column('zero_visit', sa.Integer(), nullable=False),
+    sa.Column('visits_1', sa.Integer(), nullable=False),
+    sa.Column('visits_2', sa.Integer(), nullable=False),
+    sa.Column('visits_3p', sa.Integer(), nullable=False),
+    sa.Column('complete_first', sa.Integer(), nullable=False),
+    sa.Column('complete_first_one_visit', sa.Integer(), nullable=False),
+    sa.Column('timed', sa.Integer(), nullable=False),
+    sa.Column('within_promised', sa.Integer(), nullable=False),
+    sa.Column('within_legal', sa.Integer(), nullable=False),
+    sa.Column('workdays_sum', sa.Integer(), nullable=False),
+    sa.Column('tolerated', sa.Integer(), nullable=False),
+    sa.Column('defaulted', sa.Integer(), nullable=False),
+    sa.Column('noticed', sa.Integer(), nullable=False),
+    sa.Column('notices', sa.Integer(), nullable=False),
+    sa.Column('repeat_notices', sa.Integer(), nullable=False),
+    sa.Column('refused', sa.Integer(), nullable=False),
+    sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('terminated', sa.Integer(), nullable=False),
+    sa.Column('evaluations', sa.Integer(), nullable=False),
+    sa.Column('score_sum', sa.Integer(), nullable=False),
+    sa.Column('bad_evaluations', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('matter_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('window', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('clerk', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'matter_code', 'window', 'clerk')
     )
     op.create_table('audit_cases',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -114,5 +146,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_audit_cases_matter')
 
     op.drop_table('audit_cases')
+    op.drop_table('audit_monthly')
     op.drop_table('audit_exports')
     op.drop_table('audit_daily')
