@@ -1,10 +1,16 @@
 """Visits are counted from events: a presence at the window is one, with its purpose
 and cause; post and online are never one."""
 
+import shutil
+
 import pytest
+import yaml
 
 from tests.support import STAFF, ok, open_complete, run_to_close, stored
 from workflows import cases, errors
+from workflows.bootstrap import load_office
+from workflows.catalogue import DEFAULT_DIR
+from workflows.db import session as new_session
 from workflows.queries import events_of
 
 FREIGHT = "road-freight-licence"
@@ -125,3 +131,21 @@ def test_on_the_spot_handover_needs_the_applicant_at_the_window(session, office,
     assert stored(engine, case.id) == before
     cases.deliver(session=session, office=office, case=case, clerk=STAFF.clerk, method="electronic")
     assert (case.state, case.visits) == ("closed", 0)
+
+
+def test_a_mandatory_inspection_with_the_applicant_present_is_counted_in_plan_and_case(engine, clock, tmp_path):
+    """Change 涉路施工's mandatory 专家评审 into a 现场勘验 the applicant attends: one more visit, the office's."""
+    shutil.copytree(DEFAULT_DIR, tmp_path / "definitions")
+    path = tmp_path / "definitions" / "road-works-permit.yaml"
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    review = next(p for p in d["special_procedures"] if p["id"] == "expert_review")
+    review.update(kind="现场勘验", applicant_present=True)
+    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    office = load_office(engine, tmp_path / "definitions", clock=clock)
+
+    assert office.catalogue.get("road-works-permit").visits.visits == 1  # online + mail, plus the inspection
+
+    with new_session(engine) as s:
+        case = run_to_close(s, office, open_complete(s, office, "road-works-permit", channel="online"))
+        assert case.visits == 1
+        assert visits_of(s, case) == [("start_special_expert_review", "勘验", "office")]
