@@ -23,11 +23,12 @@ def clerk(app, session):
 def form_for(office, code: str, *, missing=(), data=None, **fields) -> dict[str, str]:
     """What a clerk posts: an applicant company, window channel, mailed result, every required item received."""
     definition = office.catalogue.get(code).definition
-    typed = {k: v for k, v in (data or {}).items()}
+    # An unticked box posts nothing and reads as "no", as in a browser.
+    typed = {f.id: False for f in definition.case_fields if f.type == "bool"} | (data or {})
     form = {"applicant_kind": "company", "applicant_name": "嘉兴市顺达物流有限公司", "applicant_id_no": CREDIT_CODE,
             "applicant_phone": "13900005678", "channel": "window", "delivery_method": "mail",
             "delivery_address": "浙江省嘉兴市南湖区中山东路1号"}
-    form |= {f"data.{k}": ("on" if v is True else str(v)) for k, v in typed.items()}
+    form |= {f"data.{k}": ("on" if v is True else str(v)) for k, v in typed.items() if v is not False}
     form |= {f"materials.{m.id}": ("missing" if m.id in missing else "ok")
              for m in definition.materials if required(m, typed) or m.id in missing}
     return form | fields
@@ -153,3 +154,12 @@ def test_only_clerks_may_open_cases(app, session):
     add_staff(session)
     with client_as(app, "reviewer") as reviewer:
         assert reviewer.get("/cases/new").status_code == 403
+
+
+def test_an_unticked_box_means_no_for_the_conditions_that_test_it(clerk, office):
+    # Vehicles not yet bought: the 拟投入运输车辆承诺书 is asked for, the vehicle papers are not.
+    form = form_for(office, "road-freight-licence", missing=("vehicle_commitment",))
+    page = soup(submit(clerk, "road-freight-licence", form))
+    assert not page.select_one('tr[data-material="vehicle_commitment"]').has_attr("data-applies")
+    assert page.select_one('tr[data-material="vehicle_licence_copies"]')["data-applies"] == "no"
+    assert [li["data-material"] for li in page.select("#notice-items li")] == ["vehicle_commitment"]

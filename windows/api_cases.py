@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlmodel import Session
 
 from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
 from windows.auth import db
-from windows.schemas import NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, QueueItemOut, VerdictOut
+from windows.contexts import PAPER_LABELS
+from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
+                             VerdictOut)
 from workflows import accounts, actions, cases, queries
 from workflows.cases import Applicant, MaterialCheck
 from workflows.machine import FINAL_STATES
@@ -26,8 +28,16 @@ Trigger = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
-def case_out(session: Session, office: Office, case: Case, actor: Actor) -> CaseOut:
-    return CaseOut.of(queries.case_view(session=session, office=office, case=case, actor=actor))
+def case_out(request: Request, session: Session, case: Case, actor: Actor) -> CaseOut:
+    view = queries.case_view(session=session, office=office_of(request), case=case, actor=actor)
+    return CaseOut.of(view, papers_of(request, case))
+
+
+def papers_of(request: Request, case: Case) -> list[PaperOut]:
+    """The papers the guides module says this case calls for; none until that module is installed."""
+    papers_for = request.app.state.papers_for
+    kinds = papers_for(case) if papers_for else []
+    return [PaperOut(kind=k, label=PAPER_LABELS.get(k, k), href=f"/papers/{case.id}/{k}.pdf") for k in kinds]
 
 
 def checks(body: IntakeIn) -> dict[str, MaterialCheck]:
@@ -43,15 +53,15 @@ def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201)
-def open_case(body: OpenCaseIn, session: Session = Depends(db), office: Office = Depends(office_of),
-              actor: Actor = Depends(staff("clerk"))) -> CaseOut:
+def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db),
+              office: Office = Depends(office_of), actor: Actor = Depends(staff("clerk"))) -> CaseOut:
     """收件: register a submission with what was handed in."""
     a = body.applicant
     applicant = Applicant(a.kind, a.name, a.id_no, a.phone, a.agent_name, a.agent_id_no)
     case = cases.open_case(session=session, office=office, matter_code=body.matter_code, applicant=applicant,
                            channel=body.channel, clerk=actor, delivery_method=body.delivery_method,
                            delivery_address=body.delivery_address, data=body.data, materials=checks(body))
-    return case_out(session, office, case, actor)
+    return case_out(request, session, case, actor)
 
 
 @router.get("/cases", response_model=list[CaseSummaryOut])
@@ -71,26 +81,26 @@ def list_cases(
 
 
 @router.get("/cases/by-receipt/{receipt_no}", response_model=CaseOut)
-def get_case_by_receipt(receipt_no: ReceiptNo, session: Session = Depends(db), office: Office = Depends(office_of),
+def get_case_by_receipt(request: Request, receipt_no: ReceiptNo, session: Session = Depends(db),
                         actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
-    return case_out(session, office, queries.get_case_by_receipt(session, receipt_no), actor)
+    return case_out(request, session, queries.get_case_by_receipt(session, receipt_no), actor)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(case_id: CaseId, session: Session = Depends(db), office: Office = Depends(office_of),
+def get_case(request: Request, case_id: CaseId, session: Session = Depends(db),
              actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
     """The case with its materials, deadlines, events, the intake verdict and the actions the caller may take."""
-    return case_out(session, office, queries.get_case(session, case_id), actor)
+    return case_out(request, session, queries.get_case(session, case_id), actor)
 
 
 @router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut)
-def act(case_id: CaseId, trigger: Trigger, body: ActionIn, session: Session = Depends(db),
+def act(request: Request, case_id: CaseId, trigger: Trigger, body: ActionIn, session: Session = Depends(db),
         office: Office = Depends(office_of), actor: Actor = Depends(staff(*CASE_WORKERS))) -> CaseOut:
     """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""
     case = queries.get_case(session, case_id)
     actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=body.fields(),
                     expected_version=body.expected_version)
-    return case_out(session, office, case, actor)
+    return case_out(request, session, case, actor)
 
 
 @router.get("/queue", response_model=list[QueueItemOut])

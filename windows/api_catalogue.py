@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from windows.api_access import EVERY_STAFF, office_of, staff
-from windows.schemas import MatterDetailOut, MatterOut
+from windows.schemas import NO_NUL, MatterDetailOut, MatterOut
 from workflows.office import Office
 
 router = APIRouter(tags=["catalogue 事项目录"])
@@ -15,8 +15,12 @@ MatterCode = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @router.get("/matters", response_model=list[MatterOut], dependencies=[Depends(staff(*EVERY_STAFF))])
-def list_matters(office: Office = Depends(office_of)) -> list[MatterOut]:
-    return [MatterOut.of(m) for m in office.catalogue.matters()]
+def list_matters(request: Request, office: Office = Depends(office_of),
+                 q: Annotated[str, Query(max_length=64, pattern=NO_NUL,
+                                         description="名称、拼音首字母或编码，如“道路货物”“dlhw”")] = "") -> list[MatterOut]:
+    """Every matter of the catalogue, or those matching `q` as the intake page's search does."""
+    codes = [e.code for e in request.app.state.matter_index.search(q)]
+    return [MatterOut.of(office.catalogue.get(code)) for code in codes]
 
 
 @router.get("/matters/{code}", response_model=MatterDetailOut, dependencies=[Depends(staff(*EVERY_STAFF))])

@@ -1,63 +1,51 @@
 """The applicant's side of the API, without login: status lookup and 好差评.
 
-Both need the receipt number and the last 4 digits of the applicant's phone,
-and a wrong pair gets the same answer as an unknown case.
+Both need the receipt number and the last 4 digits of the applicant's phone.
+They share the public pages' lookup, so a wrong pair reads like an unknown
+case and counts against the same per-address limit (429 once exceeded), and
+they show exactly what the status page shows: no personal data.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 
 from windows.api_access import office_of
 from windows.auth import db
-from windows.schemas import NO_NUL, EvaluationIn, EvaluationOut, PublicStatusOut
-from workflows import feedback, queries
-from workflows import progress as pg
-from workflows.machine import FINAL_STATES
-from workflows.models import Case
-from workflows.office import CHINA, Office
+from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
+from windows.public import public_status
+from windows.schemas import ErrorOut, EvaluationIn, EvaluationOut, OutstandingOut, PublicStatusOut
+from workflows import feedback
+from workflows.office import Office
 
-router = APIRouter(prefix="/public", tags=["public 公众查询"])
-
-
-def local_date(moment: dt.datetime | None) -> dt.date | None:
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(CHINA).date()
-
-
-def still_missing(office: Office, case: Case) -> list[str]:
-    """Materials the applicant still owes: asked for and not yet present, or tolerated and not yet supplied."""
-    if case.state in FINAL_STATES:
-        return []
-    rows = queries.material_rows(office.matter_of(case), case)
-    return [r.material.name for r in rows if r.required and r.status not in pg.PRESENT]
+router = APIRouter(prefix="/public", tags=["public 公众查询"],
+                   responses={429: {"model": ErrorOut, "description": "本机查询失败次数过多，请稍后再试"}})
 
 
 @router.get("/status", response_model=PublicStatusOut)
 def case_status(
+    request: Request,
     receipt_no: Annotated[str, Query(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z]+$")],
     phone_last4: Annotated[str, Query(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")],
     session: Session = Depends(db), office: Office = Depends(office_of),
 ) -> PublicStatusOut:
-    case = feedback.case_for_applicant(session, receipt_no, phone_last4)
-    matter = office.matter_of(case)
+    found = public_status(session, office, throttled_lookup(request, session, receipt_no, phone_last4))
     return PublicStatusOut(
-        receipt_no=case.receipt_no, matter_name=matter.definition.name,
-        state_label=matter.compiled.state_label(case.state), received_on=local_date(case.received_at),
-        accepted_on=case.accepted_on, promised_due=case.promised_due, closed_on=local_date(case.closed_at),
-        missing=still_missing(office, case),
+        receipt_no=found.receipt_no, matter_name=found.matter_name, state_label=found.state_label,
+        received_on=found.received_on, accepted_on=found.accepted_on, promised_due=found.promised_due,
+        provisional=found.provisional, closed_on=found.closed_on, final=found.final, evaluated=found.evaluated,
+        outstanding=[OutstandingOut(name=o.name, status=o.status, due=o.due) for o in found.outstanding],
     )
 
 
 @router.post("/evaluations", response_model=EvaluationOut, status_code=201)
-def evaluate(body: EvaluationIn, session: Session = Depends(db), office: Office = Depends(office_of)) -> EvaluationOut:
+def evaluate(request: Request, body: EvaluationIn, session: Session = Depends(db),
+             office: Office = Depends(office_of)) -> EvaluationOut:
     """好差评: once per closed case."""
-    evaluation = feedback.evaluate_case(session=session, receipt_no=body.receipt_no, phone_last4=body.phone_last4,
+    case = throttled_lookup(request, session, body.receipt_no, body.phone_last4)
+    evaluation = feedback.evaluate_case(session=session, receipt_no=case.receipt_no, phone_last4=body.phone_last4,
                                         score=body.score, comment=body.comment, now=office.now())
-    return EvaluationOut(receipt_no=body.receipt_no.strip().upper(), score=evaluation.score, at=evaluation.at)
+    return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=evaluation.at)

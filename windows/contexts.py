@@ -14,7 +14,7 @@ from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Deliv
 from workflows.identity import mask_id
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
-from workflows.office import Actor, Office
+from workflows.office import CHINA, Actor, Office
 from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
 
 NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
@@ -27,6 +27,12 @@ PAPER_LABELS = {
     "service_record": "送达回证",
 }
 PapersFor = Callable[[Case], list[str]]
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """Stored instants are UTC (SQLite hands them back naive); the counter reads 嘉兴 time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(CHINA)
 
 
 def channel_label(value: str | None) -> str:
@@ -115,6 +121,7 @@ class Option:
 class CasePage:
     view: queries.CaseView
     title: str
+    received_at: dt.datetime  # local time
     applicant_id: str
     agent_id: str
     channel: str
@@ -139,7 +146,7 @@ def _event_row(view: queries.CaseView, event: CaseEvent) -> EventRow:
     visit = f"{event.visit_purpose}（{VISIT_CAUSES.get(event.visit_cause or '', '')}）" if event.visit else None
     payload = event.payload or {}
     detail = payload.get("reason") or payload.get("note") or payload.get("tracking_no") or ""
-    return EventRow(event.seq, event.at, event.actor, action.label if action else event.action,
+    return EventRow(event.seq, local_time(event.at), event.actor, action.label if action else event.action,
                     compiled.state_label(event.from_state), compiled.state_label(event.to_state), visit, str(detail))
 
 
@@ -167,7 +174,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
     gaps = case.progress.get("gaps", {})
     notice = view.verdict.notice_items() if view.verdict else []
     return CasePage(
-        view=view, title=f"{definition.name} · {case.receipt_no}",
+        view=view, title=f"{definition.name} · {case.receipt_no}", received_at=local_time(case.received_at),
         applicant_id=mask_id(case.applicant_id_no), agent_id=mask_id(case.agent_id_no),
         channel=channel_label(case.channel), delivery=delivery_label(case.delivery_method),
         forms=_forms(view, failed, error if failed else None, values or {}),

@@ -105,6 +105,10 @@ def _routing(f: IntakeForm, d: MatterDefinition) -> None:
 def _case_data(f: IntakeForm, d: MatterDefinition) -> None:
     for case_field in d.case_fields:
         key = f"data.{case_field.id}"
+        if case_field.type == "bool":
+            # An unticked box posts nothing; on this form that means "no", which conditions test for.
+            f.data[case_field.id] = f.raw[key] in ("on", "true", "1")
+            continue
         try:
             f.data |= cases.coerce_data(d, {case_field.id: f.raw[key]})
         except errors.BadInput as exc:

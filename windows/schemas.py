@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from workflows import identity
-from workflows import progress as pg
 from workflows.catalogue import MatterVersion
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
@@ -298,6 +297,12 @@ class ActionOut(BaseModel):
                    blocked=choice.blocked, needs=list(a.needs), visit=a.visit is not None)
 
 
+class PaperOut(BaseModel):
+    kind: str
+    label: str
+    href: str = Field(description="the PDF, for the staff who hand it out")
+
+
 class CaseOut(BaseModel):
     id: int
     receipt_no: str
@@ -325,9 +330,10 @@ class CaseOut(BaseModel):
     events: list[EventOut]
     actions: list[ActionOut] = Field(description="the actions the caller may take now")
     verdict: VerdictOut | None = Field(description="the intake verdict, while the case awaits it")
+    papers: list[PaperOut] = Field(description="the printable papers this case calls for now")
 
     @classmethod
-    def of(cls, view: CaseView) -> "CaseOut":
+    def of(cls, view: CaseView, papers: list[PaperOut]) -> "CaseOut":
         c = view.case
         applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name, id_no=c.applicant_id_no,
                                  phone=c.applicant_phone, agent_name=c.agent_name, agent_id_no=c.agent_id_no)
@@ -340,14 +346,20 @@ class CaseOut(BaseModel):
             updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines),
             materials=[MaterialRowOut.of(r) for r in view.materials], events=[EventOut.of(e) for e in view.events],
             actions=[ActionOut.of(a) for a in view.actions],
-            verdict=VerdictOut.of(view.verdict) if view.verdict else None,
+            verdict=VerdictOut.of(view.verdict) if view.verdict else None, papers=papers,
         )
 
 
 # ---- public ------------------------------------------------------------------------
 
+class OutstandingOut(BaseModel):
+    name: str
+    status: str = Field(description="未提交 / 不符合要求 / 容缺待补")
+    due: str | None = Field(description="a tolerated item's due date")
+
+
 class PublicStatusOut(BaseModel):
-    """What an applicant may see with the receipt number and phone: no personal data."""
+    """What an applicant may see with the receipt number and phone digits: no personal data."""
 
     receipt_no: str
     matter_name: str
@@ -355,8 +367,11 @@ class PublicStatusOut(BaseModel):
     received_on: dt.date
     accepted_on: dt.date | None
     promised_due: dt.date | None
+    provisional: bool = Field(description="the due date was computed beyond the official holiday data")
     closed_on: dt.date | None
-    missing: list[str] = Field(description="materials still to hand in or supply")
+    final: bool
+    evaluated: bool = Field(description="好差评 already given")
+    outstanding: list[OutstandingOut] = Field(description="materials still to hand in or supply")
 
 
 class EvaluationOut(BaseModel):
@@ -387,5 +402,3 @@ class UserOut(BaseModel):
     window: str | None
     active: bool
 
-
-MISSING_STATUSES = frozenset({pg.MISSING, pg.DEFECTIVE, pg.TOLERATED})
