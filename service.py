@@ -236,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2017)
     demo.add_argument("--reset", action="store_true", help="先删除默认 SQLite 数据库")
     sub.add_parser("sweep", help="终止容缺逾期的办件")
+    sub.add_parser("audit", help="效能监察统计").add_argument("audit_command", choices=["rebuild"])
     db = sub.add_parser("db", help="数据库")
     db.add_argument("db_command", choices=["upgrade"])
     cal = sub.add_parser("calendar", help="节假日安排")
@@ -260,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_audit(args, settings: Settings) -> int:
+    from audit.cli import run
+
+    return run(args, settings)
+
+
 def cmd_guides(args, settings: Settings) -> int:
     from guides.build import run_cli
 
@@ -267,7 +274,8 @@ def cmd_guides(args, settings: Settings) -> int:
 
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
-            "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides}
+            "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
+            "audit": cmd_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

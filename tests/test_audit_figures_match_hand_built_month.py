@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from audit import facts
 from audit.drill import DRILLABLE, drill_cases, drill_count
@@ -177,3 +177,22 @@ def test_a_transition_whose_audit_write_fails_is_rolled_back_whole(session, offi
         counts = [conn.execute(select(func.count()).select_from(t)).scalar() for t in
                   (Case.__table__, CaseEvent.__table__, DAILY)]
     assert counts == [0, 0, 0]
+
+
+def test_monthly_counters_are_the_sums_of_the_daily_ones(month, engine):
+    from audit.measures import MONTHLY, COUNTERS
+    from sqlalchemy import func as f
+
+    month_key = f.strftime("%Y-%m", DAILY.c.day) if engine.dialect.name == "sqlite" else f.to_char(DAILY.c.day, "YYYY-MM")
+    keys = (DAILY.c.matter_code, DAILY.c.window, DAILY.c.clerk)
+    with engine.connect() as conn:
+        daily = sorted(tuple(r) for r in conn.execute(
+            select(month_key, *keys, *[f.sum(DAILY.c[n]) for n in COUNTERS]).group_by(month_key, *keys)))
+        monthly = sorted(tuple(r) for r in conn.execute(
+            select(f.substr(f.cast(MONTHLY.c.day, String), 1, 7), MONTHLY.c.matter_code, MONTHLY.c.window,
+                   MONTHLY.c.clerk, *[MONTHLY.c[n] for n in COUNTERS])))
+        whole = summary(conn, NOVEMBER)  # read from the monthly counters
+        spanning = summary(conn, Scope(d(10, 31), d(11, 30)))  # read from the daily counters
+        october_31 = summary(conn, Scope(d(10, 31), d(10, 31)))
+    assert daily == monthly and len(daily) == 3
+    assert {n: spanning[n] - october_31[n] for n in COUNTERS} == {n: whole[n] for n in COUNTERS}
