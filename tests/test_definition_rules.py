@@ -98,6 +98,12 @@ def on_the_spot_for_a_promised_matter(d):
     d["delivery_methods"].append("on_the_spot")
 
 
+def attended_hearing(d):
+    """A 听证 the applicant attends: a visit the engine has no purpose to count it by."""
+    hearing = next(p for p in d["special_procedures"] if p["id"] == "police_consent")
+    hearing.update(kind="听证", applicant_present=True)
+
+
 def blank_name(d):
     d["name"] = ""
 
@@ -127,6 +133,7 @@ RULES = [
     (conditional_without_condition, "road-freight-licence", "materials[2].condition", "情形必要的材料必须写明条件"),
     (on_the_spot_for_a_promised_matter, "road-freight-licence", "delivery_methods[3]", "只有即办件可以当场送达"),
     (blank_name, "road-freight-licence", "name", "不能为空"),
+    (attended_hearing, "road-works-permit", "special_procedures[1].applicant_present", "否则到场无法计入到现场次数"),
 ]
 
 

@@ -26,6 +26,12 @@ ROLE_LABELS = {
 }
 
 
+# The special procedures an applicant may attend, with the visit purpose each is
+# recorded under. Attending any other kind would be a visit with no purpose to
+# count it by, so the loader refuses it instead of the engine counting none.
+ATTENDED_PROCEDURE_PURPOSE = {"现场勘验": "勘验", "考试": "考试"}
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -300,6 +306,9 @@ def _step_rules(d: MatterDefinition):
             yield f"special_procedures[{i}].during_step", f"特别程序所属环节 {proc.during_step!r} 不存在"
         if proc.id in step_ids:
             yield f"special_procedures[{i}].id", "特别程序编号不得与环节编号相同"
+        if proc.applicant_present and proc.kind not in ATTENDED_PROCEDURE_PURPOSE:
+            yield (f"special_procedures[{i}].applicant_present",
+                   f"申请人到场的特别程序须为{'或'.join(ATTENDED_PROCEDURE_PURPOSE)}，否则到场无法计入到现场次数")
     mandatory_steps = [p.during_step for p in d.special_procedures if p.mandatory]
     for i, proc in enumerate(d.special_procedures):
         if proc.mandatory and mandatory_steps.count(proc.during_step) > 1:

@@ -17,6 +17,7 @@ from transitions import Machine
 
 from workflows import guards as g
 from workflows.definition import (
+    ATTENDED_PROCEDURE_PURPOSE,
     CHANNEL_LABELS,
     DELIVERY_LABELS,
     CaseKind,
@@ -53,7 +54,7 @@ COMMON_STATE_LABELS = {
     TERMINATED: "已终止",
 }
 
-SPECIAL_VISIT_PURPOSE = {"现场勘验": "勘验", "考试": "考试"}
+SPECIAL_VISIT_PURPOSE = ATTENDED_PROCEDURE_PURPOSE
 
 
 @dataclass(frozen=True)
