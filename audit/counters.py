@@ -7,7 +7,7 @@ number that links to it.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, literal, true
+from sqlalchemy import and_, case, func, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.models import AuditCase
@@ -53,7 +53,3 @@ def counter_columns() -> dict[str, ColumnElement[int]]:
     columns = {name: func.sum(case((predicate, 1), else_=0)) for name, predicate in PREDICATES.items()}
     columns |= {name: func.sum(expr) for name, expr in SUMS.items()}
     return columns
-
-
-def zero() -> ColumnElement[int]:
-    return literal(0)

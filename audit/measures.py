@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from audit.counters import BAD_SCORE, C, PREDICATES, SUMS
+from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
 from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
@@ -87,8 +87,9 @@ class Source:
     def counters(self, scope: Scope) -> dict[str, ColumnElement]:
         if not self.raw:
             return {name: func.coalesce(func.sum(self.table.c[name]), 0) for name in COUNTERS}
-        cols = {name: func.sum(case((p, 1), else_=0)) for name, p in PREDICATES.items()}
-        cols |= {name: func.sum(expr) for name, expr in SUMS.items()}
+        # The baseline sees finished cases only, so its `opened` counts those received in the period
+        # among the ones that finished in it; every other counter is exact.
+        cols = counter_columns()
         score = EVALUATIONS.c.score
         cols |= {"evaluations": func.count(score), "score_sum": func.coalesce(func.sum(score), 0),
                  "bad_evaluations": func.sum(case((score <= BAD_SCORE, 1), else_=0)),
@@ -102,13 +103,7 @@ class Source:
         return base.outerjoin(STAFF, STAFF.c.username == self.table.c.clerk) if department else base
 
     def where(self, scope: Scope) -> list[ColumnElement[bool]]:
-        day = self.day()
-        if self.raw:
-            # The baseline has only finished cases: it counts them on their finishing day, and opened by received day.
-            in_period = (day.between(scope.start, scope.end)) | C.received_on.between(scope.start, scope.end)
-        else:
-            in_period = day.between(scope.start, scope.end)
-        return [in_period, *dimension_filters(self, scope)]
+        return [self.day().between(scope.start, scope.end), *dimension_filters(self, scope)]
 
     def month(self) -> ColumnElement:
         day = self.day()

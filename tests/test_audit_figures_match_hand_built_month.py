@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from sqlalchemy import String, select
@@ -156,10 +155,14 @@ def test_the_raw_fact_baseline_computes_the_same_figures(month, engine):
     with engine.connect() as conn:
         product = summary(conn, NOVEMBER)
         raw = summary(conn, Scope(d(11, 1), d(11, 30)), Source(raw=True))
-    # The baseline sees finished cases only, so L (still open) is missing from its opened count.
+        raw_october = summary(conn, Scope(d(10, 1), d(10, 31)), Source(raw=True))
+        product_october = summary(conn, Scope(d(10, 1), d(10, 31)))
+    # The baseline sees finished cases only: L (still open) is missing from its opened count.
     assert {k: v for k, v in raw.counts.items() if k != "opened"} == \
         {k: v for k, v in product.counts.items() if k != "opened"}
     assert raw["opened"] == product["opened"] - 1
+    # J2, received in October and finished on 1 November, counts in November only.
+    assert raw_october["closed"] == product_october["closed"] == 1
 
 
 def test_a_transition_whose_audit_write_fails_is_rolled_back_whole(session, office, clock, engine):
