@@ -152,12 +152,14 @@ def _event_row(view: queries.CaseView, event: CaseEvent) -> EventRow:
 
 def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError | None,
            values: Mapping[str, str]) -> list[ActionForm]:
-    return [
+    forms = [
         ActionForm(choice.trigger, choice.action.label, choice.blocked, widgets_for(choice.trigger),
                    choice.trigger in DANGER, error if choice.trigger == failed else None,
                    values if choice.trigger == failed else {})
         for choice in view.actions if not choice.trigger.startswith("receive_")
     ]
+    # What the clerk can do now comes first; the long checklist and the exits (撤回, 终止) last.
+    return sorted(forms, key=lambda f: (f.blocked is not None, "materials" in f.widgets, f.danger))
 
 
 def _papers(case: Case, papers_for: PapersFor | None) -> list[PaperLink]:
