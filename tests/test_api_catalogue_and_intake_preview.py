@@ -14,6 +14,13 @@ def test_matters_list_every_definition_with_the_computed_visit_count(client, app
         "道路货物运输经营许可", 20, 5, 0)  # online application, mailed result
 
 
+def test_matters_are_found_by_name_pinyin_initials_or_code(client, as_role):
+    for q in ("道路货物", "dlhw", "road-freight"):
+        found = client.get("/api/matters", params={"q": q}, headers=as_role["clerk"]).json()
+        assert [m["code"] for m in found] == ["road-freight-licence"], q
+    assert client.get("/api/matters", params={"q": "潜水艇"}, headers=as_role["clerk"]).json() == []
+
+
 def test_one_matter_carries_materials_steps_limits_states_and_visit_plans(client, as_role):
     matter = client.get("/api/matters/road-freight-licence", headers=as_role["clerk"]).json()
     definition = matter["definition"]

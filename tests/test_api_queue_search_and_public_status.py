@@ -58,7 +58,9 @@ def test_public_status_shows_state_dates_and_what_is_missing_but_no_personal_dat
     assert response.json() == {
         "receipt_no": case["receipt_no"], "matter_name": "道路货物运输经营许可",
         "state_label": "待补正（已一次性告知）", "received_on": "2026-11-25", "accepted_on": None,
-        "promised_due": None, "closed_on": None, "missing": ["《道路货物运输经营申请表》", "安全生产管理制度文本"],
+        "promised_due": None, "provisional": False, "closed_on": None, "final": False, "evaluated": False,
+        "outstanding": [{"name": "《道路货物运输经营申请表》", "status": "未提交", "due": None},
+                        {"name": "安全生产管理制度文本", "status": "未提交", "due": None}],
     }
     for private in ("script", "物流", CREDIT_CODE, "13900005678"):
         assert private not in response.text
@@ -93,3 +95,13 @@ def test_non_ascii_phone_digits_are_a_plain_not_found_not_a_server_error(client,
     case = open_case(client, as_role["clerk"], app.state.office)
     with new_session(app.state.engine) as s, pytest.raises(errors.CaseNotFound):
         feedback.case_for_applicant(s, case["receipt_no"], "５６７８")
+
+
+def test_repeated_wrong_lookups_from_one_address_are_throttled_for_the_api_as_for_the_page(client, app, as_role):
+    case = open_case(client, as_role["clerk"], app.state.office)
+    limit = app.state.lookup_throttle.max_failures
+    for _ in range(limit):
+        wrong = client.get("/api/public/status", params={"receipt_no": case["receipt_no"], "phone_last4": "0000"})
+        assert wrong.status_code == 404
+    right = client.get("/api/public/status", params={"receipt_no": case["receipt_no"], "phone_last4": "5678"})
+    assert right.status_code == 429 and right.json()["code"] == "too-many-attempts"

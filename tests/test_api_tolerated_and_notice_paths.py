@@ -43,8 +43,12 @@ def test_one_time_notice_lists_every_gap_and_the_correction_is_a_second_visit(cl
     assert case["verdict"]["outcome"] == "notify"
     assert allowed(case) >= {"notify", "refuse", "withdraw"} and "accept_tolerated" not in allowed(case)
 
+    assert [p["kind"] for p in case["papers"]] == ["receipt"]
     case = act_ok(client, clerk, case, "notify", notes={"application_form": "申请表未加盖公章"})
     assert case["state"] == "awaiting_correction"
+    notice = next(p for p in case["papers"] if p["kind"] == "notice")
+    assert notice == {"kind": "notice", "label": "一次性告知书", "href": f"/papers/{case['id']}/notice.pdf"}
+    assert client.get(notice["href"], headers=clerk).headers["content-type"] == "application/pdf"
     items = case["events"][-1]["payload"]["items"]
     assert items == [{"material": "application_form", "problem": "申请表未加盖公章"},
                      {"material": "safety_rules", "problem": "未提交"}]
