@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from openpyxl import load_workbook
@@ -157,3 +156,15 @@ def test_monthly_report_pdf_prints_the_months_figures(client, month):
     text = flat_text(response.content)
     assert "2026年11月" in text and "一次办结率" in text and "50.0%" in text and "87.5%" in text
     assert "港口经营许可" in text and "事项定义主流程须到现场2次" in text  # flat_text drops spaces
+
+
+def test_admin_sees_the_dashboard_and_bad_ranges_get_a_clear_error(client, month):
+    _as(client, STAFF.admin)
+    page = client.get("/audit?start=2026-11-16&end=2026-11-22")
+    assert page.status_code == 200 and "2026-11-16 至 2026-11-22" in soup(page).find("h1").get_text()
+    rates = {row["data-measure"]: row.find_all("td")[0].get_text(strip=True) for row in _rows(page, "rates")}
+    assert rates["one_visit_rate"] == "33.3%"  # F I K closed that week; only K within one visit
+    backwards = client.get("/audit?start=2026-11-30&end=2026-11-01")
+    assert backwards.status_code == 422 and "结束日期不能早于开始日期" in backwards.text
+    assert client.get("/audit/cases?counter=nonsense").status_code == 404
+    assert client.get("/audit/export/rates.pdf").status_code == 404
