@@ -208,11 +208,18 @@ class MaterialCount:
 def second_visit_materials(conn: Connection, scope: Scope, limit_per_matter: int = 5) -> list[MaterialCount]:
     """Per matter, the materials whose correction visits took cases past one visit, most frequent first."""
     cases_n = func.count(func.distinct(CAUSES.c.case_id))
-    query = (select(C.matter_code, CAUSES.c.material_id, cases_n.label("cases"), func.count().label("visits"))
-             .select_from(_facts_from(scope).join(CAUSES, CAUSES.c.case_id == C.case_id))
-             .where(CAUSES.c.material_id.is_not(None), *facts_filter(scope))
-             .group_by(C.matter_code, CAUSES.c.material_id)
-             .order_by(C.matter_code, cases_n.desc(), CAUSES.c.material_id))
+    where = [CAUSES.c.material_id.is_not(None), CAUSES.c.finished_on.between(scope.start, scope.end)]
+    source = CAUSES
+    if scope.matter is not None:
+        where.append(CAUSES.c.matter_code == scope.matter)
+    if scope.window or scope.clerk or scope.department:
+        # Only a cut by who handled the case needs the facts; the causes carry their period and matter.
+        source = CAUSES.join(_facts_from(scope), C.case_id == CAUSES.c.case_id)
+        where += facts_filter(scope.narrowed(matter=None))
+    query = (select(CAUSES.c.matter_code, CAUSES.c.material_id, cases_n.label("cases"), func.count().label("visits"))
+             .select_from(source).where(*where)
+             .group_by(CAUSES.c.matter_code, CAUSES.c.material_id)
+             .order_by(CAUSES.c.matter_code, cases_n.desc(), CAUSES.c.material_id))
     out: list[MaterialCount] = []
     per: dict[str, int] = {}
     for row in conn.execute(query):

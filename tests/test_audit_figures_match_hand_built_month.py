@@ -122,6 +122,9 @@ def test_every_extra_visit_is_listed_with_its_cause_and_the_material_that_caused
         multi = drill_cases(conn, NOVEMBER, "multi_visit", limit=None)
         causes = visit_causes_of(conn, [line.case_id for line in multi])
         materials = second_visit_materials(conn, NOVEMBER)
+        by_clerk1 = second_visit_materials(conn, NOVEMBER.narrowed(clerk="clerk1", department="运输管理科"))
+        at_w02 = second_visit_materials(conn, NOVEMBER.narrowed(window="W02"))
+        first_week = second_visit_materials(conn, Scope(d(11, 1), d(11, 7)))
     extra = {case_id: [(c["purpose"], c["cause"], c["material_id"]) for c in rows if c["extra"]]
              for case_id, rows in causes.items()}
     ids = month.ids
@@ -131,6 +134,8 @@ def test_every_extra_visit_is_listed_with_its_cause_and_the_material_that_caused
     assert extra[ids["I"]] == [("领证", "office", None)]  # the port licence is only handed out at the window
     assert [(m.matter_code, m.material_id, m.cases) for m in materials] == [
         (FREIGHT, "application_form", 1), (FREIGHT, "safety_rules", 1)]
+    assert by_clerk1 == materials and at_w02 == []
+    assert [(m.material_id, m.cases) for m in first_week] == [("application_form", 1)]  # C finished 11-06, D 11-10
 
 
 def test_monthly_trend_has_every_month_and_the_months_own_counts(month, engine):
