@@ -109,7 +109,7 @@ def queue(request: Request, actor: Actor = Depends(workers), session: Session = 
 @router.get("/search")
 def search(request: Request, q: str = "", actor: Actor = Depends(case_readers), session: Session = Depends(db)):
     found = queries.search_cases(session, q[:64]) if q.strip() else []
-    rows = [contexts.case_row(_office(request), c) for c in found]
+    rows = contexts.case_rows(_office(request), found)
     return render(request, "search.html", actor=actor, title="办件查询", q=q[:64], rows=rows,
                   searched=bool(q.strip()))
 

@@ -135,6 +135,26 @@ def deadline_view(office: Office, case: Case) -> DeadlineView:
                         left(case.promised_due), left(case.legal_due))
 
 
+def deadline_views(office: Office, cases: list[Case]) -> list[DeadlineView]:
+    """`deadline_view` for a list of cases; each distinct due date is counted once, as a queue shares a few."""
+    today, counted = office.today(), {}
+
+    def left(due: dt.date | None, live: bool) -> int | None:
+        if not (due and live):
+            return None
+        if due not in counted:
+            counted[due] = office.calendar.workdays_between(today, due)
+        return counted[due]
+
+    views = []
+    for case in cases:
+        paused = case.state.startswith("special_")
+        live = case.state not in FINAL_STATES and not paused
+        views.append(DeadlineView(case.accepted_on, case.promised_due, case.legal_due, case.due_provisional, paused,
+                                  left(case.promised_due, live), left(case.legal_due, live)))
+    return views
+
+
 def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> CaseView:
     matter = office.matter_of(case)
     verdict = intake.assess(matter.definition, case.data, case.progress) if case.state == "received" else None
