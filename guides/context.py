@@ -102,10 +102,6 @@ class GuideContext:
     def anchor(self) -> str:
         return f"matter-{self.d.code}"
 
-    @property
-    def indispensable_count(self) -> int:
-        return sum(1 for m in self.materials if m.indispensable)
-
 
 def tolerance_text(tolerance: Tolerance | None) -> str | None:
     if tolerance is None:

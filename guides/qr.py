@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import segno
 
-STATUS_PATH = "/status"  # the public case status lookup (windows/public.py)
+STATUS_PATH = "/public/status"  # the public case status lookup (windows/public.py)
 
 
 def guide_url(base_url: str, code: str) -> str:

@@ -45,7 +45,7 @@ def test_guide_qr_codes_scan_to_the_guide_and_the_status_lookup(renderer, tmp_pa
     pdf = renderer.pdf_bytes(version, GUIDE)
     last = len(page_sizes_mm(pdf))
     found = decoded(rasterise(pdf, tmp_path, last))
-    assert found == {f"{BASE_URL}/guides/{CODE}", f"{BASE_URL}/status"}
+    assert found == {f"{BASE_URL}/guides/{CODE}", f"{BASE_URL}/public/status"}
 
 
 def test_checklist_qr_code_scans_to_the_guide(renderer, tmp_path):
@@ -55,7 +55,7 @@ def test_checklist_qr_code_scans_to_the_guide(renderer, tmp_path):
 
 def test_qr_payloads_are_built_from_the_public_base_url():
     assert guide_url(BASE_URL + "/", CODE) == f"{BASE_URL}/guides/{CODE}"
-    assert status_url(BASE_URL, "20261125ABCD2345") == f"{BASE_URL}/status?receipt_no=20261125ABCD2345"
+    assert status_url(BASE_URL, "20261125ABCD2345") == f"{BASE_URL}/public/status?receipt_no=20261125ABCD2345"
     code = qr_code(guide_url(BASE_URL, CODE))
     assert code.mode == "byte" and code.error in ("M", "Q", "H") and not code.is_micro
 
