@@ -5,6 +5,11 @@ monthly report) goes through `render_pdf`, so all of them share the Noto CJK
 font setup, WeasyPrint's font configuration and its image cache. Before the
 first render the system is checked: a missing Pango, HarfBuzz subsetter, CJK
 font or graphviz stops the work with the one apt-get line that fixes it.
+
+Another document (the auditor's monthly report) renders its template from the
+shared environment, puts `{% include "guides/_print.css" %}` in a <style> of
+its head (A4, Noto CJK on `html`, "第 X 页 共 Y 页", bordered tables), and calls
+`render_pdf(html)`.
 """
 
 from __future__ import annotations
