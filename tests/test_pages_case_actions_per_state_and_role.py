@@ -164,3 +164,40 @@ def test_the_case_page_reads_one_case_by_id_and_404s_on_unknown(app, session, of
         response = clerk.get("/cases/999999")
     assert response.status_code == 404 and error_code(response) == "case-not-found"
     assert queries.search_cases(session, "nothing") == []
+
+
+def test_a_notice_then_a_second_visit_with_the_corrections_through_the_pages(app, session, office, staffed):
+    case = open_complete(session, office, "road-freight-licence", missing=("application_form",))
+    with client_as(app, "clerk") as clerk:
+        page = soup(clerk.get(f"/cases/{case.id}"))
+        notice = page.select_one('form[data-trigger="notify"]')
+        assert [i["name"] for i in notice.select("input[type=text]")] == ["notes.application_form"]
+        assert post_action(clerk, case, "notify", **{"notes.application_form": "须加盖公章"}).status_code == 303
+        session.refresh(case)
+        assert case.state == "awaiting_correction"
+        resubmit = soup(clerk.get(f"/cases/{case.id}")).select_one('form[data-trigger="resubmit_window"]')
+        assert "application_form" in {i["name"].split(".")[1] for i in resubmit.select("input[type=radio]")}
+        response = post_action(clerk, case, "resubmit_window", **{"materials.application_form": "ok"})
+        assert response.status_code == 303
+        session.refresh(case)
+        assert case.state == "received" and case.visits == 2
+        assert post_action(clerk, case, "accept").status_code == 303
+    session.refresh(case)
+    assert case.state == "step_review"
+    assert case.progress["notice"] == ["application_form"]
+
+
+def test_a_special_procedure_is_started_and_ended_from_the_case_page(app, session, office, staffed, clock):
+    case = open_complete(session, office, "oversize-transport-permit")
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    legal_before = case.legal_due
+    with client_as(app, "reviewer") as reviewer:
+        assert post_action(reviewer, case, "start_special_route_survey", note="需勘测桥梁").status_code == 303
+        session.refresh(case)
+        assert case.state == "special_route_survey"
+        clock.advance(days=7)  # Wed 11-25 → Wed 12-02: five working days of survey
+        assert post_action(reviewer, case, "end_special_route_survey").status_code == 303
+    session.refresh(case)
+    assert case.state == "step_review"
+    assert case.progress["paused_days"] == 5
+    assert (case.legal_due - legal_before).days == 7
