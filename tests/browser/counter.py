@@ -16,6 +16,8 @@ from workflows.demo_users import DEMO_USERS
 
 PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 ADDRESS = "浙江省嘉兴市南湖区中山东路1号"
+# The freight applicants in these tests have not bought their lorries yet, so they bring the commitment.
+COMMITMENT = "拟投入运输车辆承诺书"
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Intake:
     applicant: Applicant
     delivery: str = "邮寄送达（EMS）"
     not_handed_in: list[str] = field(default_factory=list)  # material names the applicant did not bring
+    # Conditional items the page leaves to the clerk: ticked as handed in when the applicant brought them.
+    conditional_handed_in: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +71,8 @@ class Desk:
         if "邮寄" in intake.delivery:
             page.get_by_label("邮寄地址（选择邮寄时必填）").fill(ADDRESS)
         page.get_by_role("button", name="全部标为已收取").click()
+        for name in intake.conditional_handed_in:
+            self.material_row(name).get_by_label("已收取").check()
         for name in intake.not_handed_in:
             self.material_row(name).get_by_label("未提交").check()
 
