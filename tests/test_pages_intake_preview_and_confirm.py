@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from tests.page_helpers import add_staff, client_as, csrf_from, soup
 from tests.support import CREDIT_CODE
+from workflows.catalogue import load_catalogue
 from workflows.intake import required
 from workflows.models import Case
 
@@ -163,3 +164,18 @@ def test_an_unticked_box_means_no_for_the_conditions_that_test_it(clerk, office)
     assert not page.select_one('tr[data-material="vehicle_commitment"]').has_attr("data-applies")
     assert page.select_one('tr[data-material="vehicle_licence_copies"]')["data-applies"] == "no"
     assert [li["data-material"] for li in page.select("#notice-items li")] == ["vehicle_commitment"]
+
+
+@pytest.mark.parametrize("code", [v.code for v in load_catalogue().matters()])
+def test_every_matter_is_taken_in_and_accepted_at_the_counter(clerk, office, session, code):
+    definition = office.catalogue.get(code).definition
+    preconditions = {p.field: p.equals for p in definition.preconditions}
+    channel = "window"
+    delivery = "mail" if "mail" in [m.value for m in definition.delivery_methods] else definition.delivery_methods[0].value
+    form = form_for(office, code, data=preconditions, delivery_method=delivery, channel=channel)
+    assert soup(submit(clerk, code, form)).select_one("#verdict")["data-outcome"] == "accept"
+    response = submit(clerk, code, form | {"previewed": "accept"}, step="confirm:accept")
+    assert response.status_code == 303
+    case = session.exec(select(Case)).one()
+    assert case.state == f"step_{definition.steps[0].id}"
+    assert soup(clerk.get(response.headers["location"])).select_one("#state")["data-state"] == case.state
