@@ -92,3 +92,13 @@ def test_demo_passwords_are_refused_in_production(database_url, clock, session, 
         response = login(browser, "clerk", "onevisit-clerk")
         assert response.status_code == 403 and error_code(response) == "demo-password"
     app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("role, home", [("clerk", "/queue"), ("reviewer", "/queue"), ("approver", "/queue"),
+                                        ("auditor", "/audit"), ("admin", "/audit"), (None, "/public")])
+def test_the_home_page_sends_each_role_to_its_work(app, staffed, role, home):
+    from tests.page_helpers import client_as
+
+    with client_as(app, role) as browser:
+        response = browser.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == home

@@ -41,11 +41,13 @@ def _office(request: Request):
 # ---- home, login, logout ----------------------------------------------------------
 
 @router.get("/", dependencies=[Depends(anyone)])
-def home(actor: Actor | None = Depends(optional_actor)):
+def home(request: Request, actor: Actor | None = Depends(optional_actor)):
     if actor is None:
         return _see_other("/public")
     if actor.roles & WORKERS:
         return _see_other("/queue")
+    if actor.roles & {"auditor", "admin"} and "/audit" in request.app.state.page_paths:
+        return _see_other("/audit")
     return _see_other("/matters")
 
 
