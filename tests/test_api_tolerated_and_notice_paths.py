@@ -13,6 +13,8 @@ def test_tolerated_gap_blocks_issuing_until_the_posted_supplement_arrives(client
     case = open_case(client, clerk, app.state.office, missing=("safety_rules",))
     assert case["verdict"]["outcome"] == "tolerate"
     assert [p["material"] for p in case["verdict"]["problems"]] == ["safety_rules"]
+    assert case["verdict"]["gaps"] == [{"name": "安全生产管理制度文本", "due": "2026-11-30", "provisional": False,
+                                        "channels": "邮寄、网上提交、窗口现场"}]
     assert "accept" not in allowed(case) and "accept_tolerated" in allowed(case)
 
     unsigned = act(client, clerk, case, "accept_tolerated")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
 from windows.auth import db
-from windows.contexts import PAPER_LABELS
+from windows.contexts import PAPER_LABELS, gap_deadlines
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
                              VerdictOut)
 from workflows import accounts, actions, cases, queries
@@ -29,8 +29,10 @@ ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
 def case_out(request: Request, session: Session, case: Case, actor: Actor) -> CaseOut:
-    view = queries.case_view(session=session, office=office_of(request), case=case, actor=actor)
-    return CaseOut.of(view, papers_of(request, case))
+    office = office_of(request)
+    view = queries.case_view(session=session, office=office, case=case, actor=actor)
+    gaps = gap_deadlines(office, view.matter.definition, view.verdict) if view.verdict else []
+    return CaseOut.of(view, papers_of(request, case), gaps)
 
 
 def papers_of(request: Request, case: Case) -> list[PaperOut]:
@@ -49,13 +51,18 @@ def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
                    actor: Actor = Depends(staff("clerk"))) -> VerdictOut:
     """The engine's verdict (受理 / 容缺 / 一次性告知 / 不予受理) before a case is opened."""
     verdict = actions.preview(office=office, matter_code=body.matter_code, data=body.data, materials=checks(body))
-    return VerdictOut.of(verdict)
+    definition = office.catalogue.get(body.matter_code).definition
+    return VerdictOut.of(verdict, gap_deadlines(office, definition, verdict))
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201)
 def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db),
               office: Office = Depends(office_of), actor: Actor = Depends(staff("clerk"))) -> CaseOut:
-    """收件: register a submission with what was handed in."""
+    """收件: register a submission with what was handed in.
+
+    The answer carries the intake verdict and the actions now open (accept,
+    accept_tolerated, notify, refuse); take one on the answer's `version`.
+    """
     a = body.applicant
     applicant = Applicant(a.kind, a.name, a.id_no, a.phone, a.agent_name, a.agent_id_no)
     case = cases.open_case(session=session, office=office, matter_code=body.matter_code, applicant=applicant,

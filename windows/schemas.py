@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from windows.contexts import GapDue
 from workflows import identity
 from workflows.catalogue import MatterVersion
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
@@ -168,6 +169,13 @@ class ProblemOut(BaseModel):
     tolerable: bool
 
 
+class GapOut(BaseModel):
+    name: str
+    due: dt.date = Field(description="补齐期限 if the case is accepted with tolerance today")
+    provisional: bool
+    channels: str = Field(description="how it may be supplied")
+
+
 class VerdictOut(BaseModel):
     outcome: Outcome
     label: str
@@ -175,14 +183,16 @@ class VerdictOut(BaseModel):
     unmet_preconditions: list[str]
     notice_items: list[dict[str, str]]
     applicable: list[str] = Field(description="materials asked for on this case (conditional ones included when they apply)")
+    gaps: list[GapOut] = Field(description="for 容缺受理: each tolerated item with its due date")
 
     @classmethod
-    def of(cls, v: Verdict) -> "VerdictOut":
+    def of(cls, v: Verdict, gaps: list[GapDue]) -> "VerdictOut":
         problems = [ProblemOut(material=p.material, name=p.name, status=p.status, note=p.note, tolerable=p.tolerable)
                     for p in v.problems]
+        due = [GapOut(name=g.name, due=g.due, provisional=g.provisional, channels=g.channels) for g in gaps]
         return cls(outcome=v.outcome, label=v.label, problems=problems,
                    unmet_preconditions=list(v.unmet_preconditions), notice_items=v.notice_items(),
-                   applicable=list(v.applicable))
+                   applicable=list(v.applicable), gaps=due if v.outcome is Outcome.TOLERATE else [])
 
 
 class CaseSummaryOut(BaseModel):
@@ -333,7 +343,7 @@ class CaseOut(BaseModel):
     papers: list[PaperOut] = Field(description="the printable papers this case calls for now")
 
     @classmethod
-    def of(cls, view: CaseView, papers: list[PaperOut]) -> "CaseOut":
+    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue]) -> "CaseOut":
         c = view.case
         applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name, id_no=c.applicant_id_no,
                                  phone=c.applicant_phone, agent_name=c.agent_name, agent_id_no=c.agent_id_no)
@@ -346,7 +356,7 @@ class CaseOut(BaseModel):
             updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines),
             materials=[MaterialRowOut.of(r) for r in view.materials], events=[EventOut.of(e) for e in view.events],
             actions=[ActionOut.of(a) for a in view.actions],
-            verdict=VerdictOut.of(view.verdict) if view.verdict else None, papers=papers,
+            verdict=VerdictOut.of(view.verdict, gaps) if view.verdict else None, papers=papers,
         )
 
 
