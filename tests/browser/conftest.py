@@ -1,8 +1,8 @@
 """A real server and a real browser: uvicorn on loopback with a fresh SQLite file,
 and Debian's Chromium driven headless by Playwright (no browser download).
 
-One server per test module; each member of staff gets their own browser
-context, as if at their own desk. Accounts are the demo users, created
+One server for the run (each test works on cases of its own); each member
+of staff gets their own browser context, as if at their own desk. Accounts are the demo users, created
 through workflows.accounts.
 """
 
@@ -31,7 +31,7 @@ class LiveServer:
     clock: FixedClock  # the server's clock: tests move it between the steps of a case
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The whole app served by uvicorn on 127.0.0.1 at a free port."""
     import uvicorn
