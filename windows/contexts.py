@@ -165,6 +165,10 @@ def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError
     return sorted(forms, key=lambda f: (f.blocked is not None, "materials" in f.widgets, f.danger))
 
 
+def _shown_on_a_form(view: queries.CaseView, failed: str | None) -> bool:
+    return failed is not None and any(choice.trigger == failed for choice in view.actions)
+
+
 def _papers(case: Case, papers_for: PapersFor | None) -> list[PaperLink]:
     kinds = papers_for(case) if papers_for else list(PAPER_LABELS)
     return [PaperLink(k, PAPER_LABELS.get(k, k), f"/papers/{case.id}/{k}.pdf") for k in kinds]
@@ -190,7 +194,8 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
         papers=_papers(case, papers_for), papers_ready=papers_for is not None,
-        conflict=conflict, error=None if failed else error, is_final=case.state in FINAL_STATES,
+        conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
+        is_final=case.state in FINAL_STATES,
     )
 
 

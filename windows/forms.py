@@ -19,9 +19,18 @@ MAX_TEXT = 500
 CHECK_STATUSES = (pg.OK, pg.MISSING, pg.DEFECTIVE)
 
 
+def clean(value: Any, limit: int = MAX_TEXT) -> str:
+    # NUL is refused by PostgreSQL text columns; nobody types it, so it goes.
+    return str(value).replace("\x00", "").strip()[:limit] if value is not None else ""
+
+
 def _text(form: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
-    value = form.get(name)
-    return str(value).strip()[:limit] if value is not None else ""
+    return clean(form.get(name), limit)
+
+
+def action_fields(form: Mapping[str, Any]) -> dict[str, str]:
+    """A posted action form as text fields for `workflows.actions.perform` (files and the CSRF token left out)."""
+    return {key: clean(value) for key, value in form.items() if isinstance(value, str) and key != "csrf"}
 
 
 def posted_version(form: Mapping[str, Any]) -> int | None:

@@ -64,8 +64,8 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/login", dependencies=[Depends(anyone)])
 def login(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db)):
-    username, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
-    target = _safe_next(str(form.get("next") or "/"))
+    username, password = forms.clean(form.get("username"), 64), str(form.get("password") or "")
+    target = _safe_next(forms.clean(form.get("next"), 500) or "/")
     try:
         user = _authenticate(request, session, username, password)
     except errors.DomainError as exc:
@@ -110,13 +110,22 @@ def queue(request: Request, actor: Actor = Depends(workers), session: Session = 
 
 @router.get("/search")
 def search(request: Request, q: str = "", actor: Actor = Depends(case_readers), session: Session = Depends(db)):
-    found = queries.search_cases(session, q[:64]) if q.strip() else []
+    q = forms.clean(q, 64)
+    found = queries.search_cases(session, q) if q else []
     rows = contexts.case_rows(_office(request), found)
-    return render(request, "search.html", actor=actor, title="办件查询", q=q[:64], rows=rows,
-                  searched=bool(q.strip()))
+    return render(request, "search.html", actor=actor, title="办件查询", q=q, rows=rows, searched=bool(q))
 
 
 # ---- the case page ---------------------------------------------------------------------
+
+MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
+
+
+def _case(session: Session, case_id: int):
+    if not 1 <= case_id <= MAX_ID:
+        raise errors.CaseNotFound()
+    return queries.get_case(session, case_id)
+
 
 def _case_response(request: Request, session: Session, case, actor: Actor, status: int = 200, **extra):
     page = contexts.case_page(session=session, office=_office(request), case=case, actor=actor,
@@ -127,27 +136,26 @@ def _case_response(request: Request, session: Session, case, actor: Actor, statu
 @router.get("/cases/{case_id:int}")
 def case_detail(request: Request, case_id: int, actor: Actor = Depends(case_readers),
                 session: Session = Depends(db)):
-    return _case_response(request, session, queries.get_case(session, case_id), actor)
+    return _case_response(request, session, _case(session, case_id), actor)
 
 
 @router.post("/cases/{case_id:int}/act")
 def case_act(request: Request, case_id: int, actor: Actor = Depends(workers),
              form: FormData = Depends(checked_form), session: Session = Depends(db)):
-    office, case = _office(request), queries.get_case(session, case_id)
-    trigger = str(form.get("trigger") or "")
+    office, case = _office(request), _case(session, case_id)
+    trigger = forms.clean(form.get("trigger"), 64)
     if forms.posted_version(form) != case.version:
         return _conflict(request, session, case, actor)
     action = office.matter_of(case).compiled.action(trigger, case.state)
     try:
-        actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=form,
-                        expected_version=case.version)
+        actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger,
+                        fields=forms.action_fields(form), expected_version=case.version)
     except errors.ConcurrentChange:
         session.refresh(case)
         return _conflict(request, session, case, actor)
     except errors.DomainError as exc:
-        values = {k: str(v) for k, v in form.items() if k != "csrf"}
         return _case_response(request, session, case, actor, status=status_of(exc), failed=trigger, error=exc,
-                              values=values)
+                              values=forms.action_fields(form))
     flash(request, f"已完成：{action.label if action else trigger}")
     return _see_other(f"/cases/{case.id}")
 

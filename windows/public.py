@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from windows.auth import TooManyAttempts, anyone, checked_form, client_key, db
 from windows.errors import status_of
+from windows.forms import clean
 from windows.rendering import render
 from workflows import errors, feedback, queries
 from workflows import progress as pg
@@ -99,7 +100,7 @@ def _lookup(request: Request, session: Session, receipt_no: str, last4: str) -> 
 
 
 def _credentials(form: FormData) -> tuple[str, str]:
-    return str(form.get("receipt_no") or "").strip()[:32], str(form.get("phone_last4") or "").strip()[:4]
+    return clean(form.get("receipt_no"), 32), clean(form.get("phone_last4"), 4)
 
 
 @router.post("/public/status")
@@ -120,7 +121,7 @@ def evaluate(request: Request, form: FormData = Depends(checked_form), session: 
     try:
         case = _lookup(request, session, receipt_no, last4)
         feedback.evaluate_case(session=session, receipt_no=receipt_no, phone_last4=last4,
-                               score=_score(form.get("score")), comment=str(form.get("comment") or "")[:500],
+                               score=_score(form.get("score")), comment=clean(form.get("comment")),
                                now=office.now())
     except errors.DomainError as exc:
         found = public_status(session, office, case) if case is not None else None
