@@ -59,7 +59,16 @@ def record_transition(*, session: Session, case: Case, values: Mapping[str, Any]
     if event["from_state"] == "new":
         _add_opened(session.connection(), case)
     if event["to_state"] in FINAL_STATES and event["from_state"] not in FINAL_STATES:
-        record_finished(session.connection(), case_id=case.id, calendar=office.calendar)
+        record_finished(session.connection(), case=_as_written(case, values), calendar=office.calendar)
+
+
+_CASE_FIELDS = ("id", "matter_code", "window", "clerk", "received_at", "outcome", "accepted_on", "promised_due",
+                "legal_due", "progress")
+
+
+def _as_written(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
+    # The ORM object is refreshed only after the commit: the row as written is the object plus this step's values.
+    return {name: values.get(name, getattr(case, name)) for name in _CASE_FIELDS}
 
 
 def _add_opened(conn: Connection, case: Case) -> None:
@@ -81,13 +90,14 @@ def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
 
 # ---- one finished case --------------------------------------------------------
 
-def record_finished(conn: Connection, *, case_id: int, calendar: WorkCalendar) -> None:
-    """Write the fact row and visit causes of a case that just finished, and count it."""
-    case_row = conn.execute(select(CASES).where(CASES.c.id == case_id)).mappings().one()
+def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: WorkCalendar) -> None:
+    """Write the fact row and visit causes of a case that just finished, and count it.
+
+    A case finishes once (no transition leaves a final state), so this inserts without looking.
+    """
+    case_id = case["id"]
     events = conn.execute(select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq)).mappings().all()
-    facts = facts_of(case_row, events, calendar)
-    conn.execute(delete(CAUSES).where(CAUSES.c.case_id == case_id))
-    conn.execute(delete(FACTS).where(FACTS.c.case_id == case_id))
+    facts = facts_of(case, events, calendar)
     conn.execute(insert(FACTS).values(**facts))
     causes = visit_causes(facts, events)
     if causes:
