@@ -7,6 +7,7 @@
     python service.py db upgrade       apply the schema migrations
     python service.py calendar load F  load a year's official 节假日安排
     python service.py user add|list|disable
+    python service.py token issue USER --label L | list | revoke ID   API tokens
     python service.py guides build [--out DIR] [--matter CODE] [--booklet]   print-ready guide PDFs
 """
 
@@ -258,11 +259,23 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(ROOT / "var" / "guides-print"), help="输出目录")
     build.add_argument("--matter", action="append", metavar="CODE", help="只生成这个事项（可重复）")
     build.add_argument("--booklet", action="store_true", help="同时生成含目录和书签的汇编 PDF")
+    token = sub.add_parser("token", help="接口令牌").add_subparsers(dest="token_command", required=True)
+    token_issue = token.add_parser("issue", help="为工作人员签发令牌（只显示这一次）")
+    token_issue.add_argument("username")
+    token_issue.add_argument("--label", required=True, help="用途，例如对接的系统名称")
+    token.add_parser("list", help="列出全部令牌（不含令牌本身）")
+    token.add_parser("revoke", help="吊销令牌").add_argument("token_id", type=int)
     return parser
 
 
 def cmd_audit(args, settings: Settings) -> int:
     from audit.cli import run
+
+    return run(args, settings)
+
+
+def cmd_token(args, settings: Settings) -> int:
+    from windows.api_cli import run
 
     return run(args, settings)
 
@@ -275,7 +288,7 @@ def cmd_guides(args, settings: Settings) -> int:
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit}
+            "audit": cmd_audit, "token": cmd_token}
 
 
 def main(argv: list[str] | None = None) -> int:
