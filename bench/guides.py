@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,9 +53,13 @@ class Figures:
     guide_cold: float
     guide_warm: float
     checklist_warm: float
+    baseline_cpu: float
+    guide_cpu: float
     pages: int
     serial_total: float
     parallel_total: float
+    serial_cpu: float
+    parallel_cpu: float
     guides: int
     workers: int
 
@@ -63,6 +68,18 @@ def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+def _cpu(fn) -> float:
+    """CPU seconds of this process: less sensitive than wall time to other work on a shared machine."""
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cold_in_fresh_process(code: str) -> dict[str, float]:
@@ -81,38 +98,48 @@ def _cold_child(code: str) -> None:
     print(json.dumps({"baseline_cold": baseline, "guide_cold": guide}))
 
 
-def warm(code: str, rounds: int) -> tuple[float, float, float, int]:
+def warm(code: str, rounds: int) -> tuple[float, float, float, float, float, int]:
     version = load_catalogue().get(code)
     pdf = PdfRenderer()
     renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, pdf=pdf)
     pages = len(page_sizes_mm(renderer.pdf_bytes(version, GUIDE)))  # warm-up, and the page count
     pdf.render(BASELINE_HTML)
     renderer.pdf_bytes(version, CHECKLIST)
-    base, guide, checklist = [], [], []
+    base, guide, checklist, base_cpu, guide_cpu = [], [], [], [], []
     for _ in range(rounds):  # alternate, so load from elsewhere hits both sides
         base.append(_timed(lambda: pdf.render(BASELINE_HTML)))
         guide.append(_timed(lambda: renderer.pdf_bytes(version, GUIDE)))
         checklist.append(_timed(lambda: renderer.pdf_bytes(version, CHECKLIST)))
-    return statistics.median(base), statistics.median(guide), statistics.median(checklist), pages
+        base_cpu.append(_cpu(lambda: pdf.render(BASELINE_HTML)))
+        guide_cpu.append(_cpu(lambda: renderer.pdf_bytes(version, GUIDE)))
+    m = statistics.median
+    return m(base), m(guide), m(checklist), m(base_cpu), m(guide_cpu), pages
 
 
-def catalogue(workers: int) -> tuple[float, int]:
-    """Every guide of the catalogue rendered and written, as `guides build` does it."""
+def catalogue(workers: int) -> tuple[float, float, int]:
+    """Every guide of the catalogue rendered and written, as `guides build` does it: (wall, CPU, count).
+
+    Serial runs in this process (its CPU time); the pool's CPU time is its workers', read
+    from RUSAGE_CHILDREN once the pool has been joined.
+    """
     versions = load_catalogue().matters()
     jobs = [Job(v.code, GUIDE, "bench", file_name(v.code, GUIDE)) for v in versions]
     with tempfile.TemporaryDirectory() as out:
-        seconds = _timed(lambda: render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR, base_url=BASE_URL,
-                                             workers=workers))
-    return seconds, len(jobs)
+        run = lambda: render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR,  # noqa: E731
+                                  base_url=BASE_URL, workers=workers)
+        children, own = _children_cpu(), time.process_time()
+        seconds = _timed(run)
+        cpu = (time.process_time() - own) + (_children_cpu() - children)
+    return seconds, cpu, len(jobs)
 
 
 def measure(code: str, rounds: int, workers: int) -> Figures:
     cold = cold_in_fresh_process(code)
-    base, guide, checklist, pages = warm(code, rounds)
-    serial, count = catalogue(1)
-    parallel, _ = catalogue(workers)
-    return Figures(base, cold["baseline_cold"], cold["guide_cold"], guide, checklist, pages, serial, parallel, count,
-                   workers)
+    base, guide, checklist, base_cpu, guide_cpu, pages = warm(code, rounds)
+    serial, serial_cpu, count = catalogue(1)
+    parallel, parallel_cpu, _ = catalogue(workers)
+    return Figures(base, cold["baseline_cold"], cold["guide_cold"], guide, checklist, base_cpu, guide_cpu, pages,
+                   serial, parallel, serial_cpu, parallel_cpu, count, workers)
 
 
 def report(f: Figures, code: str) -> bool:
@@ -122,12 +149,15 @@ def report(f: Figures, code: str) -> bool:
     print(f"  guide                    warm {f.guide_warm:7.3f} s   cold {f.guide_cold:7.3f} s   "
           f"warm ratio {ratio(f.guide_warm, f.baseline_warm)}  cold ratio {ratio(f.guide_cold, f.baseline_cold)}")
     print(f"  简版 checklist (1 page)   warm {f.checklist_warm:7.3f} s   ratio {ratio(f.checklist_warm, f.baseline_warm)}")
+    print(f"  CPU time, warm           baseline {f.baseline_cpu:7.3f} s   guide {f.guide_cpu:7.3f} s   "
+          f"ratio {ratio(f.guide_cpu, f.baseline_cpu)}")
     per_serial, per_parallel = f.serial_total / f.guides, f.parallel_total / f.guides
     print(f"\n== whole catalogue: {f.guides} guides, rendered and written ==")
     print(f"  serial (1 process)       {f.serial_total:7.2f} s   {per_serial:6.3f} s/guide   "
-          f"ratio to baseline {ratio(per_serial, f.baseline_warm)}")
+          f"ratio to baseline {ratio(per_serial, f.baseline_warm)}   CPU {f.serial_cpu:6.2f} s")
     print(f"  pool of {f.workers} processes      {f.parallel_total:7.2f} s   {per_parallel:6.3f} s/guide   "
-          f"ratio to baseline {ratio(per_parallel, f.baseline_warm)}   speed-up {f.serial_total / f.parallel_total:4.2f}×")
+          f"ratio to baseline {ratio(per_parallel, f.baseline_warm)}   CPU {f.parallel_cpu:6.2f} s   "
+          f"speed-up {f.serial_total / f.parallel_total:4.2f}×")
     checks = [(f.guide_warm <= TARGET_WARM_S, f"warm guide {f.guide_warm:.3f} s ≤ {TARGET_WARM_S} s"),
               (per_parallel <= TARGET_CATALOGUE_PER_GUIDE_S,
                f"catalogue on {f.workers} processes {per_parallel:.3f} s/guide ≤ {TARGET_CATALOGUE_PER_GUIDE_S} s")]
