@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from guides import pdf as guide_pdf
 from guides.pdfcheck import embedded_fonts, flat_text, weasyprint_warnings
 
