@@ -203,7 +203,11 @@ def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only
         return _intake_page(request, actor, definition, parsed, preview=None, status=status_of(exc))
     if not step.startswith("confirm:"):
         return _intake_page(request, actor, definition, parsed, preview=seen)
-    chosen = step.removeprefix("confirm:")
+    return _intake_confirm(request, session, actor, definition, parsed, seen, step.removeprefix("confirm:"))
+
+
+def _intake_confirm(request: Request, session: Session, actor: Actor, definition, parsed, seen, chosen: str):
+    office = _office(request)
     parsed.errors |= intake_flow.confirmation_errors(parsed, chosen, seen)
     if not parsed.valid:
         return _intake_page(request, actor, definition, parsed, preview=seen, status=422)
