@@ -102,3 +102,20 @@ def test_the_home_page_sends_each_role_to_its_work(app, staffed, role, home):
     with client_as(app, role) as browser:
         response = browser.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == home
+
+
+def test_a_disabled_account_loses_its_open_session(client, session, staffed):
+    from workflows import accounts
+
+    assert login(client, "clerk1").status_code == 303
+    accounts.set_active(session=session, username="clerk1", active=False)
+    response = client.get("/queue", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert login(client, "clerk1").status_code == 401
+
+
+def test_pages_cannot_be_framed_or_sniffed(client):
+    headers = client.get("/login").headers
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"

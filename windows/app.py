@@ -25,12 +25,42 @@ def _papers_for():
     return papers_for
 
 
+SECURITY_HEADERS = {
+    # No page of ours is meant to be framed (the forms would be clickjacking targets),
+    # sniffed as another type, or to leak case URLs to other sites through Referer.
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (no per-request task, unlike @app.middleware) adding SECURITY_HEADERS."""
+
+    def __init__(self, app):
+        self.app = app
+        self.extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in self.extra if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def install(app: FastAPI) -> None:
     settings = app.state.settings
     # Starlette's session cookie is signed (itsdangerous) and HttpOnly; SameSite=lax
     # keeps it off cross-site form posts, and https_only in production.
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="onevisit_session",
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.state.login_throttle = LoginThrottle()
     app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits

@@ -124,6 +124,8 @@ def log_out(request: Request) -> None:
 
 
 def client_key(request: Request) -> str:
+    # Behind a reverse proxy run uvicorn with --proxy-headers and --forwarded-allow-ips, so that this
+    # is the counter PC's address; otherwise every counter shares the proxy's failure budget.
     return request.client.host if request.client else "unknown"
 
 
