@@ -179,3 +179,14 @@ def test_every_matter_is_taken_in_and_accepted_at_the_counter(clerk, office, ses
     case = session.exec(select(Case)).one()
     assert case.state == f"step_{definition.steps[0].id}"
     assert soup(clerk.get(response.headers["location"])).select_one("#state")["data-state"] == case.state
+
+
+def test_a_special_window_sees_its_own_matters_first(app, session):
+    from tests.page_helpers import login
+
+    add_staff(session)  # W02 takes road-freight-licence
+    with client_as(app, None) as special:
+        assert login(special, "clerk2").status_code == 303
+        rows = soup(special.get("/cases/new")).select("#matter-list tbody tr")
+    assert rows[0]["data-code"] == "road-freight-licence" and rows[0].select_one(".tag").get_text() == "本窗口"
+    assert len(rows) == 9 and all(r.select_one(".tag") is None for r in rows[1:])

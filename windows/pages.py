@@ -168,10 +168,14 @@ def _conflict(request: Request, session: Session, case, actor: Actor):
 # ---- intake -------------------------------------------------------------------------------
 
 @router.get("/cases/new")
-def intake_choose(request: Request, q: str = "", actor: Actor = Depends(clerk_only)):
-    index = request.app.state.matter_index
-    return render(request, "intake_choose.html", actor=actor, title="新建办件：选择事项", q=q[:64],
-                  entries=index.search(q[:64]), all_entries=index.entries)
+def intake_choose(request: Request, q: str = "", actor: Actor = Depends(clerk_only), session: Session = Depends(db)):
+    index, q = request.app.state.matter_index, forms.clean(q, 64)
+    window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
+    own = frozenset(window.matters) if window and not window.comprehensive else frozenset()
+    # A special window's own matters come first; any matter may still be taken in.
+    ordered = sorted(index.entries, key=lambda e: e.code not in own)
+    return render(request, "intake_choose.html", actor=actor, title="新建办件：选择事项", q=q,
+                  entries=index.search(q), all_entries=ordered, own=own)
 
 
 @router.get("/cases/new/{code}")
