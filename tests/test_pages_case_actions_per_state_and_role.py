@@ -222,3 +222,11 @@ def test_papers_listed_are_the_ones_the_guides_say_this_case_calls_for(app, sess
     assert page.select_one("#papers-pending") is None
     assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == [str(k) for k in papers_for(case)]
     assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == ["receipt", "tolerance"]
+
+
+def test_an_auditor_is_offered_no_paper_links_the_papers_route_would_refuse(app, session, office, staffed):
+    case = open_complete(session, office, "road-freight-licence")
+    with client_as(app, "auditor") as auditor:
+        page = soup(auditor.get(f"/cases/{case.id}"))
+        assert page.select_one("#papers") is None
+        assert auditor.get(f"/papers/{case.id}/receipt.pdf").status_code == 403

@@ -25,6 +25,15 @@ def _papers_for():
     return papers_for
 
 
+def _paper_roles() -> frozenset[str]:
+    """Who may print a case's papers, as the papers route declares it (so the page offers no dead link)."""
+    try:
+        from guides.web import PAPER_ROLES
+    except ImportError:
+        return frozenset({"clerk", "reviewer", "approver"})
+    return frozenset(PAPER_ROLES)
+
+
 SECURITY_HEADERS = {
     # No page of ours is meant to be framed (the forms would be clickjacking targets),
     # sniffed as another type, or to leak case URLs to other sites through Referer.
@@ -66,6 +75,7 @@ def install(app: FastAPI) -> None:
     app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
     app.state.papers_for = _papers_for()
+    app.state.paper_roles = _paper_roles()
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

@@ -138,6 +138,7 @@ class CasePage:
     visit_causes: list[Option]
     papers: list[PaperLink]
     papers_ready: bool
+    can_print: bool
     conflict: str | None
     error: errors.DomainError | None
     is_final: bool
@@ -175,7 +176,7 @@ def _papers(case: Case, papers_for: PapersFor | None) -> list[PaperLink]:
 
 
 def case_page(*, session: Session, office: Office, case: Case, actor: Actor, papers_for: PapersFor | None,
-              failed: str | None = None, error: errors.DomainError | None = None,
+              can_print: bool = True, failed: str | None = None, error: errors.DomainError | None = None,
               values: Mapping[str, str] | None = None, conflict: str | None = None) -> CasePage:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     definition = view.matter.definition
@@ -193,7 +194,8 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
                       for i in notice],
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
-        papers=_papers(case, papers_for), papers_ready=papers_for is not None,
+        papers=_papers(case, papers_for) if can_print else [], papers_ready=papers_for is not None,
+        can_print=can_print,
         conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
         is_final=case.state in FINAL_STATES,
     )

@@ -129,7 +129,8 @@ def _case(session: Session, case_id: int):
 
 def _case_response(request: Request, session: Session, case, actor: Actor, status: int = 200, **extra):
     page = contexts.case_page(session=session, office=_office(request), case=case, actor=actor,
-                              papers_for=request.app.state.papers_for, **extra)
+                              papers_for=request.app.state.papers_for,
+                              can_print=bool(actor.roles & request.app.state.paper_roles), **extra)
     return render(request, "case.html", actor=actor, status=status, title=page.title, page=page)
 
 
