@@ -19,8 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from audit.counters import BAD_SCORE, C, counter_columns
-from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause
+from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
+from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause, AuditWorkdays
 from workflows.feedback import Evaluation
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
@@ -30,6 +30,7 @@ from workflows.workdays import WorkCalendar
 DAILY = AuditDaily.__table__
 MONTHLY = AuditMonthly.__table__
 GRAINS = (DAILY, MONTHLY)
+WORKDAYS = AuditWorkdays.__table__
 FACTS = AuditCase.__table__
 CAUSES = AuditVisitCause.__table__
 EVENTS = CaseEvent.__table__
@@ -103,6 +104,7 @@ def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: Work
     if causes:
         conn.execute(insert(CAUSES), causes)
     _count(conn, FACTS.c.case_id == case_id, upsert=True)
+    _count_workdays(conn, FACTS.c.case_id == case_id, upsert=True)
 
 
 def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar) -> dict[str, Any]:
@@ -184,6 +186,17 @@ def _count(conn: Connection, where, *, upsert: bool) -> None:
         conn.execute(_upsert(table, stmt) if upsert else stmt)
 
 
+def _count_workdays(conn: Connection, where, *, upsert: bool) -> None:
+    """Add the timed closed cases selected by `where` to the monthly working-days histogram."""
+    keys = (_key_day(conn, MONTHLY, C.finished_on), C.matter_code, C.window, C.clerk, C.working_days)
+    names = ["day", "matter_code", "window", "clerk", "working_days"]
+    counted = select(*keys, func.count()).where(where, PREDICATES["timed"]).group_by(*keys)
+    stmt = _insert(conn, WORKDAYS).from_select([*names, "cases"], counted)
+    if upsert:
+        stmt = stmt.on_conflict_do_update(index_elements=names, set_={"cases": WORKDAYS.c.cases + stmt.excluded.cases})
+    conn.execute(stmt)
+
+
 def _key_day(conn: Connection, table, day):
     """The key of `table` for a day: the day itself, or the first of its month."""
     if table is DAILY:
@@ -224,9 +237,10 @@ def rebuild(conn: Connection, *, calendar: WorkCalendar, batch: int = 2000) -> i
 
 def recount(conn: Connection) -> None:
     """Recompute the daily counters from the facts, the cases and the evaluations, all in SQL."""
-    for table in GRAINS:
+    for table in (*GRAINS, WORKDAYS):
         conn.execute(delete(table))
     _count(conn, true(), upsert=False)
+    _count_workdays(conn, true(), upsert=False)
     for table in GRAINS:
         _rebuild_opened(conn, table)
         _rebuild_evaluations(conn, table)

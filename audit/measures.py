@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
-from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause
+from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause, AuditWorkdays
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
 from workflows.accounts import StaffUser
@@ -23,6 +23,7 @@ from workflows.feedback import Evaluation
 
 DAILY = AuditDaily.__table__
 MONTHLY = AuditMonthly.__table__
+WORKDAYS = AuditWorkdays.__table__
 FACTS = AuditCase.__table__
 CAUSES = AuditVisitCause.__table__
 STAFF = StaffUser.__table__
@@ -182,12 +183,28 @@ def _facts_from(scope: Scope):
 
 
 def workdays_p90(conn: Connection, scope: Scope) -> int | None:
-    """Nearest-rank 90th percentile of working days taken, computed in SQL from a histogram."""
-    hist = (select(C.working_days.label("wd"), func.count().label("n")).select_from(_facts_from(scope))
-            .where(PREDICATES["timed"], *facts_filter(scope)).group_by(C.working_days).subquery())
+    """Nearest-rank 90th percentile of working days taken, computed in SQL from a histogram.
+
+    Whole months read the monthly histogram; any other range counts the period's fact rows.
+    """
+    hist = _workdays_histogram(scope).subquery()
     running = select(hist.c.wd, func.sum(hist.c.n).over(order_by=hist.c.wd).label("cum"),
                      func.sum(hist.c.n).over().label("total")).subquery()
     return conn.execute(select(func.min(running.c.wd)).where(running.c.cum * 10 >= running.c.total * 9)).scalar()
+
+
+def _workdays_histogram(scope: Scope):
+    if whole_months(scope):
+        t = WORKDAYS
+        source = t.outerjoin(STAFF, STAFF.c.username == t.c.clerk) if scope.department is not None else t
+        dims = {"matter": t.c.matter_code, "window": t.c.window, "clerk": t.c.clerk,
+                "department": func.coalesce(STAFF.c.department, "")}
+        where = [t.c.day.between(scope.start, scope.end),
+                 *[dims[d] == getattr(scope, d) for d in dims if getattr(scope, d) is not None]]
+        return (select(t.c.working_days.label("wd"), func.sum(t.c.cases).label("n")).select_from(source)
+                .where(*where).group_by(t.c.working_days))
+    return (select(C.working_days.label("wd"), func.count().label("n")).select_from(_facts_from(scope))
+            .where(PREDICATES["timed"], *facts_filter(scope)).group_by(C.working_days))
 
 
 def refusals_by_reason(conn: Connection, scope: Scope) -> list[tuple[str, int]]:

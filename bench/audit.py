@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -263,6 +264,7 @@ def load_sqlite(path: Path, n: int, catalogue: Catalogue) -> float:
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-1048576")  # 1 GiB: the index inserts of a bulk load stay in memory
     windows, staff = staff_rows(dt.datetime.now(dt.timezone.utc))
     con.executemany(_insert_sql("service_windows", ("code", "name", "comprehensive", "matters")), windows)
     con.executemany(_insert_sql("staff_users", ("username", "display_name", "password_hash", "roles", "window",
@@ -480,6 +482,7 @@ def report(results: dict[str, float]) -> int:
         print(f"  {label:<34} {ms / duck:6.2f}x")
     sqlite_ms = results["SQLite, counters (product)"]
     ok = sqlite_ms < TARGET_MS and sqlite_ms / duck <= MAX_RATIO
+    print(f"machine load average over the last 1/5/15 minutes: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"target: SQLite dashboard < {TARGET_MS:.0f} ms and within {MAX_RATIO:.0f}x of DuckDB: "
           f"{'met' if ok else 'NOT met'} ({sqlite_ms:.1f} ms, {sqlite_ms / duck:.2f}x)")
     return 0 if ok else 1

@@ -46,6 +46,14 @@ def test_november_counts_every_measure_as_worked_out_by_hand(month, engine):
     assert p90 == 7  # working days sorted 0 0 0 1 1 3 4 7: the 8th of 8 is the nearest rank of 90%
 
 
+def test_p90_from_the_monthly_histogram_and_from_the_facts_of_a_week(month, engine):
+    with engine.connect() as conn:
+        week = workdays_p90(conn, Scope(d(11, 16), d(11, 22)))  # F 7, I 4, K 0: the 3rd of 3
+        port_month = workdays_p90(conn, NOVEMBER.narrowed(department="港航管理科"))  # I alone
+        early = workdays_p90(conn, Scope(d(11, 1), d(11, 3)))  # J2 0, B 0, A 1: the 3rd of 3
+    assert (week, port_month, early) == (7, 4, 1)
+
+
 def test_local_midnight_splits_october_from_november(month, engine):
     with engine.connect() as conn:
         october = summary(conn, Scope(d(10, 1), d(10, 31)))
@@ -146,14 +154,15 @@ def test_monthly_trend_has_every_month_and_the_months_own_counts(month, engine):
 
 
 def test_rebuild_from_stored_cases_gives_the_same_counters_and_facts(month, engine, office):
+    from audit.measures import MONTHLY, WORKDAYS
+
     def snapshot(conn):
-        return (sorted(tuple(r) for r in conn.execute(select(DAILY))),
-                sorted(tuple(r) for r in conn.execute(select(FACTS))))
+        return [sorted(tuple(r) for r in conn.execute(select(t))) for t in (DAILY, MONTHLY, WORKDAYS, FACTS)]
     with engine.begin() as conn:
         before = snapshot(conn)
         assert facts.rebuild(conn, calendar=office.calendar) == 12
         after = snapshot(conn)
-    assert after == before and len(before[0]) > 0
+    assert after == before and all(before)
 
 
 def test_the_raw_fact_baseline_computes_the_same_figures(month, engine):

@@ -1,8 +1,8 @@
-"""audit facts, daily and monthly counters, visit causes, export log
+"""audit facts, daily and monthly counters, workdays histogram, visit causes, export log
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-29 09:03:48.480027
+Create Date: 2026-11-29 09:33:31.577567
 """
 from alembic import op
 import sqlalchemy as sa
@@ -90,6 +90,15 @@ def upgrade() -> None:
     sa.Column('clerk', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('day', 'matter_code', 'window', 'clerk')
     )
+    op.create_table('audit_monthly_workdays',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('matter_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('window', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('clerk', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'matter_code', 'window', 'clerk', 'working_days')
+    )
     op.create_table('audit_cases',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('matter_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -115,6 +124,7 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_cases', schema=None) as batch_op:
         batch_op.create_index('ix_audit_cases_matter', ['matter_code', 'finished_on'], unique=False)
         batch_op.create_index('ix_audit_cases_period', ['finished_on', 'final_state', 'working_days', 'matter_code', 'window', 'clerk'], unique=False)
+        batch_op.create_index('ix_audit_cases_state', ['final_state', 'finished_on'], unique=False)
 
     op.create_table('audit_visit_causes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -131,7 +141,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_visit_causes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_visit_causes_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_audit_visit_causes_period', ['finished_on', 'matter_code'], unique=False)
+        batch_op.create_index('ix_audit_visit_causes_period', ['finished_on', 'matter_code', 'material_id', 'case_id'], unique=False)
 
 
 
@@ -142,10 +152,12 @@ def downgrade() -> None:
 
     op.drop_table('audit_visit_causes')
     with op.batch_alter_table('audit_cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_cases_state')
         batch_op.drop_index('ix_audit_cases_period')
         batch_op.drop_index('ix_audit_cases_matter')
 
     op.drop_table('audit_cases')
+    op.drop_table('audit_monthly_workdays')
     op.drop_table('audit_monthly')
     op.drop_table('audit_exports')
     op.drop_table('audit_daily')
