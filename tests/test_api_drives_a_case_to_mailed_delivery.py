@@ -1,6 +1,7 @@
 """A whole case through the API, each action by the role that owns it: one visit, result by post."""
 
 from tests.api_fixtures import act, act_ok, allowed, as_role, open_case, tokens, triggers  # noqa: F401
+from tests.support import CREDIT_CODE
 
 
 def test_complete_case_runs_from_intake_to_mailed_delivery_with_one_visit(client, app, as_role):
@@ -9,7 +10,8 @@ def test_complete_case_runs_from_intake_to_mailed_delivery_with_one_visit(client
 
     assert case["state"] == "received"
     assert case["verdict"]["outcome"] == "accept"
-    assert case["applicant"]["id_no"].startswith("91330400")  # the single case shows the full number
+    assert case["applicant"]["id_masked"] == CREDIT_CODE[:6] + "********" + CREDIT_CODE[-4:]
+    assert case["applicant"]["phone_masked"] == "139****5678"
     assert triggers(case)["accept"] is None
     assert case["visits"] == 1 and case["events"][0]["visit_purpose"] == "递交"
 
@@ -30,6 +32,7 @@ def test_complete_case_runs_from_intake_to_mailed_delivery_with_one_visit(client
 
     assert case["state"] == "closed"
     assert case["state_label"] == "已办结"
+    assert CREDIT_CODE not in str(case) and "13900005678" not in str(case)
     assert case["visits"] == 1
     assert case["actions"] == []
     assert [e["action"] for e in case["events"]] == [

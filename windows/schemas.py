@@ -2,8 +2,9 @@
 
 Inputs forbid unknown keys (a typo is a 422, not a silently ignored field) and
 refuse NUL characters, which no text column can store. Outputs are built from
-the read side's views (`workflows.queries`) by the `of` constructors below; an
-identity number appears in full only on a single case, masked in every list.
+the read side's views (`workflows.queries`) by the `of` constructors below.
+Identity numbers and phones go out masked, in lists and on a single case alike,
+as on the pages; only the audit exports unmask, for admins, and log it.
 """
 
 from __future__ import annotations
@@ -225,12 +226,14 @@ class QueueItemOut(CaseSummaryOut):
 
 
 class ApplicantOut(BaseModel):
+    """Masked as on the case page: enough for staff to confirm with the applicant, useless to copy."""
+
     kind: str
     name: str
-    id_no: str
-    phone: str
+    id_masked: str
+    phone_masked: str
     agent_name: str | None
-    agent_id_no: str | None
+    agent_id_masked: str | None
 
 
 class MaterialRowOut(BaseModel):
@@ -345,8 +348,10 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue]) -> "CaseOut":
         c = view.case
-        applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name, id_no=c.applicant_id_no,
-                                 phone=c.applicant_phone, agent_name=c.agent_name, agent_id_no=c.agent_id_no)
+        applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name,
+                                 id_masked=identity.mask_id(c.applicant_id_no),
+                                 phone_masked=identity.mask_phone(c.applicant_phone), agent_name=c.agent_name,
+                                 agent_id_masked=identity.mask_id(c.agent_id_no) if c.agent_id_no else None)
         return cls(
             id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, matter_name=view.matter.definition.name,
             definition_version=c.definition_version, state=c.state, state_label=view.state_label, version=c.version,
