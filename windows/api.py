@@ -1,5 +1,12 @@
 """The REST API under /api/: the same service layer as the pages, as JSON, described at /docs.
 
+Use: an operator issues a token (`service.py token issue USER --label L`, or
+an admin with POST /api/admin/tokens) and the integration sends it as
+`Authorization: Bearer <token>`. A case is opened with POST /api/cases; its
+answer lists the `actions` the caller may take now, and each is taken with
+POST /api/cases/{id}/actions/{trigger} and a body holding the case `version`
+the caller saw as `expected_version` plus the fields in the action's `needs`.
+
 Every error answers `{code, message, field}` (windows.errors) with 401, 403,
 404, 409 or 422; the responses below declare that shape for each operation.
 """
