@@ -1,5 +1,7 @@
 """Every error answers {code, message, field} with its status: 401, 403, 404, 409, 422."""
 
+import json
+
 import pytest
 
 from tests.api_fixtures import act, act_ok, as_role, case_body, open_case, tokens  # noqa: F401
@@ -114,3 +116,11 @@ def test_a_stale_version_from_long_ago_is_409_even_when_the_action_is_still_offe
     response = act(client, as_role["clerk"], stale, "record_materials",
                    materials={"application_form": {"status": "missing"}})
     assert response.status_code == 409 and response.json()["code"] == "case-changed"
+
+
+def test_nan_in_case_data_is_422_not_a_database_error(client, app, as_role):
+    body = json.dumps(case_body(app.state.office, "oversize-transport-permit", data={"height_m": 1.0}))
+    body = body.replace('"height_m": 1.0', '"height_m": NaN')
+    response = client.post("/api/cases", content=body, headers={**as_role["clerk"], "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["field"].startswith("data.height_m")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints
 
 from windows.contexts import GapDue
 from workflows import identity
@@ -27,7 +27,9 @@ Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
 Line = Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)]
 Note = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 Ident = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
-DataValue = bool | float | Short
+# NaN and Infinity parse from JSON in Python but no JSON column (PostgreSQL's above all) stores them.
+Finite = Annotated[float, AllowInfNan(False)]
+DataValue = bool | Finite | Short
 
 
 class In(BaseModel):
