@@ -124,3 +124,12 @@ def test_nan_in_case_data_is_422_not_a_database_error(client, app, as_role):
     response = client.post("/api/cases", content=body, headers={**as_role["clerk"], "Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json()["field"].startswith("data.height_m")
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-Infinity"])
+def test_nan_spelled_as_text_is_422_too(client, app, as_role, text):
+    body = case_body(app.state.office, "oversize-transport-permit", data={"height_m": text})
+    response = client.post("/api/cases", json=body, headers=as_role["clerk"])
+    assert response.status_code == 422
+    assert response.json() == {"code": "invalid-input", "message": "“车货总高度（从地面算起）”须为数字",
+                               "field": "height_m"}

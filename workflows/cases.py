@@ -9,6 +9,7 @@ none of them decides a rule itself.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
@@ -291,7 +292,10 @@ def coerce_data(definition: MatterDefinition, data: Mapping[str, Any]) -> dict[s
 def _coerce(field: CaseField, value: Any) -> Any:
     try:
         if field.type == "number":
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # "nan" and "inf" parse, but no JSON column stores them
+                raise ValueError(value)
+            return number
         if field.type == "bool":
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "on", "yes", "是")
         return str(value)
