@@ -127,7 +127,7 @@ def build_dashboard(conn: Connection, *, scope: Scope, catalogue: Catalogue, tar
                  for m in ms.second_visit_materials(conn, scope)]
     return Dashboard(
         scope=scope, targets=targets, figures=figures, rates=rate_rows(figures, targets),
-        p90_workdays=ms.workdays_p90(conn, scope), trend=ms.trend(conn, scope, source=source),
+        p90_workdays=ms.workdays_p90(conn, scope, source), trend=ms.trend(conn, scope, source=source),
         matters=_matter_rows(conn, scope, names, catalogue, source),
         windows=ranking(_slices(conn, scope, "window", names, source)),
         clerks=ranking(_slices(conn, scope, "clerk", names, source)),

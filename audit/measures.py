@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import case, func, select
@@ -87,7 +88,7 @@ class Source:
 
     def counters(self, scope: Scope) -> dict[str, ColumnElement]:
         if not self.raw:
-            return {name: func.coalesce(func.sum(self.table.c[name]), 0) for name in COUNTERS}
+            return _summed(self.table)
         # The baseline sees finished cases only, so its `opened` counts those received in the period
         # among the ones that finished in it; every other counter is exact.
         cols = counter_columns()
@@ -139,8 +140,15 @@ def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> 
     query = query.select_from(source.from_(department)).where(*source.where(scope))
     if key is not None:
         query = query.group_by(key).order_by(key)
-    rows = conn.execute(query).mappings()
-    return [Figures({n: int(row[n] or 0) for n in counters}, key=_key_text(row.get("key"))) for row in rows]
+    names, width = list(counters), len(counters)
+    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]))), key=_key_text(row[0]) if key is not None else None)
+            for row in conn.execute(query)]
+
+
+@lru_cache(maxsize=4)
+def _summed(table) -> dict[str, ColumnElement]:
+    # Built once per table: the dashboard's queries reuse these expressions instead of making 25 new ones each.
+    return {name: func.coalesce(func.sum(table.c[name]), 0).label(name) for name in COUNTERS}
 
 
 def _key_text(value: Any) -> str | None:
@@ -182,19 +190,19 @@ def _facts_from(scope: Scope):
     return FACTS.outerjoin(STAFF, STAFF.c.username == C.clerk) if scope.department is not None else FACTS
 
 
-def workdays_p90(conn: Connection, scope: Scope) -> int | None:
+def workdays_p90(conn: Connection, scope: Scope, source: Source = PRODUCT) -> int | None:
     """Nearest-rank 90th percentile of working days taken, computed in SQL from a histogram.
 
-    Whole months read the monthly histogram; any other range counts the period's fact rows.
+    Whole months read the monthly histogram; any other range (and the raw baseline) counts the period's fact rows.
     """
-    hist = _workdays_histogram(scope).subquery()
+    hist = _workdays_histogram(scope, histogram=not source.raw and whole_months(scope)).subquery()
     running = select(hist.c.wd, func.sum(hist.c.n).over(order_by=hist.c.wd).label("cum"),
                      func.sum(hist.c.n).over().label("total")).subquery()
     return conn.execute(select(func.min(running.c.wd)).where(running.c.cum * 10 >= running.c.total * 9)).scalar()
 
 
-def _workdays_histogram(scope: Scope):
-    if whole_months(scope):
+def _workdays_histogram(scope: Scope, histogram: bool):
+    if histogram:
         t = WORKDAYS
         source = t.outerjoin(STAFF, STAFF.c.username == t.c.clerk) if scope.department is not None else t
         dims = {"matter": t.c.matter_code, "window": t.c.window, "clerk": t.c.clerk,
