@@ -37,10 +37,18 @@ def test_a_flag_that_is_neither_yes_nor_no_names_its_field():
     assert caught.value.field == "pledge_signed"
 
 
-def test_text_fields_refuse_structures():
+@pytest.mark.parametrize("value", [{"nested": 1}, "a\x00b"])
+def test_text_fields_refuse_structures_and_nul(value):
     with pytest.raises(errors.BadInput) as caught:
-        actions.text({"reason": {"nested": 1}}, "reason")
+        actions.text({"reason": value}, "reason")
     assert caught.value.field == "reason"
+
+
+def test_material_notes_refuse_nul():
+    with pytest.raises(errors.BadInput) as caught:
+        actions.material_checks(FormData([("materials.safety_rules", "defective"),
+                                           ("materials.safety_rules.note", "缺\x00页")]))
+    assert caught.value.field == "materials.safety_rules"
 
 
 def test_version_check_refuses_a_stale_or_malformed_version_before_acting(session, office):

@@ -99,7 +99,7 @@ def text(fields: Fields, name: str) -> str:
     value = fields.get(name)
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or "\x00" in str(value):
         raise errors.BadInput("该项须为文字", field=name)
     return str(value).strip()
 
@@ -149,7 +149,7 @@ def notice_notes(fields: Fields) -> dict[str, str]:
 def _word(value: Any, material_id: str) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:  # no text column stores NUL
         raise errors.BadInput("材料状态和说明须为文字", field=f"materials.{material_id}")
     return value.strip()
 
