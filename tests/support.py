@@ -174,4 +174,4 @@ def run_cli(*args: str, env: dict[str, str] | None = None):
     child_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ONEVISIT_DEFINITIONS_DIR")}
     child_env |= {"COLUMNS": "200", **(env or {})}
     return subprocess.run([sys.executable, str(root / "service.py"), *args], cwd=root, env=child_env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)

@@ -127,7 +127,7 @@ def test_the_sweep_command_terminates_overdue_cases(session, office, clock, engi
     result = run_cli("sweep", env={"DATABASE_URL": database_url})
 
     assert result.returncode == 0, result.stderr
-    assert case.receipt_no in result.stdout
+    assert case.receipt_no in result.stdout, (result.stdout, result.stderr)
     assert stored(engine, case.id).state == "terminated"
     again = run_cli("sweep", env={"DATABASE_URL": database_url})
     assert case.receipt_no not in again.stdout and len(stored(engine, case.id).events) == case.version + 1
