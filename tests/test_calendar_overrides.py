@@ -12,7 +12,8 @@ from tests.support import STAFF, open_complete, run_cli, run_to_close, stored
 from workflows import cases, errors
 from workflows.bootstrap import load_office
 from workflows.calendar_admin import load_arrangement_file
-from workflows.queries import case_view
+from workflows.db import session as new_session
+from workflows.queries import case_view, get_case
 
 D = dt.date
 ARRANGEMENT_2027 = Path(__file__).parent / "fixtures" / "calendar" / "2027-arrangement.yaml"
@@ -114,3 +115,36 @@ def test_the_command_line_loads_the_arrangement(database_url, engine, across_spr
     assert "2027" in result.stdout and "1 件" in result.stdout
     after = stored(engine, across_spring_festival.id)
     assert (after.promised_due, after.due_provisional) == (D(2027, 2, 15), False)
+
+
+def test_a_corrected_arrangement_moves_deadlines_already_made_final(session, office, engine, tmp_path,
+                                                                   across_spring_festival):
+    load_arrangement_file(session=session, office=office, path=ARRANGEMENT_2027, loaded_by="admin1")
+    assert stored(engine, across_spring_festival.id).promised_due == D(2027, 2, 15)
+    corrected = tmp_path / "2027-corrected.yaml"
+    text = ARRANGEMENT_2027.read_text(encoding="utf-8")
+    corrected.write_text(text.replace("end: 2027-02-12", "end: 2027-02-10").replace("  - 2027-02-20\n", ""),
+                         encoding="utf-8")
+
+    _, made_final = load_arrangement_file(session=session, office=office, path=corrected, loaded_by="admin1")
+
+    # Now 02-11 and 02-12 are worked: 02-02, 03, 04, 11, 12.
+    after = stored(engine, across_spring_festival.id)
+    assert (after.promised_due, after.due_provisional, made_final) == (D(2027, 2, 12), False, 0)
+
+
+def test_the_refresh_uses_the_pause_as_it_is_now_not_as_this_session_last_saw_it(session, office, engine, clock):
+    clock.set_local(D(2026, 12, 14))  # Monday; 涉路施工's legal 20 days run into 2027
+    case = open_complete(session, office, "road-works-permit")
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    cases.start_special(session=session, office=office, case=case, actor=STAFF.reviewer, procedure_id="expert_review")
+    clock.set_local(D(2026, 12, 21))  # another reviewer ends the review: 12-15..18, 12-21 paused
+    with new_session(engine) as other:
+        cases.end_special(session=other, office=office, case=get_case(other, case.id), actor=STAFF.reviewer)
+    assert stored(engine, case.id).due_provisional is True
+
+    load_arrangement_file(session=session, office=office, path=ARRANGEMENT_2027, loaded_by="admin1")
+
+    after = stored(engine, case.id)
+    # 10 + 5 and 20 + 5 working days after 12-14, 元旦 2027-01-01..03 off.
+    assert (after.promised_due, after.legal_due, after.due_provisional) == (D(2027, 1, 5), D(2027, 1, 19), False)

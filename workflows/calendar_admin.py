@@ -69,12 +69,30 @@ def store_arrangement(*, session: Session, arrangement: Arrangement, loaded_by: 
 def refresh_provisional_deadlines(*, session: Session, office: Office) -> int:
     """Recompute the deadlines of open cases that were computed without official data."""
     query = select(Case).where(Case.due_provisional == True, col(Case.accepted_on).is_not(None))  # noqa: E712
-    query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
+    return _recompute(session, office, query)
+
+
+def refresh_deadlines_in_year(*, session: Session, office: Office, year: int) -> int:
+    """Recompute the final deadlines of open cases whose count ran through `year`.
+
+    A corrected arrangement for a year already loaded moves them too; a case's
+    legal due date is its latest, so it tells whether the count reached the year.
+    """
+    query = select(Case).where(Case.due_provisional == False, col(Case.accepted_on).is_not(None))  # noqa: E712
+    query = query.where(Case.accepted_on <= dt.date(year, 12, 31), Case.legal_due >= dt.date(year, 1, 1))
+    return _recompute(session, office, query)
+
+
+def _recompute(session: Session, office: Office, query) -> int:
+    # Read the rows as they are now (a case in this session's identity map may be
+    # stale), and write only if no transition changed the case meanwhile: its pause
+    # may have ended, and that transition computed the deadlines itself.
+    query = query.where(col(Case.state).not_in(sorted(FINAL_STATES))).execution_options(populate_existing=True)
     changed = 0
-    for case in session.exec(query):
+    for case in session.exec(query).all():
         values = deadlines(office, office.matter_of(case).definition, case.accepted_on, case.progress["paused_days"])
-        session.execute(update(Case).where(Case.id == case.id).values(**values))
-        changed += 1
+        result = session.execute(update(Case).where(Case.id == case.id, Case.version == case.version).values(**values))
+        changed += result.rowcount
     return changed
 
 
@@ -86,6 +104,7 @@ def load_arrangement_file(*, session: Session, office: Office, path: Path, loade
         session.flush()
         office.calendar = load_calendar(session)
         changed = refresh_provisional_deadlines(session=session, office=office)
+        refresh_deadlines_in_year(session=session, office=office, year=arrangement.year)
         session.commit()
     except BaseException:
         session.rollback()
