@@ -2,11 +2,16 @@
 issued until every tolerated material has been supplied."""
 
 import datetime as dt
+import shutil
 
 import pytest
+import yaml
 
 from tests.support import STAFF, actor_for, in_memory, open_complete, stored
 from workflows import cases, errors
+from workflows.bootstrap import load_office
+from workflows.catalogue import DEFAULT_DIR
+from workflows.db import session as new_session
 from workflows.queries import available_actions
 
 FREIGHT = "road-freight-licence"
@@ -97,3 +102,25 @@ def test_a_case_accepted_in_full_has_no_gap(session, office):
     with pytest.raises(errors.NoOpenGap):
         cases.record_supplement(session=session, office=office, case=case, clerk=STAFF.clerk,
                                 material_id="safety_rules", channel="post")
+
+
+def test_a_gap_is_filled_only_by_the_channels_its_material_allows(engine, clock, tmp_path):
+    """安全生产管理制度 edited to be supplied in person only: post and online are refused."""
+    shutil.copytree(DEFAULT_DIR, tmp_path / "definitions")
+    path = tmp_path / "definitions" / f"{FREIGHT}.yaml"
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(m for m in d["materials"] if m["id"] == "safety_rules")["tolerance"]["channels"] = ["window"]
+    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    office = load_office(engine, tmp_path / "definitions", clock=clock)
+
+    with new_session(engine) as s:
+        case = tolerated(s, office)
+        before = stored(engine, case.id)
+        for channel in ("post", "online"):
+            with pytest.raises(errors.ChannelNotAllowed):
+                cases.record_supplement(session=s, office=office, case=case, clerk=STAFF.clerk,
+                                        material_id="safety_rules", channel=channel)
+        assert stored(engine, case.id) == before
+        cases.record_supplement(session=s, office=office, case=case, clerk=STAFF.clerk,
+                                material_id="safety_rules", channel="window")
+        assert case.progress["gaps"] == {} and case.visits == 2
