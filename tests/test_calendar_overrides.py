@@ -148,3 +148,29 @@ def test_the_refresh_uses_the_pause_as_it_is_now_not_as_this_session_last_saw_it
     after = stored(engine, case.id)
     # 10 + 5 and 20 + 5 working days after 12-14, 元旦 2027-01-01..03 off.
     assert (after.promised_due, after.legal_due, after.due_provisional) == (D(2027, 1, 5), D(2027, 1, 19), False)
+
+
+@pytest.mark.parametrize("holidays, workdays, field, words", [
+    ("  - {name: 春节, start: 2027-02-05, end: 2027-02-12}\n", "[2027-02-06]", "workdays", "2027-02-06 同时列在“春节”"),
+    ("  - {name: 中秋节, start: 2027-09-15, end: 2027-09-17}\n  - {name: 国庆节, start: 2027-09-17, end: 2027-10-07}\n",
+     "[]", "holidays", "2027-09-17 同时列在“中秋节”和“国庆节”中"),
+    ("  - {name: 元旦, start: 2027-01-01, end: 2027-01-03}\n", "[2026-12-27]", "workdays", "不在 2027 年内"),
+    ("  - {name: 元旦, start: 2027-01-01, end: 2027-01-03}\n", "[2027-01-09, 2027-01-09]", "workdays", "同时列在"),
+], ids=["worked-day-inside-a-holiday", "overlapping-holidays", "worked-day-in-another-year", "worked-day-twice"])
+def test_an_arrangement_listing_a_day_twice_is_refused_with_a_clear_error(session, office, engine, tmp_path,
+                                                                          holidays, workdays, field, words):
+    bad = tmp_path / "2027-bad.yaml"
+    bad.write_text(f"year: 2027\ndoc_no: 测试\nholidays:\n{holidays}workdays: {workdays}\n", encoding="utf-8")
+
+    with pytest.raises(errors.BadInput) as err:
+        load_arrangement_file(session=session, office=office, path=bad, loaded_by="admin1")
+
+    assert err.value.field == field and words in err.value.message and str(bad) in err.value.message
+    assert not load_office(engine).calendar.is_official(2027)
+
+
+def test_a_missing_arrangement_file_is_a_clear_error(session, office, tmp_path):
+    missing = tmp_path / "2027.yaml"
+    with pytest.raises(errors.BadInput) as err:
+        load_arrangement_file(session=session, office=office, path=missing, loaded_by="admin1")
+    assert str(missing) in err.value.message and "无法读取" in err.value.message

@@ -40,10 +40,30 @@ def parse_arrangement(path: Path) -> Arrangement:
         arrangement = Arrangement.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise errors.BadInput(f"{path}: 节假日安排文件有误：{exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.BadInput(f"{path}: 无法读取节假日安排文件：{exc}") from None
     for h in arrangement.holidays:
         if h.end < h.start or h.start.year != arrangement.year:
             raise errors.BadInput(f"{path}: 假期 {h.name} 的起止日期有误", field="holidays")
+    _check_each_day_once(path, arrangement)
     return arrangement
+
+
+def _check_each_day_once(path: Path, arrangement: Arrangement) -> None:
+    """A day is one thing: overlapping holidays or a worked day inside a holiday are typing errors."""
+    seen: dict[dt.date, str] = {}
+    for h in arrangement.holidays:
+        for offset in range((h.end - h.start).days + 1):
+            day = h.start + dt.timedelta(days=offset)
+            if day in seen:
+                raise errors.BadInput(f"{path}: {day} 同时列在“{seen[day]}”和“{h.name}”中", field="holidays")
+            seen[day] = h.name
+    for day in arrangement.workdays:
+        if day.year != arrangement.year:
+            raise errors.BadInput(f"{path}: 调休上班日 {day} 不在 {arrangement.year} 年内", field="workdays")
+        if day in seen:
+            raise errors.BadInput(f"{path}: {day} 同时列在“{seen[day]}”和调休上班日中", field="workdays")
+        seen[day] = "调休上班日"
 
 
 def load_calendar(session: Session) -> WorkCalendar:
