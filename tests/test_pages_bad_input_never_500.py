@@ -74,3 +74,13 @@ def test_a_field_name_flood_is_ignored(clerk, session, office):
     response = clerk.post("/cases/new/road-freight-licence", data={"csrf": token, "step": "preview", **junk})
     assert response.status_code == 422
     assert session.exec(select(Case)).all() == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1e400", "4,5"])
+def test_a_number_field_that_is_no_finite_number_is_a_field_error(clerk, session, office, value):
+    token = csrf_from(clerk, "/cases/new/oversize-transport-permit")
+    response = clerk.post("/cases/new/oversize-transport-permit",
+                          data={"csrf": token, "step": "preview", "data.height_m": value})
+    assert response.status_code == 422
+    assert soup(response).select_one('[data-error-for="data.height_m"]') is not None
+    assert session.exec(select(Case)).all() == []
