@@ -105,3 +105,14 @@ def test_repeated_wrong_lookups_from_one_address_are_throttled_for_the_api_as_fo
         assert wrong.status_code == 404
     right = client.get("/api/public/status", params={"receipt_no": case["receipt_no"], "phone_last4": "5678"})
     assert right.status_code == 429 and right.json()["code"] == "too-many-attempts"
+
+
+def test_a_clerk_at_a_comprehensive_window_sees_every_windows_intake_queue(client, app, as_role):
+    from workflows import accounts
+    from workflows.db import session as new_session
+
+    other = open_case(client, as_role["clerk2"], app.state.office)  # taken in at W02
+    assert client.get("/api/queue", headers=as_role["clerk"]).json() == []
+    with new_session(app.state.engine) as s:
+        accounts.add_window(session=s, code="W01", name="综合窗口", comprehensive=True)
+    assert [q["id"] for q in client.get("/api/queue", headers=as_role["clerk"]).json()] == [other["id"]]
