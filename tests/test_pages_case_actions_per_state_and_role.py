@@ -230,3 +230,24 @@ def test_an_auditor_is_offered_no_paper_links_the_papers_route_would_refuse(app,
         page = soup(auditor.get(f"/cases/{case.id}"))
         assert page.select_one("#papers") is None
         assert auditor.get(f"/papers/{case.id}/receipt.pdf").status_code == 403
+
+
+def test_the_tolerance_form_shows_when_each_gap_falls_due(app, session, office, staffed):
+    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    with client_as(app, "clerk") as clerk:
+        form = soup(clerk.get(f"/cases/{case.id}")).select_one('form[data-trigger="accept_tolerated"]')
+    cells = [td.get_text(strip=True) for td in form.select("table.gaps tbody td")]
+    assert cells[:2] == ["安全生产管理制度文本", "2026年11月30日"]  # Wed 11-25 + 3 working days
+
+
+def test_the_delivery_chosen_at_intake_is_offered_first(app, session, office, staffed):
+    case = open_complete(session, office, "road-freight-licence", delivery="electronic")
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    cases.advance_step(session=session, office=office, case=case, actor=STAFF.reviewer)
+    cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=True)
+    cases.issue_result(session=session, office=office, case=case, clerk=STAFF.clerk)
+    with client_as(app, "clerk") as clerk:
+        triggers = list(action_buttons(soup(clerk.get(f"/cases/{case.id}"))))
+    delivery = [t for t in triggers if t.startswith("deliver_")]
+    assert delivery[0] == "deliver_electronic" and set(delivery) == {"deliver_electronic", "deliver_mail",
+                                                                     "deliver_window"}

@@ -85,6 +85,15 @@ def queue_rows(office: Office, cases: list[Case]) -> list[CaseRow]:
 # ---- case page ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class GapDue:
+    name: str
+    due: dt.date
+    provisional: bool
+    channels: str
+
+
+
+@dataclass(frozen=True)
 class ActionForm:
     trigger: str
     label: str
@@ -134,6 +143,7 @@ class CasePage:
     visits: list[EventRow]
     open_gaps: list[Option]
     notice_items: list[Option]
+    gap_dues: list[GapDue]  # when each gap would fall due if accepted with tolerance today
     visit_purposes: list[Option]
     visit_causes: list[Option]
     papers: list[PaperLink]
@@ -162,8 +172,11 @@ def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError
                    values if choice.trigger == failed else {})
         for choice in view.actions if not choice.trigger.startswith("receive_")
     ]
-    # What the clerk can do now comes first; the long checklist and the exits (撤回, 终止) last.
-    return sorted(forms, key=lambda f: (f.blocked is not None, "materials" in f.widgets, f.danger))
+    chosen = f"deliver_{view.case.delivery_method}"
+    # What the clerk can do now comes first (the delivery chosen at intake before the others);
+    # the long checklist and the exits (撤回, 终止) last.
+    return sorted(forms, key=lambda f: (f.blocked is not None, f.trigger.startswith("deliver_") and f.trigger != chosen,
+                                        "materials" in f.widgets, f.danger))
 
 
 def _shown_on_a_form(view: queries.CaseView, failed: str | None) -> bool:
@@ -183,6 +196,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
     events = [_event_row(view, e) for e in view.events]
     gaps = case.progress.get("gaps", {})
     notice = view.verdict.notice_items() if view.verdict else []
+    tolerable = view.verdict is not None and view.verdict.outcome is intake.Outcome.TOLERATE
     return CasePage(
         view=view, title=f"{definition.name} · {case.receipt_no}", received_at=local_time(case.received_at),
         applicant_id=mask_id(case.applicant_id_no), agent_id=mask_id(case.agent_id_no),
@@ -192,6 +206,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         open_gaps=[Option(m, f"{definition.material(m).name}（{due} 前）") for m, due in sorted(gaps.items())],
         notice_items=[Option(i["material"], f"{definition.material(i['material']).name}：{i['problem']}")
                       for i in notice],
+        gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable else [],
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
         papers=_papers(case, papers_for) if can_print else [], papers_ready=papers_for is not None,
@@ -202,14 +217,6 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
 
 
 # ---- intake ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class GapDue:
-    name: str
-    due: dt.date
-    provisional: bool
-    channels: str
-
 
 INTAKE_CHOICES = {
     intake.Outcome.ACCEPT: ("accept", "refuse"),
