@@ -1,5 +1,15 @@
 """The counter-staff pages: login, my queue, intake, the case page, search and the catalogue.
 
+    GET  /                       home: the queue, 效能监察 or the public pages, by who is asking
+    GET  /login, POST /login     login form (CSRF, per-account lock, per-address limit); POST /logout
+    GET  /queue                  我的待办 (clerk, reviewer, approver)
+    GET  /search?q=              办件查询 by receipt no., name, ID/credit code, phone
+    GET  /cases/new?q=           新建办件: choose the matter (name, pinyin initials, code)
+    GET  /cases/new/{code}       the intake form; POST it with step=preview | confirm:<action>
+    GET  /cases/{id}             办件详情 with one form per action the engine allows this user
+    POST /cases/{id}/act         take one action (trigger + version + its fields)
+    GET  /matters, /matters/{code}   事项目录 and one matter's definition and states
+
 Handlers are thin: read the form, call the engine, redirect (POST/redirect/GET)
 or render the page again with the errors. Every route declares its roles.
 """
