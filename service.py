@@ -201,27 +201,22 @@ def cmd_calendar(args, settings: Settings) -> int:
 def cmd_user(args, settings: Settings) -> int:
     from workflows import accounts
     from workflows.db import session
-    from workflows.errors import DomainError
 
     engine, _ = _engine_and_office(settings)
     with session(engine) as s:
-        try:
-            if args.user_command == "add":
-                password = args.password or os.environ.get("ONEVISIT_NEW_PASSWORD") or getpass.getpass("密码: ")
-                accounts.add_user(session=s, username=args.username, password=password, roles=args.roles.split(","),
-                                  display_name=args.name or args.username, window=args.window,
-                                  now=dt.datetime.now(dt.timezone.utc))
-                print(f"已添加用户 {args.username}")
-            elif args.user_command == "disable":
-                accounts.set_active(session=s, username=args.username, active=False)
-                print(f"已停用用户 {args.username}")
-            else:
-                for user in accounts.list_users(s):
-                    state = "启用" if user.active else "停用"
-                    print(f"{user.username}\t{user.display_name}\t{','.join(user.roles)}\t{user.window or '-'}\t{state}")
-        except DomainError as exc:
-            print(f"错误 [{exc.code}] {exc.message}", file=sys.stderr)
-            return 1
+        if args.user_command == "add":
+            password = args.password or os.environ.get("ONEVISIT_NEW_PASSWORD") or getpass.getpass("密码: ")
+            accounts.add_user(session=s, username=args.username, password=password, roles=args.roles.split(","),
+                              display_name=args.name or args.username, window=args.window,
+                              now=dt.datetime.now(dt.timezone.utc))
+            print(f"已添加用户 {args.username}")
+        elif args.user_command == "disable":
+            accounts.set_active(session=s, username=args.username, active=False)
+            print(f"已停用用户 {args.username}")
+        else:
+            for user in accounts.list_users(s):
+                state = "启用" if user.active else "停用"
+                print(f"{user.username}\t{user.display_name}\t{','.join(user.roles)}\t{user.window or '-'}\t{state}")
     return 0
 
 
@@ -292,11 +287,18 @@ COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": c
 
 
 def main(argv: list[str] | None = None) -> int:
+    from workflows.errors import DomainError
+
     args = build_parser().parse_args(argv)
     settings = Settings()
     if args.command == "serve":
         settings = settings.checked()
-    return COMMANDS[args.command](args, settings)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except DomainError as exc:
+        # The same coded, Chinese message a clerk would see, without a traceback.
+        print(f"错误 [{exc.code}] {exc.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -60,7 +60,9 @@ def notice_has_items(d: MatterDefinition) -> Guard:
         first = case.progress.get("notice")
         if first is not None and not expected <= set(first):
             added = "、".join(d.material(m).name for m in sorted(expected - set(first)))
-            raise errors.NoticeAddsItems(f"同一申请已作一次性告知，不得再增加新的补正事项：{added}")
+            raise errors.NoticeAddsItems(
+                f"同一申请已作一次性告知，不得再增加新的补正事项：{added}。"
+                "如确属首次告知遗漏，应由本机关自行核实取得，在材料登记中注明后受理，或依法作出不予受理决定")
 
     return guard
 
