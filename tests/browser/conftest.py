@@ -1,7 +1,7 @@
 """A real server and a real browser: uvicorn on loopback with a fresh SQLite file,
 and Debian's Chromium driven headless by Playwright (no browser download).
 
-One server for the run (each test works on cases of its own); each member
+One server for the browser tests (each works on cases of its own); each member
 of staff gets their own browser context, as if at their own desk. Accounts are the demo users, created
 through workflows.accounts.
 """
@@ -31,7 +31,7 @@ class LiveServer:
     clock: FixedClock  # the server's clock: tests move it between the steps of a case
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory):
     """The whole app served by uvicorn on 127.0.0.1 at a free port."""
     import uvicorn
@@ -64,8 +64,10 @@ def live_server(tmp_path_factory):
     app.state.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
+    # Package scope: the browser, Playwright's event loop and the server end with the browser tests,
+    # before the rest of the suite runs.
     assert CHROMIUM.exists(), "browser tests need Debian's chromium: apt-get install chromium (.ci/system-deps does)"
     from playwright.sync_api import sync_playwright
 
