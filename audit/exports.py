@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 from typing import Any, Iterator, Mapping
 
 from openpyxl import Workbook
@@ -21,6 +22,7 @@ from workflows import errors
 from workflows.office import Actor
 
 FORMATS = ("csv", "xlsx", "json")
+log = logging.getLogger("onevisit.audit")
 CSV_BOM = "\ufeff"  # Excel opens UTF-8 CSV as such only with the byte-order mark
 
 
@@ -34,6 +36,8 @@ def may_unmask(actor: Actor, unmask: bool) -> bool:
 def log_export(conn: Connection, *, actor: Actor, export: str, fmt: str, unmasked: bool,
                params: Mapping[str, Any], now: dt.datetime) -> None:
     """Record the export; the caller commits, before the file leaves the server."""
+    if unmasked:
+        log.warning("unmasked export %s.%s by %s: %s", export, fmt, actor.username, dict(params))
     conn.execute(insert(AuditExport.__table__).values(at=now, username=actor.username, export=export, fmt=fmt,
                                                       unmasked=unmasked, params=dict(params)))
 

@@ -102,7 +102,7 @@ def test_case_list_exports_mask_ids_and_agree_with_the_list(client, month):
     assert rates["rows"][0][:2] == ["一次办结率", 0.5]
 
 
-def test_only_an_admin_may_export_full_id_numbers_and_the_request_is_logged(client, month, engine):
+def test_only_an_admin_may_export_full_id_numbers_and_the_request_is_logged(client, month, engine, caplog):
     query = "counter=closed&start=2026-11-01&end=2026-11-30&unmask=1"
     _as(client, STAFF.auditor)
     refused = client.get(f"/audit/export/cases.csv?{query}")
@@ -110,8 +110,10 @@ def test_only_an_admin_may_export_full_id_numbers_and_the_request_is_logged(clie
     assert client.get("/audit/eventlog.csv?unmask=1").status_code == 403
     client.post("/logout", data={"csrf": soup(client.get(NOVEMBER)).find("input", attrs={"name": "csrf"})["value"]})
     _as(client, STAFF.admin)
-    full = client.get(f"/audit/export/cases.csv?{query}").content.decode("utf-8-sig")
+    with caplog.at_level("WARNING", logger="onevisit.audit"):
+        full = client.get(f"/audit/export/cases.csv?{query}").content.decode("utf-8-sig")
     assert CREDIT_CODE in full
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["unmasked export cases.csv by admin1"]
     with engine.connect() as conn:
         log = conn.execute(select(AuditExport.username, AuditExport.export, AuditExport.unmasked)).all()
     assert ("admin1", "cases", True) in log and not any(unmasked for user, _, unmasked in log if user != "admin1")
