@@ -6,6 +6,7 @@ side, and shapes the answer; the rules live in `workflows`.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -117,9 +118,11 @@ def my_queue(session: Session = Depends(db), office: Office = Depends(office_of)
     """Cases waiting for one of my roles: overdue first, then by promised deadline."""
     found = queries.queue_for(session, actor, all_windows=_comprehensive(session, actor), limit=limit)
     today = office.today()
+    # Queues bunch on a few due dates; count each date's working days once.
+    days_left = functools.cache(lambda due: office.calendar.workdays_between(today, due))
     items = []
     for case in found:
-        left = office.calendar.workdays_between(today, case.promised_due) if case.promised_due else None
+        left = days_left(case.promised_due) if case.promised_due else None
         items.append(QueueItemOut(**CaseSummaryOut.of(case).model_dump(), promised_left=left,
                                   overdue=left is not None and left < 0 and case.state not in FINAL_STATES))
     return items
