@@ -11,10 +11,11 @@ stored, for a database that had cases before this module was installed.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any, Mapping
 
-from sqlalchemy import Date, case, cast, delete, event, func, insert, literal, select, true
+from sqlalchemy import Date, Integer, bindparam, case, cast, delete, event, func, insert, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -74,19 +75,52 @@ def _as_written(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _add_opened(conn: Connection, case: Case) -> None:
     day = local_date(case.received_at)
-    row = {"matter_code": case.matter_code, "window": case.window or "", "clerk": case.clerk, "opened": 1}
-    for table, key in ((DAILY, day), (MONTHLY, day.replace(day=1))):
-        conn.execute(_upsert(table, _insert(conn, table).values(**(_zeros() | row | {"day": key}))))
+    row = {"matter_code": case.matter_code, "window": case.window or "", "clerk": case.clerk}
+    opened = _prepared(conn.dialect.name).opened
+    conn.execute(opened[0], {**row, "day": day})
+    conn.execute(opened[1], {**row, "day": day.replace(day=1)})
 
 
 def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
     # The rating joins the counters of the day its case finished, with the case's matter, window and clerk.
+    params = {"case_id": target.case_id, "score": int(target.score), "bad": int(target.score <= BAD_SCORE)}
+    for stmt in _prepared(conn.dialect.name).evaluation:
+        conn.execute(stmt, params)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The hook's statements, built once per dialect: a transition only binds its values."""
+
+    opened: tuple[Any, Any]
+    evaluation: tuple[Any, ...]
+    counted: tuple[Any, ...]
+    workdays: Any
+    events: Any
+
+
+@lru_cache(maxsize=4)
+def _prepared(dialect: str) -> _Prepared:
+    this_case = FACTS.c.case_id == bindparam("case_id")
+    return _Prepared(
+        opened=tuple(_opened_statement(dialect, t) for t in GRAINS),
+        evaluation=tuple(_evaluation_statement(dialect, t, this_case) for t in GRAINS),
+        counted=_count_statements(dialect, this_case, upsert=True),
+        workdays=_workdays_statement(dialect, this_case, upsert=True),
+        events=select(EVENTS).where(EVENTS.c.case_id == bindparam("case_id")).order_by(EVENTS.c.seq),
+    )
+
+
+def _opened_statement(dialect: str, table):
+    keys = {name: bindparam(name) for name in KEY}
+    return _upsert(table, _insert(dialect, table).values(**(_zeros() | {"opened": 1} | keys)))
+
+
+def _evaluation_statement(dialect: str, table, where):
+    scores = select(_key_day(dialect, table, FACTS.c.finished_on), FACTS.c.matter_code, FACTS.c.window,
+                    FACTS.c.clerk, literal(1), bindparam("score", type_=Integer), bindparam("bad", type_=Integer))
     columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
-    for table in GRAINS:
-        scores = select(_key_day(conn, table, FACTS.c.finished_on), FACTS.c.matter_code, FACTS.c.window,
-                        FACTS.c.clerk, literal(1), literal(int(target.score)), literal(int(target.score <= BAD_SCORE)))
-        scores = scores.where(FACTS.c.case_id == target.case_id)
-        conn.execute(_upsert(table, _insert(conn, table).from_select(columns, scores)))
+    return _upsert(table, _insert(dialect, table).from_select(columns, scores.where(where)))
 
 
 # ---- one finished case --------------------------------------------------------
@@ -97,14 +131,15 @@ def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: Work
     A case finishes once (no transition leaves a final state), so this inserts without looking.
     """
     case_id = case["id"]
-    events = conn.execute(select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq)).mappings().all()
+    prepared = _prepared(conn.dialect.name)
+    events = conn.execute(prepared.events, {"case_id": case_id}).mappings().all()
     facts = facts_of(case, events, calendar)
     conn.execute(insert(FACTS).values(**facts))
     causes = visit_causes(facts, events)
     if causes:
         conn.execute(insert(CAUSES), causes)
-    _count(conn, FACTS.c.case_id == case_id, upsert=True)
-    _count_workdays(conn, FACTS.c.case_id == case_id, upsert=True)
+    for stmt in (*prepared.counted, prepared.workdays):
+        conn.execute(stmt, {"case_id": case_id})
 
 
 def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar) -> dict[str, Any]:
@@ -175,46 +210,47 @@ def _materials_brought(action: str, payload: Mapping[str, Any], notice_items: li
 
 # ---- counters -----------------------------------------------------------------
 
-def _count(conn: Connection, where, *, upsert: bool) -> None:
-    """Add the facts selected by `where` to both grains of counters."""
+def _count_statements(dialect: str, where, *, upsert: bool) -> tuple[Any, ...]:
+    """INSERT … SELECT adding the facts selected by `where` to both grains of counters."""
     counters = counter_columns()
+    statements = []
     for table in GRAINS:
-        day = _key_day(conn, table, FACTS.c.finished_on)
+        day = _key_day(dialect, table, FACTS.c.finished_on)
         counted = (select(day, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk, *counters.values())
                    .where(where).group_by(day, FACTS.c.matter_code, FACTS.c.window, FACTS.c.clerk))
-        stmt = _insert(conn, table).from_select([*KEY, *counters], counted)
-        conn.execute(_upsert(table, stmt) if upsert else stmt)
+        stmt = _insert(dialect, table).from_select([*KEY, *counters], counted)
+        statements.append(_upsert(table, stmt) if upsert else stmt)
+    return tuple(statements)
 
 
-def _count_workdays(conn: Connection, where, *, upsert: bool) -> None:
-    """Add the timed closed cases selected by `where` to the monthly working-days histogram."""
-    keys = (_key_day(conn, MONTHLY, C.finished_on), C.matter_code, C.window, C.clerk, C.working_days)
+def _workdays_statement(dialect: str, where, *, upsert: bool):
+    """INSERT … SELECT adding the timed closed cases selected by `where` to the monthly working-days histogram."""
+    keys = (_key_day(dialect, MONTHLY, C.finished_on), C.matter_code, C.window, C.clerk, C.working_days)
     names = ["day", "matter_code", "window", "clerk", "working_days"]
     counted = select(*keys, func.count()).where(where, PREDICATES["timed"]).group_by(*keys)
-    stmt = _insert(conn, WORKDAYS).from_select([*names, "cases"], counted)
+    stmt = _insert(dialect, WORKDAYS).from_select([*names, "cases"], counted)
     if upsert:
         stmt = stmt.on_conflict_do_update(index_elements=names, set_={"cases": WORKDAYS.c.cases + stmt.excluded.cases})
-    conn.execute(stmt)
+    return stmt
 
 
-def _key_day(conn: Connection, table, day):
+def _key_day(dialect: str, table, day):
     """The key of `table` for a day: the day itself, or the first of its month."""
     if table is DAILY:
         return day
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return cast(func.date_trunc("month", day), Date)
     return func.date(day, "start of month")
 
 
-def _insert(conn: Connection, table):
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+def _insert(dialect: str, table):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 def _upsert(table, stmt):
     additive = [c.name for c in table.columns if c.name not in KEY]
-    return stmt.on_conflict_do_update(index_elements=list(KEY),
-                                      set_={n: table.c[n] + stmt.excluded[n] for n in additive})
+    excluded = stmt.excluded  # built anew on every access: read it once
+    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={n: table.c[n] + excluded[n] for n in additive})
 
 
 def _zeros() -> dict[str, int]:
@@ -239,8 +275,9 @@ def recount(conn: Connection) -> None:
     """Recompute the daily counters from the facts, the cases and the evaluations, all in SQL."""
     for table in (*GRAINS, WORKDAYS):
         conn.execute(delete(table))
-    _count(conn, true(), upsert=False)
-    _count_workdays(conn, true(), upsert=False)
+    dialect = conn.dialect.name
+    for stmt in (*_count_statements(dialect, true(), upsert=False), _workdays_statement(dialect, true(), upsert=False)):
+        conn.execute(stmt)
     for table in GRAINS:
         _rebuild_opened(conn, table)
         _rebuild_evaluations(conn, table)
@@ -265,20 +302,20 @@ def _local_day(conn: Connection, column):
 
 
 def _rebuild_opened(conn: Connection, table) -> None:
-    day = _key_day(conn, table, _local_day(conn, CASES.c.received_at))
+    day = _key_day(conn.dialect.name, table, _local_day(conn, CASES.c.received_at))
     window = func.coalesce(CASES.c.window, "")
     # SQLite needs a WHERE before ON CONFLICT to parse an upsert from a SELECT.
     opened = (select(day, CASES.c.matter_code, window, CASES.c.clerk, func.count()).where(true())
               .group_by(day, CASES.c.matter_code, window, CASES.c.clerk))
-    conn.execute(_upsert(table, _insert(conn, table).from_select([*KEY, "opened"], opened)))
+    conn.execute(_upsert(table, _insert(conn.dialect.name, table).from_select([*KEY, "opened"], opened)))
 
 
 def _rebuild_evaluations(conn: Connection, table) -> None:
-    keys = (_key_day(conn, table, C.finished_on), C.matter_code, C.window, C.clerk)
+    keys = (_key_day(conn.dialect.name, table, C.finished_on), C.matter_code, C.window, C.clerk)
     bad = func.sum(case((EVALUATIONS.c.score <= BAD_SCORE, 1), else_=0))
     scores = (select(*keys, func.count(), func.sum(EVALUATIONS.c.score), bad)
               .select_from(EVALUATIONS.join(FACTS, FACTS.c.case_id == EVALUATIONS.c.case_id))
               .where(true()).group_by(*keys))
     columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
-    conn.execute(_upsert(table, _insert(conn, table).from_select(columns, scores)))
+    conn.execute(_upsert(table, _insert(conn.dialect.name, table).from_select(columns, scores)))
 
