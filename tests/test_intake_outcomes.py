@@ -7,9 +7,12 @@ A refused action leaves the case as it was.
 
 import pytest
 
-from tests.support import STAFF, in_memory, open_complete, person, stored
+from sqlmodel import select
+
+from tests.support import STAFF, company, in_memory, open_complete, person, stored
 from workflows import cases, errors
 from workflows.intake import Outcome
+from workflows.models import Case
 from workflows.queries import events_of
 
 FREIGHT = "road-freight-licence"  # safety_rules may be tolerated (3 days); driver_documents may not
@@ -205,3 +208,11 @@ def test_outline_and_escort_plan_are_required_only_above_the_threshold(session, 
 def test_a_small_load_with_no_dimensions_recorded_needs_no_outline(session, office):
     case = open_complete(session, office, "oversize-transport-permit", missing=tuple(OUTLINE_AND_ESCORT))
     assert verdict(office, case).outcome is Outcome.ACCEPT
+
+
+def test_a_nul_character_in_the_applicant_is_refused_before_anything_is_written(session, office):
+    bad = company(name="嘉兴\x00物流")
+    with pytest.raises(errors.BadInput) as caught:
+        open_complete(session, office, "road-freight-licence", applicant=bad)
+    assert caught.value.field == "applicant_name"
+    assert session.exec(select(Case)).all() == []

@@ -264,6 +264,9 @@ def _choice(enum, value, offered, field: str, message: str):
 
 
 def _check_applicant(applicant: Applicant) -> None:
+    for field in ("name", "id_no", "phone", "agent_name", "agent_id_no"):
+        if "\x00" in (getattr(applicant, field) or ""):  # no text column stores NUL (PostgreSQL refuses it)
+            raise errors.BadInput("输入含有无法保存的控制字符", field=f"applicant_{field}")
     if not applicant.name.strip():
         raise errors.BadInput("请填写申请人名称", field="applicant_name")
     if applicant.kind == "person" and not identity.valid_person_id(applicant.id_no.strip()):
