@@ -256,12 +256,12 @@ class EngineSide:
         try:
             with _statements(self.engine) as sent:
                 case_id = self._open()
-                statements.append(list(sent)), sent.clear()
+                statements.append(sent[:])
                 while (step := next_step(self.office, definition, self._state(case_id))) is not None:
                     sent.clear()  # the probe of the state above is the driver's, not the step's
                     self.life.steps.append(step)
                     self._step(case_id, step)
-                    statements.append(list(sent)), sent.clear()
+                    statements.append(sent[:])
         finally:
             self.office.before_commit.remove(record)
         if self._state(case_id) != "closed":
