@@ -84,12 +84,12 @@ def sqlite_copy(source: Path, target: Path) -> None:
     dst.close()
 
 
-def demo_database(cases: int, seed: int) -> Path:
+def demo_database(cases: int, seed: int, rebuild: bool = False) -> Path:
     import service
     from workflows.demo import build_demo
 
     cached = CACHE / f"demo-{cases}-{cache_key(cases, seed)}.sqlite"
-    if cached.exists():
+    if cached.exists() and not rebuild:
         print(f"demo database: {cached.relative_to(ROOT)} (cached)", flush=True)
         return cached
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -259,7 +259,7 @@ function response(status, headers, body)
    if status == 200 then
       local id = body:match('^{"id":(%d+),')
       local version = body:match('"version":(%d+)')
-      table.insert(pool, {tonumber(id), tonumber(version)})
+      if id and version then table.insert(pool, {tonumber(id), tonumber(version)}) end
    end
 end
 """
@@ -449,6 +449,8 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--sample", type=int, default=1000, help="case pages to rotate over")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build the demo database again (its dates are relative to the day it was built)")
     return parser.parse_args(argv)
 
 
@@ -457,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below stops the server
-    cached = demo_database(args.cases, SEED)
+    cached = demo_database(args.cases, SEED, args.rebuild)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         database = Path(folder) / "bench.sqlite"
         sqlite_copy(cached, database)  # the action writes: every run starts from the same cases
