@@ -12,9 +12,11 @@ generated once through the service layer and cached under var/bench/).
 - action   POST /api/cases/{id}/actions/record_visit   bearer token of the demo clerk; each request acts on
                                      an open case with the version its last answer returned
 
-The trivial endpoint runs first and last; each endpoint's throughput is given
-as a share of the mean of those two runs. Non-2xx answers are counted per
-status code and reported, never folded into the figures silently.
+The trivial endpoint runs before and after each of the others; each endpoint's
+throughput is given as a share of the mean of the two trivial runs around it,
+and so is its server CPU per request (from /proc), which moves less with the
+machine's load. Non-2xx answers are counted per status code and reported,
+never folded into the figures silently.
 
     python -m bench.http                       # 10,000 cases, 10 s per endpoint
     python -m bench.http --cases 1000 --seconds 5
@@ -297,6 +299,11 @@ class Measured:
     statuses: dict[int, int]
     socket_errors: dict[str, int]
     samples: dict[int, str] = field(default_factory=dict)  # status → the first such answer
+    server_cpu: float = 0.0  # seconds of CPU the server used during the measured run
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.server_cpu * 1000 / self.requests if self.requests else float("nan")
 
     @property
     def rps(self) -> float:
@@ -337,7 +344,8 @@ class Fixture:
     cookie: str
     token: str
     case_ids: list[int]
-    receipts: dict[int, str] = field(default_factory=dict)
+    receipts: dict[int, str]
+    server_pid: int
 
 
 def get_scripts(f: Fixture) -> dict[str, tuple[str, str]]:
@@ -378,20 +386,44 @@ def action_pools(f: Fixture, threads: int, connections: int) -> list[list[tuple[
     return pools
 
 
+def server_cpu_seconds(root: int) -> float:
+    """User + system CPU of the server and its descendants (uvicorn's workers), from /proc."""
+    parents, used = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "(comm)": state, ppid, … utime, stime
+        except OSError:
+            continue  # ended while we looked
+        pid = int(stat.parent.name)
+        parents[pid], used[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
+    family, found = {root}, True
+    while found:
+        found = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= found
+    return sum(used.get(pid, 0) for pid in family) / os.sysconf("SC_CLK_TCK")
+
+
+def load_one(f: Fixture, args, kind: str) -> Measured:
+    if kind == "action":
+        script = lambda: action_script(action_pools(f, args.threads, args.connections), f.token)  # noqa: E731
+    else:
+        path, text = get_scripts(f)[kind]
+        check_page(f, kind, path)
+        script = lambda: text  # noqa: E731
+    run_wrk(kind, f.base, script(), args, args.warmup)  # untimed: connections, caches, templates
+    cpu = server_cpu_seconds(f.server_pid)
+    result = run_wrk(kind, f.base, script(), args, args.seconds)
+    result.server_cpu = server_cpu_seconds(f.server_pid) - cpu
+    print(f"  {kind:8s} {result.rps:8.0f} req/s", flush=True)
+    return result
+
+
 def measure(f: Fixture, args) -> list[Measured]:
-    gets = get_scripts(f)
-    plan = [("trivial", "trivial"), ("queue", "queue"), ("case", "case"), ("action", "action"),
-            ("trivial", "trivial (again)")]
-    results = []
-    for kind, label in plan:
-        if kind == "action":
-            script = lambda: action_script(action_pools(f, args.threads, args.connections), f.token)  # noqa: E731
-        else:
-            check_page(f, kind, gets[kind][0])
-            script = lambda: gets[kind][1]  # noqa: E731
-        run_wrk(label, f.base, script(), args, args.warmup)  # untimed: connections, caches, templates
-        results.append(run_wrk(label, f.base, script(), args, args.seconds))
-        print(f"  {label:16s} {results[-1].rps:8.0f} req/s", flush=True)
+    """trivial, queue, trivial, case, trivial, action, trivial: each endpoint between two baselines,
+    so a change in the machine's load during the run shows up instead of skewing a ratio."""
+    results = [load_one(f, args, "trivial")]
+    for kind in ("queue", "case", "action"):
+        results += [load_one(f, args, kind), load_one(f, args, "trivial")]
     return results
 
 
@@ -409,24 +441,47 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(results: list[Measured], args, load_before, load_after) -> bool:
-    trivial = (results[0].rps + results[-1].rps) / 2
-    print(f"\n{'endpoint':18s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'÷ trivial':>10s}  non-2xx / socket errors")
+@dataclass
+class Share:
+    """An endpoint against the mean of the trivial runs just before and after it."""
+
+    throughput: float  # its req/s ÷ the trivial req/s
+    cpu: float  # the trivial endpoint's server CPU per request ÷ its own
+
+
+def shares(results: list[Measured]) -> dict[str, Share]:
+    out = {}
+    for before, r, after in zip(results[0::2], results[1::2], results[2::2]):
+        rps = (before.rps + after.rps) / 2
+        cpu = (before.cpu_ms + after.cpu_ms) / 2
+        out[r.name] = Share(r.rps / rps, cpu / r.cpu_ms if r.cpu_ms else float("nan"))
+    return out
+
+
+def print_table(results: list[Measured], share: dict[str, Share]) -> None:
+    print(f"\n{'endpoint':9s} {'req/s':>7s} {'p50 ms':>7s} {'p99 ms':>7s} {'÷ trivial':>10s} "
+          f"{'server CPU ms/req':>18s} {'(÷ trivial)':>11s}  non-2xx / socket errors")
     for r in results:
-        print(f"{r.name:18s} {r.rps:8.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.rps / trivial:10.1%}  {r.failures}")
-    print(f"(÷ trivial: against the mean of the two trivial runs, {trivial:.0f} req/s)")
+        s = share.get(r.name)
+        ratios = f"{s.throughput:10.1%} {r.cpu_ms:18.2f} {s.cpu:11.1%}" if s else f"{'':10s} {r.cpu_ms:18.2f} {'':11s}"
+        print(f"{r.name:9s} {r.rps:7.0f} {r.p50_ms:7.1f} {r.p99_ms:7.1f} {ratios}  {r.failures}")
+    print("(÷ trivial: against the mean of the trivial runs just before and after; the CPU ratio is the "
+          "trivial endpoint's server CPU per request over this one's, steadier than wall time on a busy machine)")
     for r in results:
         for status, body in sorted(r.samples.items()):
             print(f"  {r.name} HTTP {status}, first answer: {body}")
-    by_name = {r.name: r for r in results}
-    case_share = by_name["case"].rps / trivial
-    checks = [(f"case page throughput ≥ {TARGET_SHARE:.0%} of the trivial endpoint's ({case_share:.1%})",
-               case_share >= TARGET_SHARE)]
+
+
+def report(results: list[Measured], args, load_before, load_after) -> bool:
+    share = shares(results)
+    print_table(results, share)
+    by_name = {r.name: r for r in results if r.name != "trivial"}
+    checks = [(f"case page throughput ≥ {TARGET_SHARE:.0%} of the trivial endpoint's "
+               f"({share['case'].throughput:.1%})", share["case"].throughput >= TARGET_SHARE)]
     checks += [(f"{name} p99 < {TARGET_P99_MS:.0f} ms with {args.connections} concurrent clerks "
                 f"({by_name[name].p99_ms:.1f} ms)", by_name[name].p99_ms < TARGET_P99_MS)
                for name in ("queue", "case", "action")]
-    clean = all(r.failures == "none" for r in results)
-    checks.append(("every request answered 2xx", clean))
+    checks.append(("every request answered 2xx", all(r.failures == "none" for r in results)))
     print()
     for text, ok in checks:
         print(f"{verdict(ok)}  {text}")
@@ -471,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(database, port, args.workers)
         try:
             wait_until_up(server, base)
-            f = Fixture(base, database, clerk_cookie(base), token, ids, receipts_of(database, ids[:1]))
+            f = Fixture(base, database, clerk_cookie(base), token, ids, receipts_of(database, ids[:1]), server.pid)
             results = measure(f, args)
         finally:
             stop_server(server)
