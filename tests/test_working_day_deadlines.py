@@ -119,3 +119,16 @@ def test_an_immediate_matter_is_due_the_day_it_is_accepted(session, office):
     case = open_complete(session, office, "vehicle-repair-filing", delivery="on_the_spot")
     cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
     assert case.promised_due == case.accepted_on == office.today()
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (dt.date(2016, 12, 20), dt.date(2018, 1, 10)),   # across two New Years and the 2017 Golden Week
+    (dt.date(2026, 11, 25), dt.date(2027, 2, 20)),   # from official data into a provisional year
+    (dt.date(2017, 10, 9), dt.date(2017, 9, 29)),    # backwards: negative
+    (dt.date(2017, 9, 30), dt.date(2017, 9, 30)),
+])
+def test_counting_working_days_between_two_dates_agrees_with_walking_them(start, end):
+    calendar = WorkCalendar()
+    low, high = sorted((start, end))
+    walked = sum(calendar.is_workday(low + dt.timedelta(days=i)) for i in range(1, (high - low).days + 1))
+    assert calendar.workdays_between(start, end) == (walked if end >= start else -walked)

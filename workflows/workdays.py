@@ -43,6 +43,7 @@ class WorkCalendar:
         self._days = dict(days or {})
         self._years = dict(years or {})  # year -> 文号 of the loaded arrangement
         self._cache: dict[dt.date, bool] = {}
+        self._running: dict[int, list[int]] = {}  # year -> working days up to each day of the year
 
     def is_official(self, year: int) -> bool:
         return year in self._years or _official_library_year(year)
@@ -82,8 +83,28 @@ class WorkCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.workdays_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += dt.timedelta(days=1)
-            count += self.is_workday(day)
-        return count
+        if start.year == end.year:
+            return self._through(end) - self._through(start)
+        # Queues ask this for every row on every request, so it is a lookup, not a walk.
+        total = self._year_total(start.year) - self._through(start)
+        for year in range(start.year + 1, end.year):
+            total += self._year_total(year)
+        return total + self._through(end)
+
+    def _through(self, day: dt.date) -> int:
+        """Working days from 1 January of `day`'s year up to and including `day`."""
+        return self._year_running(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year_total(self, year: int) -> int:
+        return self._year_running(year)[-1]
+
+    def _year_running(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            running, count, day = [], 0, dt.date(year, 1, 1)
+            while day.year == year:
+                count += self.is_workday(day)
+                running.append(count)
+                day += dt.timedelta(days=1)
+            self._running[year] = running
+        return running
