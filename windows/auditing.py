@@ -6,7 +6,6 @@ counters kept as cases close); this module parses the request, asks, renders.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterator
 from urllib.parse import urlencode
@@ -30,6 +29,7 @@ from windows.rendering import render
 from workflows import errors, queries
 from workflows.accounts import ServiceWindow, StaffUser
 from workflows.office import CHINA, Actor
+from workflows import timeline as case_timeline
 
 router = APIRouter()
 auditors = require_roles("auditor", "admin")
@@ -170,59 +170,15 @@ def _material_namer(request: Request):
     return name
 
 
-@dataclass(frozen=True)
-class TimelineRow:
-    seq: int
-    at: dt.datetime
-    actor: str
-    label: str
-    from_label: str
-    to_label: str
-    visit: bool
-    purpose: str | None
-    cause: str | None
-    detail: str
-
-
 @router.get("/audit/cases/{case_id:int}")
 def timeline(request: Request, case_id: int, actor: Actor = Depends(auditors), session: Session = Depends(db)):
     case = queries.get_case(session, case_id)
     matter = _office(request).matter_of(case)
     compiled = matter.compiled
-    rows = [TimelineRow(e.seq, e.at.astimezone(CHINA), e.actor, _action_label(compiled, e), compiled.state_label(e.from_state),
-                        compiled.state_label(e.to_state), e.visit, e.visit_purpose, CAUSE_LABELS.get(e.visit_cause or ""),
-                        _detail(matter.definition, e.payload))
-            for e in queries.events_of(session, case_id)]
+    rows = case_timeline.timeline(matter, queries.events_of(session, case_id))
     return render(request, "audit_case.html", actor=actor, title=f"办件时间线 {case.receipt_no}", case=case,
                   matter_name=matter.definition.name, rows=rows, state_label=compiled.state_label(case.state),
                   staff_page="/cases/{id}" in request.app.state.page_paths and bool(actor.roles & {"auditor"}))
-
-
-def _action_label(compiled, event) -> str:
-    action = compiled.action(event.action, event.from_state)
-    return action.label if action else event.action
-
-
-def _detail(definition, payload: dict) -> str:
-    """The part of an event's payload an auditor reads: notice items, reasons, supplied material, tracking number."""
-    parts = []
-    if payload.get("items"):
-        parts.append("告知：" + "、".join(_material(definition, i["material"]) for i in payload["items"]))
-    if payload.get("gaps"):
-        parts.append("容缺：" + "、".join(_material(definition, m) for m in payload["gaps"]))
-    if payload.get("material"):
-        parts.append("补齐：" + _material(definition, payload["material"]))
-    for key, label in (("reason", "理由"), ("tracking_no", "邮件号"), ("note", "备注")):
-        if payload.get(key):
-            parts.append(f"{label}：{payload[key]}")
-    return "；".join(parts)
-
-
-def _material(definition, material_id: str) -> str:
-    try:
-        return definition.material(material_id).name
-    except KeyError:
-        return material_id
 
 
 # ---- exports --------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from workflows import errors, intake, queries
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id
 from workflows.machine import FINAL_STATES
-from workflows.models import Case, CaseEvent
-from workflows.office import CHINA, Actor, Office
+from workflows.models import Case
+from workflows.timeline import TimelineEntry, local_time, timeline
+from workflows.office import Actor, Office
 from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
 
 NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
@@ -27,12 +28,6 @@ PAPER_LABELS = {
     "service_record": "送达回证",
 }
 PapersFor = Callable[[Case], list[str]]
-
-
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """Stored instants are UTC (SQLite hands them back naive); the counter reads 嘉兴 time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(CHINA)
 
 
 def channel_label(value: str | None) -> str:
@@ -105,18 +100,6 @@ class ActionForm:
 
 
 @dataclass(frozen=True)
-class EventRow:
-    seq: int
-    at: dt.datetime
-    actor: str
-    label: str
-    from_label: str
-    to_label: str
-    visit: str | None  # "递交（申请人原因）" when the event was a visit
-    detail: str
-
-
-@dataclass(frozen=True)
 class PaperLink:
     kind: str
     label: str
@@ -139,8 +122,8 @@ class CasePage:
     channel: str
     delivery: str
     forms: list[ActionForm]
-    events: list[EventRow]
-    visits: list[EventRow]
+    events: list[TimelineEntry]
+    visits: list[TimelineEntry]
     open_gaps: list[Option]
     notice_items: list[Option]
     gap_dues: list[GapDue]  # when each gap would fall due if accepted with tolerance today
@@ -152,16 +135,6 @@ class CasePage:
     conflict: str | None
     error: errors.DomainError | None
     is_final: bool
-
-
-def _event_row(view: queries.CaseView, event: CaseEvent) -> EventRow:
-    compiled = view.matter.compiled
-    action = compiled.action(event.action, event.from_state)
-    visit = f"{event.visit_purpose}（{VISIT_CAUSES.get(event.visit_cause or '', '')}）" if event.visit else None
-    payload = event.payload or {}
-    detail = payload.get("reason") or payload.get("note") or payload.get("tracking_no") or ""
-    return EventRow(event.seq, local_time(event.at), event.actor, action.label if action else event.action,
-                    compiled.state_label(event.from_state), compiled.state_label(event.to_state), visit, str(detail))
 
 
 def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError | None,
@@ -193,7 +166,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
               values: Mapping[str, str] | None = None, conflict: str | None = None) -> CasePage:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     definition = view.matter.definition
-    events = [_event_row(view, e) for e in view.events]
+    events = timeline(view.matter, view.events)
     gaps = case.progress.get("gaps", {})
     notice = view.verdict.notice_items() if view.verdict else []
     tolerable = view.verdict is not None and view.verdict.outcome is intake.Outcome.TOLERATE

@@ -1,0 +1,71 @@
+"""A case's event log as people read it: local times, Chinese labels, each visit
+with its cause, and what each step carried (notice items, gaps, reasons).
+
+The staff case page and the auditor's timeline both show this, so both read it here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from workflows.catalogue import MatterVersion
+from workflows.definition import MatterDefinition
+from workflows.models import CaseEvent
+from workflows.office import CHINA
+from workflows.visits import VISIT_CAUSES
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    at: dt.datetime  # 嘉兴 local time
+    actor: str
+    label: str
+    from_label: str
+    to_label: str
+    visit: str | None  # "递交（申请人原因）" when the event was a visit
+    detail: str
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """Stored instants are UTC (SQLite hands them back naive); people read 嘉兴 time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(CHINA)
+
+
+def timeline(matter: MatterVersion, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
+    compiled = matter.compiled
+    entries = []
+    for e in events:
+        action = compiled.action(e.action, e.from_state)
+        visit = f"{e.visit_purpose}（{VISIT_CAUSES.get(e.visit_cause or '', '')}）" if e.visit else None
+        entries.append(TimelineEntry(
+            e.seq, local_time(e.at), e.actor, action.label if action else e.action,
+            compiled.state_label(e.from_state), compiled.state_label(e.to_state), visit,
+            detail(matter.definition, e.payload or {}),
+        ))
+    return entries
+
+
+def detail(definition: MatterDefinition, payload: dict[str, Any]) -> str:
+    """The part of an event's payload a reader needs: notice items, gaps, supplied material, reasons."""
+    parts = []
+    if payload.get("items"):
+        parts.append("告知：" + "、".join(_material(definition, i["material"]) for i in payload["items"]))
+    if payload.get("gaps"):
+        parts.append("容缺：" + "、".join(_material(definition, m) for m in payload["gaps"]))
+    if payload.get("material"):
+        parts.append("补齐：" + _material(definition, payload["material"]))
+    for key, label in (("reason", "理由"), ("tracking_no", "邮件号"), ("note", "备注")):
+        if payload.get(key):
+            parts.append(f"{label}：{payload[key]}")
+    return "；".join(parts)
+
+
+def _material(definition: MatterDefinition, material_id: str) -> str:
+    try:
+        return definition.material(material_id).name
+    except KeyError:
+        return material_id
