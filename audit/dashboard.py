@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from audit import measures as ms
-from audit.measures import Figures, MaterialCount, Source
+from audit.measures import NO_DEPARTMENT, Figures, MaterialCount, Source
 from audit.scope import Scope
 from audit.targets import MEASURES, Measure, Targets
 from workflows.accounts import ServiceWindow, StaffUser
@@ -61,7 +61,7 @@ class Names:
         if dimension == "clerk":
             return self.clerks.get(key or "", key or "")
         if dimension == "department":
-            return key or "（未登记科室）"
+            return key or NO_DEPARTMENT
         return key or ""
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.counters import BAD_SCORE, C, CLOSED, PREDICATES
-from audit.measures import EVALUATIONS, FACTS, STAFF, facts_filter
+from audit.measures import DEPARTMENT, EVALUATIONS, FACTS, STAFF, facts_filter
 from audit.scope import Scope
 from workflows import errors
 from workflows.identity import mask_id
@@ -60,7 +60,7 @@ def _utc_bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
 def opened_filter(scope: Scope) -> list[ColumnElement[bool]]:
     start, end = _utc_bounds(scope)
     dims = {"matter": CASES.c.matter_code, "window": func.coalesce(CASES.c.window, ""), "clerk": CASES.c.clerk,
-            "department": func.coalesce(STAFF.c.department, "")}
+            "department": DEPARTMENT}
     return [CASES.c.received_at >= start, CASES.c.received_at < end,
             *[col == getattr(scope, d) for d, col in dims.items() if getattr(scope, d) is not None]]
 

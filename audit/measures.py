@@ -28,6 +28,9 @@ WORKDAYS = AuditWorkdays.__table__
 FACTS = AuditCase.__table__
 CAUSES = AuditVisitCause.__table__
 STAFF = StaffUser.__table__
+NO_DEPARTMENT = "（未登记科室）"
+# Staff with no department group under a visible name, so that row's link filters to its own cases.
+DEPARTMENT = func.coalesce(func.nullif(STAFF.c.department, ""), NO_DEPARTMENT)
 EVALUATIONS = Evaluation.__table__
 COUNTERS = tuple(c.name for c in DAILY.columns if c.name not in ("day", "matter_code", "window", "clerk"))
 GROUPINGS = ("matter", "window", "clerk", "department", "month", "day")
@@ -83,7 +86,7 @@ class Source:
 
     def dim(self, name: str) -> ColumnElement:
         if name == "department":
-            return func.coalesce(STAFF.c.department, "")
+            return DEPARTMENT
         return self.table.c[_DIM_COLUMN[name]]
 
     def counters(self, scope: Scope) -> dict[str, ColumnElement]:
@@ -206,7 +209,7 @@ def _workdays_histogram(scope: Scope, histogram: bool):
         t = WORKDAYS
         source = t.outerjoin(STAFF, STAFF.c.username == t.c.clerk) if scope.department is not None else t
         dims = {"matter": t.c.matter_code, "window": t.c.window, "clerk": t.c.clerk,
-                "department": func.coalesce(STAFF.c.department, "")}
+                "department": DEPARTMENT}
         where = [t.c.day.between(scope.start, scope.end),
                  *[dims[d] == getattr(scope, d) for d in dims if getattr(scope, d) is not None]]
         return (select(t.c.working_days.label("wd"), func.sum(t.c.cases).label("n")).select_from(source)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 
 import pytest
-from sqlalchemy import String, select
+from sqlalchemy import String, select, update
 
 from audit import facts
 from audit.drill import DRILLABLE, drill_cases, drill_count
-from audit.measures import DAILY, FACTS, EMPTY, Source, breakdown, second_visit_materials, summary, trend, \
+from audit.measures import DAILY, FACTS, EMPTY, NO_DEPARTMENT, STAFF, Source, breakdown, second_visit_materials, summary, trend, \
     visit_causes_of, workdays_p90
 from audit.scope import Scope, scope_from
 from tests.audit_support import FREIGHT, PORT, build_month, d
@@ -213,3 +213,15 @@ def test_monthly_counters_are_the_sums_of_the_daily_ones(month, engine):
         october_31 = summary(conn, Scope(d(10, 31), d(10, 31)))
     assert daily == monthly and len(daily) == 3
     assert {n: spanning[n] - october_31[n] for n in COUNTERS} == {n: whole[n] for n in COUNTERS}
+
+
+def test_staff_without_a_department_get_a_row_whose_link_lists_their_own_cases(month, engine):
+    with engine.begin() as conn:
+        conn.execute(update(STAFF).where(STAFF.c.username == "clerk2").values(department=""))
+    with engine.connect() as conn:
+        by_department = {f.key: f for f in breakdown(conn, NOVEMBER, "department")}
+        by_clerk = {f.key: f for f in breakdown(conn, NOVEMBER, "clerk")}
+        scope = scope_from(NOVEMBER.narrowed(department=NO_DEPARTMENT).params(), d(11, 30))
+        listed = drill_cases(conn, scope, "closed", limit=None)
+    assert by_department[NO_DEPARTMENT].counts == by_clerk["clerk2"].counts
+    assert len(listed) == by_clerk["clerk2"]["closed"] == 1
