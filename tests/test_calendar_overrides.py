@@ -174,3 +174,21 @@ def test_a_missing_arrangement_file_is_a_clear_error(session, office, tmp_path):
     with pytest.raises(errors.BadInput) as err:
         load_arrangement_file(session=session, office=office, path=missing, loaded_by="admin1")
     assert str(missing) in err.value.message and "无法读取" in err.value.message
+
+
+def test_a_tolerated_gap_due_beyond_official_data_is_provisional_and_moves_when_the_year_is_loaded(
+        session, office, clock, engine):
+    # Accepted Wednesday 2027-02-03 with 安全生产管理制度文本 missing (3 working days to supply).
+    # Provisional count (statutory days only): 02-04, 02-11, 02-12. The arrangement adds
+    # 02-11/12 to the festival and makes Sunday 02-14 a working day: 02-04, 02-14, 02-15.
+    clock.set_local(D(2027, 2, 3))
+    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
+    assert (case.gap_due, case.due_provisional) == (D(2027, 2, 12), True)
+
+    load_arrangement_file(session=session, office=office, path=ARRANGEMENT_2027, loaded_by="admin1")
+
+    after = stored(engine, case.id)
+    assert (after.gap_due, after.due_provisional) == (D(2027, 2, 15), False)
+    # The notice the applicant holds keeps its date; the sweep counts from the later one.
+    assert after.progress["gaps"] == {"safety_rules": "2027-02-12"}

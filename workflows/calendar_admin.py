@@ -11,7 +11,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from workflows import errors
-from workflows.cases import deadlines
+from workflows.deadlines import all_dues
 from workflows.machine import FINAL_STATES
 from workflows.models import CalendarDay, CalendarYear, Case
 from workflows.office import Office
@@ -110,7 +110,8 @@ def _recompute(session: Session, office: Office, query) -> int:
     query = query.where(col(Case.state).not_in(sorted(FINAL_STATES))).execution_options(populate_existing=True)
     changed = 0
     for case in session.exec(query).all():
-        values = deadlines(office, office.matter_of(case).definition, case.accepted_on, case.progress["paused_days"])
+        values = all_dues(office, office.matter_of(case).definition, case.accepted_on, case.progress["paused_days"],
+                          case.progress)
         result = session.execute(update(Case).where(Case.id == case.id, Case.version == case.version).values(**values))
         changed += result.rowcount
     return changed

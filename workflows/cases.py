@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from workflows import errors, identity, intake
 from workflows import progress as pg
+from workflows.deadlines import limit_dues
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
 from workflows.engine import run
 from workflows.machine import NEW, special_state
@@ -171,7 +172,7 @@ def end_special(*, session: Session, office: Office, case: Case, actor: Actor, n
     paused = office.calendar.workdays_between(started, today)
     payload = {"procedure": procedure_id, "on": today.isoformat(), "paused_days": paused, **_note(note)}
     total_paused = case.progress["paused_days"] + paused
-    changes = deadlines(office, office.matter_of(case).definition, case.accepted_on, total_paused)
+    changes = limit_dues(office, office.matter_of(case).definition, case.accepted_on, total_paused)
     return run(session=session, office=office, case=case, actor=actor, trigger=f"end_special_{procedure_id}",
                payload=payload, changes=changes)
 
@@ -237,16 +238,9 @@ def _close(session, office, case, actor, trigger, outcome, payload) -> Case:
                changes={"outcome": outcome, "closed_at": office.now()})
 
 
-def deadlines(office: Office, definition: MatterDefinition, accepted_on: dt.date, paused_days: int) -> dict[str, Any]:
-    promised = office.calendar.add_workdays(accepted_on, definition.limits.promised_days + paused_days)
-    legal = office.calendar.add_workdays(accepted_on, definition.limits.legal_days + paused_days)
-    return {"promised_due": promised.due, "legal_due": legal.due,
-            "due_provisional": promised.provisional or legal.provisional}
-
-
 def _acceptance(office: Office, case: Case) -> dict[str, Any]:
     today = office.today()
-    return {"accepted_on": today, **deadlines(office, office.matter_of(case).definition, today, 0)}
+    return {"accepted_on": today, **limit_dues(office, office.matter_of(case).definition, today, 0)}
 
 
 def _note(note: str) -> dict[str, str]:

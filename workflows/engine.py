@@ -9,7 +9,6 @@ database and the caller's object exactly as they were.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import bindparam, insert, inspect, update
@@ -19,6 +18,7 @@ from sqlmodel import Session
 
 from workflows import errors
 from workflows import progress as pg
+from workflows.deadlines import gap_due
 from workflows.definition import ROLE_LABELS
 from workflows.machine import ANY_ROLE, Action, CaseProxy, CompiledMatter
 from workflows.models import Case, CaseEvent
@@ -118,22 +118,22 @@ def run(
     proxy = CaseProxy(case.state, case.data, case.progress, case.channel)
     matter.fire(proxy, action, payload)
     progress = pg.evolve(case.progress, trigger, payload)
+    changes = changes or {}
+    due, gap_provisional = gap_due(office, matter.definition, changes.get("accepted_on", case.accepted_on), progress)
     values = {
         "state": proxy.state,
         "progress": progress,
         "awaiting_role": matter.states[proxy.state].role,
         "visits": case.visits + (1 if visit else 0),
-        "gap_due": _date_or_none(pg.earliest_gap_due(progress)),
+        "gap_due": due,
         "updated_at": office.now(),
-        **(changes or {}),
+        **changes,
     }
+    if gap_provisional:
+        values["due_provisional"] = True
     event = _event(case, actor, trigger, values, payload, visit, office)
     commit(session=session, office=office, case=case, values=values, event=event)
     return case
-
-
-def _date_or_none(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, visit, office: Office) -> dict:

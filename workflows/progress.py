@@ -76,7 +76,3 @@ def status_of(progress: Progress, material_id: str) -> str:
 
 def is_present(progress: Progress, material_id: str) -> bool:
     return status_of(progress, material_id) in PRESENT
-
-
-def earliest_gap_due(progress: Progress) -> str | None:
-    return min(progress["gaps"].values(), default=None)
