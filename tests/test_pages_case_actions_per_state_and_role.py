@@ -203,15 +203,6 @@ def test_a_special_procedure_is_started_and_ended_from_the_case_page(app, sessio
     assert (case.legal_due - legal_before).days == 7
 
 
-def test_without_the_papers_module_the_page_says_printing_is_coming(app, session, office, staffed):
-    case = open_complete(session, office, "road-freight-licence")
-    app.state.papers_for = None  # as before guides.papers existed
-    with client_as(app, "clerk") as clerk:
-        page = soup(clerk.get(f"/cases/{case.id}"))
-    assert "打印功能即将上线" in page.select_one("#papers-pending").get_text()
-    assert page.select_one('#papers a[data-paper="receipt"]')["href"] == f"/papers/{case.id}/receipt.pdf"
-
-
 def test_papers_listed_are_the_ones_the_guides_say_this_case_calls_for(app, session, office, staffed):
     from guides.papers import papers_for
 
@@ -219,7 +210,6 @@ def test_papers_listed_are_the_ones_the_guides_say_this_case_calls_for(app, sess
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     with client_as(app, "clerk") as clerk:
         page = soup(clerk.get(f"/cases/{case.id}"))
-    assert page.select_one("#papers-pending") is None
     assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == [str(k) for k in papers_for(case)]
     assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == ["receipt", "tolerance"]
 

@@ -38,8 +38,7 @@ def case_out(request: Request, session: Session, case: Case, actor: Actor) -> Ca
 
 def papers_of(request: Request, case: Case) -> list[PaperOut]:
     """The papers the guides module says this case calls for; none until that module is installed."""
-    papers_for = request.app.state.papers_for
-    kinds = papers_for(case) if papers_for else []
+    kinds = request.app.state.papers_for(case)
     return [PaperOut(kind=k, label=PAPER_LABELS.get(k, k), href=f"/papers/{case.id}/{k}.pdf") for k in kinds]
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from guides.papers import papers_for
+from guides.web import PAPER_ROLES
 from windows import api, auditing, pages, public
 from windows.errors import install_error_handlers
 from windows.login_throttle import LoginThrottle
@@ -14,24 +16,6 @@ from windows.matter_index import MatterIndex
 from windows.routes import flat_routes
 
 WINDOWS_TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _papers_for():
-    """The guides' list of a case's papers, or None until that module lands (the page says so)."""
-    try:
-        from guides.papers import papers_for
-    except ImportError:
-        return None
-    return papers_for
-
-
-def _paper_roles() -> frozenset[str]:
-    """Who may print a case's papers, as the papers route declares it (so the page offers no dead link)."""
-    try:
-        from guides.web import PAPER_ROLES
-    except ImportError:
-        return frozenset({"clerk", "reviewer", "approver"})
-    return frozenset(PAPER_ROLES)
 
 
 SECURITY_HEADERS = {
@@ -74,8 +58,8 @@ def install(app: FastAPI) -> None:
     app.state.login_throttle = LoginThrottle()
     app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
-    app.state.papers_for = _papers_for()
-    app.state.paper_roles = _paper_roles()
+    app.state.papers_for = papers_for
+    app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

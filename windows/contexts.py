@@ -130,7 +130,6 @@ class CasePage:
     visit_purposes: list[Option]
     visit_causes: list[Option]
     papers: list[PaperLink]
-    papers_ready: bool
     can_print: bool
     conflict: str | None
     error: errors.DomainError | None
@@ -156,12 +155,11 @@ def _shown_on_a_form(view: queries.CaseView, failed: str | None) -> bool:
     return failed is not None and any(choice.trigger == failed for choice in view.actions)
 
 
-def _papers(case: Case, papers_for: PapersFor | None) -> list[PaperLink]:
-    kinds = papers_for(case) if papers_for else list(PAPER_LABELS)
-    return [PaperLink(k, PAPER_LABELS.get(k, k), f"/papers/{case.id}/{k}.pdf") for k in kinds]
+def _papers(case: Case, papers_for: PapersFor) -> list[PaperLink]:
+    return [PaperLink(k, PAPER_LABELS.get(k, k), f"/papers/{case.id}/{k}.pdf") for k in papers_for(case)]
 
 
-def case_page(*, session: Session, office: Office, case: Case, actor: Actor, papers_for: PapersFor | None,
+def case_page(*, session: Session, office: Office, case: Case, actor: Actor, papers_for: PapersFor,
               can_print: bool = True, failed: str | None = None, error: errors.DomainError | None = None,
               values: Mapping[str, str] | None = None, conflict: str | None = None) -> CasePage:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
@@ -182,7 +180,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable else [],
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
-        papers=_papers(case, papers_for) if can_print else [], papers_ready=papers_for is not None,
+        papers=_papers(case, papers_for) if can_print else [],
         can_print=can_print,
         conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
         is_final=case.state in FINAL_STATES,
