@@ -21,19 +21,14 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
-from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause, AuditWorkdays
+from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from workflows.feedback import Evaluation
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.office import CHINA, Office
 from workflows.workdays import WorkCalendar
 
-DAILY = AuditDaily.__table__
-MONTHLY = AuditMonthly.__table__
 GRAINS = (DAILY, MONTHLY)
-WORKDAYS = AuditWorkdays.__table__
-FACTS = AuditCase.__table__
-CAUSES = AuditVisitCause.__table__
 EVENTS = CaseEvent.__table__
 CASES = Case.__table__
 EVALUATIONS = Evaluation.__table__

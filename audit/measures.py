@@ -16,17 +16,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
-from audit.models import AuditCase, AuditDaily, AuditMonthly, AuditVisitCause, AuditWorkdays
+from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
 from workflows.accounts import StaffUser
 from workflows.feedback import Evaluation
 
-DAILY = AuditDaily.__table__
-MONTHLY = AuditMonthly.__table__
-WORKDAYS = AuditWorkdays.__table__
-FACTS = AuditCase.__table__
-CAUSES = AuditVisitCause.__table__
 STAFF = StaffUser.__table__
 NO_DEPARTMENT = "（未登记科室）"
 # Staff with no department group under a visible name, so that row's link filters to its own cases.

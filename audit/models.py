@@ -148,3 +148,11 @@ class AuditExport(SQLModel, table=True):
     fmt: str = Field(max_length=8)
     unmasked: bool = False
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# Core handles of the tables above, for the counters' SQL (facts writes them, measures reads them).
+DAILY = AuditDaily.__table__
+MONTHLY = AuditMonthly.__table__
+WORKDAYS = AuditWorkdays.__table__
+FACTS = AuditCase.__table__
+CAUSES = AuditVisitCause.__table__
