@@ -121,7 +121,7 @@ def app(database_url, clock, tmp_path):
                                 guide_cache_dir=tmp_path / "guides")
     application = service.create_app(settings, clock=clock)
     yield application
-    application.state.engine.dispose()
+    service.close_app(application)
 
 
 @pytest.fixture

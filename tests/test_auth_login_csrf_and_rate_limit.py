@@ -91,7 +91,7 @@ def test_demo_passwords_are_refused_in_production(database_url, clock, session, 
         assert "secure" in browser.get("/login").headers["set-cookie"].lower()
         response = login(browser, "clerk", "onevisit-clerk")
         assert response.status_code == 403 and error_code(response) == "demo-password"
-    app.state.engine.dispose()
+    service.close_app(app)
 
 
 @pytest.mark.parametrize("role, home", [("clerk", "/queue"), ("reviewer", "/queue"), ("approver", "/queue"),

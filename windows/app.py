@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from guides.papers import papers_for
 from guides.web import PAPER_ROLES
 from windows import api, auditing, pages, public
+from windows.auth import StaffLookup
 from windows.errors import install_error_handlers
 from windows.login_throttle import LoginThrottle
 from windows.matter_index import MatterIndex
@@ -55,6 +56,7 @@ def install(app: FastAPI) -> None:
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
+    app.state.staff_lookup = StaffLookup(app.state.engine)
     app.state.login_throttle = LoginThrottle()
     app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits
     app.state.matter_index = MatterIndex(app.state.office.catalogue)

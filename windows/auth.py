@@ -12,11 +12,11 @@ import secrets
 from typing import Callable
 
 from fastapi import Depends, Request
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
 from starlette.datastructures import FormData
 
 from workflows import accounts, errors
-from workflows.db import session as new_session
+from workflows.db import make_engine, session as new_session
 from workflows.definition import STAFF_ROLES
 from workflows.office import Actor
 
@@ -38,10 +38,18 @@ class TooManyAttempts(errors.DomainError):
     message = "失败次数过多，请 15 分钟后再试"
 
 
-def db(request: Request):
-    """A database session for one request."""
-    with new_session(request.app.state.engine) as s:
-        yield s
+async def db(request: Request):
+    """A database session for one request.
+
+    Async on purpose: making a Session opens no connection (the first query, in the
+    handler's worker thread, does), and closing one returns it to the pool. As a sync
+    dependency it cost two extra hand-offs to the thread pool per request.
+    """
+    session = new_session(request.app.state.engine)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _bearer(request: Request) -> str | None:
@@ -50,20 +58,45 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_actor(request: Request, session: Session = Depends(db)) -> Actor:
+class StaffLookup:
+    """Who a session cookie or an API token belongs to, read afresh on every request.
+
+    It runs on the event loop through a connection of its own (a one-connection pool
+    that only the loop uses, so it never waits for another request), which leaves each
+    request one hand-off to the thread pool, the handler's. Reading on the request's
+    own session instead would hold a pooled connection while the request waits for a
+    worker thread: with more clients than connections that deadlocks.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = make_engine(engine.url.render_as_string(hide_password=False), connections=1)
+
+    def by_username(self, username: str) -> Actor | None:
+        with self.engine.connect() as connection:
+            return accounts.active_actor(connection, username=username)
+
+    def by_token(self, token: str) -> Actor | None:
+        with self.engine.connect() as connection:
+            return accounts.token_actor(connection, token=token)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+async def current_actor(request: Request) -> Actor:
     """The staff member behind this request, from an API token or the session cookie."""
+    lookup: StaffLookup = request.app.state.staff_lookup
     token = _bearer(request)
     if token is not None:
-        user = accounts.user_for_token(session=session, token=token)
-        if user is None:
+        actor = lookup.by_token(token)
+        if actor is None:
             raise LoginRequired("接口令牌无效或已吊销")
-        request.state.actor = actor = accounts.actor_of(user)
-        return actor
-    username = request.session.get(SESSION_USER) if "session" in request.scope else None
-    user = session.get(accounts.StaffUser, username) if username else None
-    if user is None or not user.active:
-        raise LoginRequired()
-    request.state.actor = actor = accounts.actor_of(user)  # the error page shows who is logged in
+    else:
+        username = request.session.get(SESSION_USER) if "session" in request.scope else None
+        actor = lookup.by_username(username) if username else None
+        if actor is None:
+            raise LoginRequired()
+    request.state.actor = actor  # the error page shows who is logged in
     return actor
 
 
@@ -71,7 +104,7 @@ def require_roles(*roles: str) -> Callable[..., Actor]:
     """A dependency that lets through only staff holding one of `roles`."""
     allowed = frozenset(roles)
 
-    def dependency(actor: Actor = Depends(current_actor)) -> Actor:
+    async def dependency(actor: Actor = Depends(current_actor)) -> Actor:  # no I/O: no thread hand-off
         if not actor.roles & allowed:
             raise errors.Forbidden(ROLE_DENIED)
         return actor
@@ -84,10 +117,10 @@ def anyone() -> None:
     """Declares a route open to the public (no login); used as `Depends(anyone)`."""
 
 
-def optional_actor(request: Request, session: Session = Depends(db)) -> Actor | None:
+async def optional_actor(request: Request) -> Actor | None:
     """The logged-in member of staff, or None; for pages that also serve the public."""
     try:
-        return current_actor(request, session)
+        return await current_actor(request)
     except LoginRequired:
         return None
 

@@ -60,18 +60,18 @@ class CaseRow:
         return "overdue" if self.left < 0 else ("near" if self.left <= NEAR_DAYS else "normal")
 
 
-def case_row(office: Office, case: Case, deadlines: queries.DeadlineView) -> CaseRow:
+def case_row(office: Office, case: queries.CaseListing, deadlines: queries.DeadlineView) -> CaseRow:
     matter = office.matter_of(case)
     return CaseRow(case.id, case.receipt_no, matter.definition.name, case.applicant_name,
                    mask_id(case.applicant_id_no), matter.compiled.state_label(case.state), case.promised_due,
                    deadlines.promised_left, case.due_provisional, deadlines.paused)
 
 
-def case_rows(office: Office, cases: list[Case]) -> list[CaseRow]:
+def case_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
     return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases))]
 
 
-def queue_rows(office: Office, cases: list[Case]) -> list[CaseRow]:
+def queue_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
     """Overdue first, then the nearest deadlines; cases without a running clock last, oldest first."""
     rows = case_rows(office, cases)
     return sorted(rows, key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.case_id))

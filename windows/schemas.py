@@ -20,7 +20,7 @@ from workflows.catalogue import MatterVersion
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
 from workflows.models import Case, CaseEvent
-from workflows.queries import ActionChoice, CaseView, DeadlineView, MaterialRow
+from workflows.queries import ActionChoice, CaseListing, CaseView, EventRecord, DeadlineView, MaterialRow
 
 NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
@@ -215,7 +215,7 @@ class CaseSummaryOut(BaseModel):
     visits: int
 
     @classmethod
-    def of(cls, c: Case) -> "CaseSummaryOut":
+    def of(cls, c: Case | CaseListing) -> "CaseSummaryOut":
         return cls(id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, state=c.state, version=c.version,
                    awaiting_role=c.awaiting_role, window=c.window, applicant_name=c.applicant_name,
                    applicant_id_masked=identity.mask_id(c.applicant_id_no), received_at=c.received_at,
@@ -290,7 +290,7 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent) -> "EventOut":
+    def of(cls, e: CaseEvent | EventRecord) -> "EventOut":
         return cls(seq=e.seq, at=e.at, actor=e.actor, action=e.action, from_state=e.from_state,
                    to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
                    channel=e.channel, payload=e.payload)

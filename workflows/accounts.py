@@ -13,7 +13,9 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel, select
 
 from workflows import errors
@@ -165,12 +167,27 @@ def revoke_token(*, session: Session, token_id: int, admin: Actor, now: dt.datet
     return row
 
 
-def user_for_token(*, session: Session, token: str) -> StaffUser | None:
-    row = session.exec(select(ApiToken).where(ApiToken.digest == _digest(token))).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    user = session.get(StaffUser, row.username)
-    return user if user and user.active else None
+# Who is asking, read on every request: prebuilt Core statements returning only what an Actor holds.
+_ACTOR_COLUMNS = (StaffUser.username, StaffUser.roles, StaffUser.window, StaffUser.display_name)
+_ACTIVE_USER = sa.select(*_ACTOR_COLUMNS).where(StaffUser.username == sa.bindparam("username"),
+                                                StaffUser.active == sa.true())
+_TOKEN_USER = (sa.select(*_ACTOR_COLUMNS).join(ApiToken, ApiToken.username == StaffUser.username)
+               .where(ApiToken.digest == sa.bindparam("digest"), ApiToken.revoked_at.is_(None),
+                      StaffUser.active == sa.true()))
+
+
+def _actor_row(row) -> Actor | None:
+    return None if row is None else Actor(row.username, frozenset(row.roles), window=row.window, name=row.display_name)
+
+
+def active_actor(connection: Connection, *, username: str) -> Actor | None:
+    """The active member of staff with this username; None when unknown or disabled."""
+    return _actor_row(connection.execute(_ACTIVE_USER, {"username": username}).first())
+
+
+def token_actor(connection: Connection, *, token: str) -> Actor | None:
+    """The active member of staff behind an API token; None when unknown, revoked or the user is disabled."""
+    return _actor_row(connection.execute(_TOKEN_USER, {"digest": _digest(token)}).first())
 
 
 def _digest(token: str) -> str:

