@@ -71,6 +71,9 @@ class Settings(BaseSettings):
         return self
 
 
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's scripts and styles
+
+
 def _lifespan(threads: int):
     """Size this event loop's thread pool (anyio's limiter is per loop); close the databases at the end."""
 
@@ -96,7 +99,7 @@ def create_app(settings: Settings | None = None, *, clock=None):
 
     `clock` (a callable returning an aware datetime) lets tests set the date.
     """
-    from fastapi import FastAPI
+    from fastapi_offline import FastAPIOffline
 
     from guides.templating import GUIDES_TEMPLATES, build_environment
     from guides.web import install as install_guides
@@ -108,8 +111,9 @@ def create_app(settings: Settings | None = None, *, clock=None):
     engine = make_engine(settings.database_url, connections=settings.threads)
     if settings.auto_migrate:
         upgrade(engine)
-    app = FastAPI(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None,
-                  lifespan=_lifespan(settings.threads))
+    # FastAPIOffline: FastAPI whose /docs loads Swagger UI from this server, not a CDN.
+    app = FastAPIOffline(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None,
+                         static_url=DOCS_ASSETS, lifespan=_lifespan(settings.threads))
     app.state.settings = settings
     app.state.engine = engine
     app.state.office = load_office(engine, settings.definitions_dir, **({"clock": clock} if clock else {}))

@@ -1,6 +1,7 @@
 """/docs is complete: every /api operation names its bearer auth, its answer and its error shape."""
 
 from tests.api_fixtures import as_role, tokens  # noqa: F401
+from tests.page_helpers import soup
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 
@@ -31,6 +32,14 @@ def test_every_api_operation_documents_auth_success_and_errors(client):
             assert responses["401"]["content"]["application/json"]["schema"]["$ref"] == ERROR_REF, name
 
 
-def test_docs_page_is_served(client):
+def test_docs_page_is_served_with_every_file_from_this_server(client):
     response = client.get("/docs")
     assert response.status_code == 200 and "/openapi.json" in response.text
+    page = soup(response)
+    assets = [s["src"] for s in page.select("script[src]")] + [link["href"] for link in page.select("link[href]")]
+    assert assets and all(url.startswith("/docs/assets/") for url in assets), assets  # no CDN: works offline
+    assert "https://" not in response.text and "http://" not in response.text
+    for url in assets:
+        served = client.get(url)
+        assert served.status_code == 200 and len(served.content) > 500, url
+    assert "javascript" in client.get("/docs/assets/swagger-ui-bundle.js").headers["content-type"]
