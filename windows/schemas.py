@@ -17,6 +17,7 @@ from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraint
 from windows.contexts import GapDue
 from workflows import identity
 from workflows.catalogue import MatterVersion
+from workflows.deadlines import SpecialTimeBox
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
 from workflows.models import Case, CaseEvent
@@ -260,6 +261,28 @@ class MaterialRowOut(BaseModel):
                    status_label=r.status_label, note=r.note, gap_due=r.gap_due)
 
 
+class SpecialTimeBoxOut(BaseModel):
+    """A started 特别程序 against its own time box; its days do not count against the case's limits."""
+
+    procedure: str = Field(description="the procedure's id in the matter definition")
+    name: str
+    max_days: int = Field(description="its own time box, in working days")
+    started: dt.date
+    due: dt.date = Field(description="`max_days` working days after `started`")
+    provisional: bool = Field(description="computed beyond the official holiday data: may move")
+    ended: dt.date | None
+    days_left: int | None = Field(description="working days to `due`, negative when overdue; "
+                                              "null once it ended or the case closed")
+    overran: bool = Field(description="ended after `due`, or still running after it")
+    overdue_days: int = Field(description="working days past `due`; 0 when not overdue")
+
+    @classmethod
+    def of(cls, box: SpecialTimeBox) -> "SpecialTimeBoxOut":
+        return cls(procedure=box.procedure, name=box.name, max_days=box.max_days, started=box.started, due=box.due,
+                   provisional=box.provisional, ended=box.ended, days_left=box.days_left, overran=box.overran,
+                   overdue_days=box.overdue_days)
+
+
 class DeadlinesOut(BaseModel):
     accepted_on: dt.date | None
     promised_due: dt.date | None
@@ -268,12 +291,13 @@ class DeadlinesOut(BaseModel):
     paused: bool = Field(description="a 特别程序 is running; its days do not count")
     promised_left: int | None
     legal_left: int | None
+    specials: list[SpecialTimeBoxOut] = Field(description="each 特别程序 started, against its own time box")
 
     @classmethod
-    def of(cls, d: DeadlineView) -> "DeadlinesOut":
+    def of(cls, d: DeadlineView, specials: list[SpecialTimeBox]) -> "DeadlinesOut":
         return cls(accepted_on=d.accepted_on, promised_due=d.promised_due, legal_due=d.legal_due,
                    provisional=d.provisional, paused=d.paused, promised_left=d.promised_left,
-                   legal_left=d.legal_left)
+                   legal_left=d.legal_left, specials=[SpecialTimeBoxOut.of(box) for box in specials])
 
 
 class EventOut(BaseModel):
@@ -360,7 +384,7 @@ class CaseOut(BaseModel):
             awaiting_role=c.awaiting_role, window=c.window, clerk=c.clerk, channel=c.channel,
             delivery_method=c.delivery_method, delivery_address=c.delivery_address, applicant=applicant,
             data=c.data, visits=c.visits, outcome=c.outcome, received_at=c.received_at, closed_at=c.closed_at,
-            updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines),
+            updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines, view.specials),
             materials=[MaterialRowOut.of(r) for r in view.materials], events=[EventOut.of(e) for e in view.events],
             actions=[ActionOut.of(a) for a in view.actions],
             verdict=VerdictOut.of(view.verdict, gaps) if view.verdict else None, papers=papers,

@@ -17,11 +17,13 @@ from sqlmodel import Session, col, select
 from workflows import errors, intake
 from workflows import progress as pg
 from workflows.catalogue import MatterVersion
+from workflows.deadlines import SpecialTimeBox, special_time_boxes
 from workflows.definition import Material
 from workflows.engine import may_take
 from workflows.machine import FINAL_STATES, Action, CaseProxy
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
+from workflows.timeline import local_time
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class CaseView:
     state_label: str
     materials: list[MaterialRow]
     deadlines: DeadlineView
+    specials: list[SpecialTimeBox]  # each started 特别程序 against its own time box
     events: list[EventRecord]
     actions: list[ActionChoice]
     verdict: intake.Verdict | None
@@ -177,6 +180,15 @@ def deadline_views(office: Office, cases: list[Case] | list[CaseListing]) -> lis
     return views
 
 
+def special_views(office: Office, case: Case) -> list[SpecialTimeBox]:
+    """The case's special procedures against their time boxes; one left running when the
+    case closed (撤回 or 终止 during it) is judged as of the closing day."""
+    closed = case.state in FINAL_STATES and case.closed_at is not None
+    closed_on = local_time(case.closed_at).date() if closed else None
+    return special_time_boxes(calendar=office.calendar, definition=office.matter_of(case).definition,
+                              progress=case.progress, today=office.today(), closed_on=closed_on)
+
+
 def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> CaseView:
     matter = office.matter_of(case)
     verdict = intake.assess(matter.definition, case.data, case.progress) if case.state == "received" else None
@@ -186,6 +198,7 @@ def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> 
         state_label=matter.compiled.state_label(case.state),
         materials=material_rows(matter, case),
         deadlines=deadline_view(office, case),
+        specials=special_views(office, case),
         events=events_of(session, case.id),
         actions=available_actions(office=office, case=case, actor=actor),
         verdict=verdict,
