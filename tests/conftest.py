@@ -75,6 +75,7 @@ def database_url(request, tmp_path):
 def _truncate(url: str) -> None:
     import workflows.accounts  # noqa: F401  (register every table)
     import workflows.feedback  # noqa: F401
+    import workflows.throttle  # noqa: F401
     import audit.models  # noqa: F401
 
     engine = make_engine(url)

@@ -58,6 +58,24 @@ def test_failures_across_usernames_from_one_address_are_rate_limited(app, clock,
     assert login(attacker, "clerk1").status_code == 303
 
 
+def test_the_address_limit_holds_across_workers_sharing_the_database(app, database_url, clock, staffed, tmp_path):
+    import service
+
+    second_worker = service.create_app(service.Settings(database_url=database_url, secret_key="w" * 40,
+                                                        guide_cache_dir=tmp_path / "g2"), clock=clock)
+    try:
+        first = TestClient(app, client=("203.0.113.9", 40000))
+        second = TestClient(second_worker, client=("203.0.113.9", 40001))
+        for n in range(5):  # ten failures from one address, split between two workers
+            assert login(first, f"guess{n}", "password-guess").status_code == 401
+            assert login(second, f"other{n}", "password-guess").status_code == 401
+        for worker in (first, second):
+            blocked = login(worker, "clerk1")
+            assert blocked.status_code == 429 and error_code(blocked) == "too-many-attempts"
+    finally:
+        service.close_app(second_worker)
+
+
 def test_the_next_parameter_cannot_leave_the_site(client, staffed):
     token = csrf_from(client, "/login?next=//evil.example/x")
     response = client.post("/login", data={"csrf": token, "username": "clerk1", "password": password_of("clerk1"),

@@ -12,9 +12,9 @@ from guides.web import PAPER_ROLES
 from windows import api, auditing, pages, public
 from windows.auth import StaffLookup
 from windows.errors import install_error_handlers
-from windows.login_throttle import LoginThrottle
 from windows.matter_index import MatterIndex
 from windows.routes import flat_routes
+from workflows import throttle
 
 WINDOWS_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -57,8 +57,8 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.state.staff_lookup = StaffLookup(app.state.engine)
-    app.state.login_throttle = LoginThrottle()
-    app.state.lookup_throttle = LoginThrottle(max_failures=20)  # status lookups by receipt + phone digits
+    app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
+    app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
     app.state.papers_for = papers_for
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves

@@ -87,13 +87,13 @@ def login(request: Request, form: FormData = Depends(checked_form), session: Ses
 
 
 def _authenticate(request: Request, session: Session, username: str, password: str) -> accounts.StaffUser:
-    throttle, now, key = request.app.state.login_throttle, _office(request).now(), client_key(request)
-    if throttle.blocked(key, now):
+    throttle, now, address = request.app.state.login_throttle, _office(request).now(), client_key(request)
+    if throttle.blocked(session=session, address=address, now=now):
         raise TooManyAttempts("本机登录失败次数过多，请 15 分钟后再试")
     try:
         user = accounts.authenticate(session=session, username=username, password=password, now=now)
     except errors.DomainError:
-        throttle.failed(key, now)
+        throttle.failed(session=session, address=address, now=now)
         raise
     if request.app.state.settings.production and is_demo_password(username, password):
         raise errors.Forbidden("生产环境不能使用演示密码登录，请管理员重设密码", code="demo-password")

@@ -89,13 +89,13 @@ def _status_page(request: Request, *, found: PublicStatus | None = None, error: 
 
 
 def _lookup(request: Request, session: Session, receipt_no: str, last4: str) -> Case:
-    throttle, now, key = request.app.state.lookup_throttle, request.app.state.office.now(), client_key(request)
-    if throttle.blocked(key, now):
+    throttle, now, address = request.app.state.lookup_throttle, request.app.state.office.now(), client_key(request)
+    if throttle.blocked(session=session, address=address, now=now):
         raise TooManyAttempts("查询失败次数过多，请 15 分钟后再试")
     try:
         return feedback.case_for_applicant(session, receipt_no[:32], last4[:4])
     except errors.NotFound:
-        throttle.failed(key, now)
+        throttle.failed(session=session, address=address, now=now)
         raise
 
 

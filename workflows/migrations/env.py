@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import workflows.accounts  # noqa: F401  (these imports register the tables on the metadata)
 import workflows.feedback  # noqa: F401
 import workflows.models  # noqa: F401
+import workflows.throttle  # noqa: F401
 import audit.models  # noqa: F401
 
 config = context.config
