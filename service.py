@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     # Worker threads per process for the blocking handlers, and as many pooled database
     # connections. More threads than cores buys nothing for GIL-bound pages and costs
-    # switching (measured on 2 cores: 40, anyio's default, against 4 took the case page
-    # from 6.0 to 10 ms of CPU per request); PostgreSQL deployments may raise it.
+    # switching (measured on 2 cores, pool sized to match: 40 threads, anyio's default,
+    # 9.8 ms of server CPU per case page; 4 threads, 6.0 ms); PostgreSQL deployments may raise it.
     threads: int = Field(8, ge=1, le=64)
 
     def unsafe_reasons(self) -> list[str]:

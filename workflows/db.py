@@ -32,9 +32,9 @@ def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
         pool = {}
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            # Every connection kept: an overflow SQLite connection is closed on return and the next
-            # one reopens the file, sets the pragmas and parses the schema again (measured: the case
-            # page's server CPU per request fell from 10.3 to 6.0 ms with the pool sized to the threads).
+            # Every connection kept: an overflow SQLite connection is closed on return, and the next
+            # one reopens the file, sets the pragmas and parses the schema again, under load on
+            # nearly every request.
             pool = {"pool_size": connections, "max_overflow": connections}
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
