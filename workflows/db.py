@@ -22,6 +22,7 @@ def normalise_url(url: str) -> str:
 
 
 DEFAULT_CONNECTIONS = 8  # the web server's worker threads (service.Settings.threads) use one each
+CONNECT_TIMEOUT_S = 5
 
 
 def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
@@ -39,7 +40,10 @@ def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=connections)
+    # A bounded connect: the staff lookup connects on the event loop, and an unreachable server
+    # must fail its requests within seconds, not stall every request of the worker for minutes.
+    return create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=connections,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
