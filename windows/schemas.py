@@ -9,6 +9,7 @@ as on the pages; only the audit exports unmask, for admins, and log it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any, Literal
 
@@ -21,7 +22,7 @@ from workflows.deadlines import SpecialTimeBox
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
 from workflows.models import Case, CaseEvent
-from workflows.queries import ActionChoice, CaseListing, CaseView, EventRecord, DeadlineView, MaterialRow
+from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow
 
 NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
@@ -278,9 +279,7 @@ class SpecialTimeBoxOut(BaseModel):
 
     @classmethod
     def of(cls, box: SpecialTimeBox) -> "SpecialTimeBoxOut":
-        return cls(procedure=box.procedure, name=box.name, max_days=box.max_days, started=box.started, due=box.due,
-                   provisional=box.provisional, ended=box.ended, days_left=box.days_left, overran=box.overran,
-                   overdue_days=box.overdue_days)
+        return cls(**dataclasses.asdict(box))  # the same fields, so a new one cannot be left out
 
 
 class DeadlinesOut(BaseModel):
