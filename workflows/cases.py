@@ -20,9 +20,9 @@ from workflows import errors, identity, intake
 from workflows import progress as pg
 from workflows.deadlines import limit_dues
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
-from workflows.engine import run
+from workflows.engine import run, start
 from workflows.machine import NEW, special_state
-from workflows.models import Case
+from workflows.models import Case, new_case
 from workflows.office import Actor, Office
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -71,7 +71,7 @@ def open_case(
         raise errors.BadInput("选择邮寄送达须填写收件地址", field="delivery_address")
     _check_applicant(applicant)
     now = office.now()
-    case = Case(
+    case = new_case(
         receipt_no=_receipt_no(office.today()), matter_code=definition.code, definition_version=version.key,
         state=NEW, version=0, window=clerk.window, clerk=clerk.username, channel=channel.value,
         delivery_method=method.value, delivery_address=delivery_address, applicant_kind=applicant.kind,
@@ -80,17 +80,8 @@ def open_case(
         data=coerce_data(definition, data or {}), progress=pg.empty(), received_at=now, updated_at=now,
     )
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {})}
-    session.add(case)
-    try:
-        session.flush()
-        return run(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
-                   payload=payload)
-    except BaseException:
-        # The flushed INSERT must not outlive a refused or failed intake (wrong role,
-        # a raising machine callback): it would hold SQLite's write lock and be
-        # committed as an event-less 'new' case by the caller's next commit.
-        session.rollback()
-        raise
+    return start(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
+                 payload=payload)
 
 
 def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,

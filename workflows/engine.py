@@ -9,10 +9,12 @@ database and the caller's object exactly as they were.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -34,6 +36,8 @@ EVENTS = CaseEvent.__table__
 UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_case_id"),
                                   CASES.c.version == bindparam("_expected_version"))
 INSERT_EVENT = insert(EVENTS)
+INSERT_CASE = insert(CASES)
+NEW_CASE_COLUMNS = tuple(c.key for c in CASES.columns if c.key != "id")
 
 
 def find_action(matter: CompiledMatter, case: Case, trigger: str) -> Action:
@@ -109,7 +113,28 @@ def run(
     changes: dict[str, Any] | None = None,
 ) -> Case:
     """Take one action on a case in one transaction; return the same, refreshed object."""
-    payload = payload or {}
+    values, event = plan(office=office, case=case, actor=actor, trigger=trigger, payload=payload or {},
+                         changes=changes or {})
+    commit(session=session, office=office, case=case, values=values, event=event)
+    return case
+
+
+def start(*, session: Session, office: Office, case: Case, actor: Actor, trigger: str,
+          payload: dict[str, Any]) -> Case:
+    """The first transition of a new, unsaved case: its row goes in as the transition leaves it.
+
+    One INSERT of the finished row and one of the event, instead of the ORM's flush
+    of the bare row followed by this transition's UPDATE. The object joins the
+    session, clean, only once the commit succeeded.
+    """
+    values, event = plan(office=office, case=case, actor=actor, trigger=trigger, payload=payload, changes={})
+    commit_new(session=session, office=office, case=case, values=values, event=event)
+    return case
+
+
+def plan(*, office: Office, case: Case, actor: Actor, trigger: str, payload: dict[str, Any],
+         changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Authorise and guard the action; the case's new values and its event. Writes nothing."""
     matter = office.matter_of(case).compiled
     action = find_action(matter, case, trigger)
     authorise(matter, action, actor)
@@ -118,7 +143,6 @@ def run(
     proxy = CaseProxy(case.state, case.data, case.progress, case.channel)
     matter.fire(proxy, action, payload)
     progress = pg.evolve(case.progress, trigger, payload)
-    changes = changes or {}
     due, gap_provisional = gap_due(office, matter.definition, changes.get("accepted_on", case.accepted_on), progress)
     values = {
         "state": proxy.state,
@@ -131,12 +155,10 @@ def run(
     }
     if gap_provisional:
         values["due_provisional"] = True
-    event = _event(case, actor, trigger, values, payload, visit, office)
-    commit(session=session, office=office, case=case, values=values, event=event)
-    return case
+    return values, _event(case, actor, trigger, values, payload, visit)
 
 
-def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, visit, office: Office) -> dict:
+def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, visit) -> dict:
     return {
         "case_id": case.id,
         "seq": case.version + 1,
@@ -176,14 +198,46 @@ def changed_columns(case: Case, values: dict[str, Any]) -> dict[str, Any]:
 def commit(*, session: Session, office: Office, case: Case, values: dict[str, Any], event: dict[str, Any]) -> None:
     """UPDATE with the version check, INSERT the event, COMMIT; all or nothing."""
     new_version = case.version + 1
-    try:
-        # Core on the session's own connection and transaction: no ORM execution layer per statement.
-        conn = session.connection()
+
+    def write(conn: Connection) -> None:
         result = conn.execute(UPDATE_CASE, {"_case_id": case.id, "_expected_version": case.version,
                                             "version": new_version, **changed_columns(case, values)})
         if result.rowcount != 1:
             raise errors.ConcurrentChange()
         conn.execute(INSERT_EVENT, event)
+
+    _in_transaction(session, office, case, values, event, write)
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    set_committed_value(case, "version", new_version)
+
+
+def commit_new(*, session: Session, office: Office, case: Case, values: dict[str, Any],
+               event: dict[str, Any]) -> None:
+    """INSERT the new case as written by its first transition, INSERT the event, COMMIT."""
+    row = {name: getattr(case, name) for name in NEW_CASE_COLUMNS} | values | {"version": case.version + 1}
+
+    def write(conn: Connection) -> None:
+        case.id = event["case_id"] = conn.execute(INSERT_CASE, row).inserted_primary_key[0]
+        conn.execute(INSERT_EVENT, event)
+
+    try:
+        _in_transaction(session, office, case, values, event, write)
+    except BaseException:
+        case.id = None
+        raise
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    set_committed_value(case, "version", row["version"])
+    make_transient_to_detached(case)  # clean and keyed, so adding it to the session writes nothing
+    session.add(case)
+
+
+def _in_transaction(session: Session, office: Office, case: Case, values: dict[str, Any], event: dict[str, Any],
+                    write: Callable[[Connection], None]) -> None:
+    try:
+        # Core on the session's own connection and transaction: no ORM execution layer per statement.
+        write(session.connection())
         for hook in office.before_commit:
             hook(session=session, case=case, values=values, event=event)
         session.commit()
@@ -195,6 +249,3 @@ def commit(*, session: Session, office: Office, case: Case, values: dict[str, An
     except BaseException:
         session.rollback()
         raise
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-    set_committed_value(case, "version", new_version)

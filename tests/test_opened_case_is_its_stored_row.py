@@ -1,0 +1,43 @@
+"""收件 inserts the case as its first transition leaves it, and hands back an object
+that is that row: every column equal to a fresh load, held clean by the caller's
+session, so the next action in the same session writes only its own change."""
+
+from sqlalchemy import event, inspect
+
+from tests.support import STAFF, open_complete
+from workflows import cases
+from workflows.db import session as new_session
+from workflows.models import Case
+from workflows.queries import get_case
+
+FREIGHT = "road-freight-licence"
+COLUMNS = [c.key for c in Case.__table__.columns]
+
+
+def test_the_returned_case_equals_its_stored_row(session, office, engine):
+    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    with new_session(engine) as fresh:
+        row = get_case(fresh, case.id)
+        assert {name: getattr(case, name) for name in COLUMNS} == {name: getattr(row, name) for name in COLUMNS}
+    assert case.state == "received" and case.version == 1 and case.visits == 1
+    assert case.progress["materials"]["safety_rules"]["status"] == "missing"
+
+
+def test_the_returned_case_is_held_clean_by_the_session(session, office):
+    case = open_complete(session, office, FREIGHT)
+    state = inspect(case)
+    assert state.persistent and not state.modified
+    assert get_case(session, case.id) is case  # the identity map holds it: no second object, no SELECT
+
+
+def test_the_next_action_in_the_same_session_sends_one_update_and_one_insert(session, office, engine):
+    case = open_complete(session, office, FREIGHT)
+    sent = []
+    listener = lambda conn, cursor, statement, *_: sent.append(statement.split()[0].upper())  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sent == ["UPDATE", "INSERT"]
+    assert case.state == "step_review" and case.version == 2
