@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Bump when Python code changes what a guide looks like; it is part of every cache key.
-RENDERER_VERSION = "guides-2026.11.2"
+RENDERER_VERSION = "guides-2026.11.3"
 
 # Debian package that provides each thing we need, in the order they are checked.
 FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC")

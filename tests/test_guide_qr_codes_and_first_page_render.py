@@ -69,3 +69,43 @@ def test_page_one_renders_with_ink_where_the_title_is(renderer, tmp_path):
     assert dark / (width * height) > 0.02, "page 1 is (almost) blank"
     title_band = page.crop((0, 0, width, height // 10))
     assert sum(title_band.histogram()[:128]) > 200, "no title printed at the top"
+
+
+def _qr_images(html: str) -> dict[str, Image.Image]:
+    """alt text → the decoded image of each QR code <img> in the HTML."""
+    import base64
+    import io
+
+    from bs4 import BeautifulSoup
+
+    images = {}
+    for img in BeautifulSoup(html, "html.parser").select(".qr img"):
+        header, data = img["src"].split(",", 1)
+        assert header == "data:image/png;base64", header
+        images[img["alt"]] = Image.open(io.BytesIO(base64.b64decode(data)))
+    return images
+
+
+def test_qr_codes_are_one_bit_pngs_with_one_pixel_per_module(renderer):
+    version = load_catalogue().get(CODE)
+    images = _qr_images(renderer.html(version, GUIDE))
+    expected = {"办事指南二维码": guide_url(BASE_URL, CODE), "办件进度查询二维码": status_url(BASE_URL)}
+    assert set(images) == set(expected)
+    for alt, image in images.items():
+        assert image.mode == "1"  # black and white only: nothing to blur or dither
+        assert image.size == qr_code(expected[alt]).symbol_size(scale=1, border=2)
+        enlarged = image.convert("L").resize((image.width * 8, image.height * 8), Image.NEAREST)
+        assert decoded(enlarged) == {expected[alt]}
+
+
+def test_qr_images_print_unsmoothed(renderer):
+    from pypdf.generic import BooleanObject
+
+    from guides.pdfcheck import reader
+
+    pdf = renderer.pdf_bytes(load_catalogue().get(CODE), CHECKLIST)
+    xobjects = reader(pdf).pages[0]["/Resources"]["/XObject"]
+    images = [x.get_object() for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
+    assert images, "the QR code is not an image on the page"
+    # Without /Interpolate false a viewer smooths the 37-pixel image into grey blurs.
+    assert all(image.get("/Interpolate") == BooleanObject(False) for image in images)
