@@ -88,6 +88,7 @@ class PdfRenderer:
 
     font_config: Any = None
     cache: dict = field(default_factory=dict)
+    _stylesheets: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -96,18 +97,37 @@ class PdfRenderer:
 
         self.font_config = self.font_config or FontConfiguration()
 
-    def document(self, html: str, base_url: str | None = None):
+    def stylesheet(self, css: str) -> Any:
+        """`css` parsed once into WeasyPrint's CSS (rules, selectors), then reused by every document.
+
+        A <style> in the HTML is tokenised, validated and compiled again for each
+        document: for _print.css about 60 M instructions of a 2,600 M guide (callgrind).
+        """
+        parsed = self._stylesheets.get(css)
+        if parsed is None:
+            from weasyprint import CSS
+
+            parsed = self._stylesheets[css] = CSS(string=css, font_config=self.font_config)
+        return parsed
+
+    def document(self, html: str, base_url: str | None = None, *, css: str | None = None):
         """The laid-out document (pages, bookmarks) before it is written out."""
         from weasyprint import HTML
 
         with self._lock:
-            return HTML(string=html, base_url=base_url).render(font_config=self.font_config, cache=self.cache)
+            return HTML(string=html, base_url=base_url).render(
+                font_config=self.font_config, cache=self.cache, stylesheets=self._sheets(css))
 
-    def render(self, html: str, base_url: str | None = None) -> bytes:
+    def render(self, html: str, base_url: str | None = None, *, css: str | None = None) -> bytes:
+        """HTML → PDF bytes; `css`, when given, is applied after the document's own styles."""
         from weasyprint import HTML
 
         with self._lock:
-            return HTML(string=html, base_url=base_url).write_pdf(font_config=self.font_config, cache=self.cache)
+            return HTML(string=html, base_url=base_url).write_pdf(
+                font_config=self.font_config, cache=self.cache, stylesheets=self._sheets(css))
+
+    def _sheets(self, css: str | None) -> list[Any] | None:
+        return [self.stylesheet(css)] if css else None
 
 
 @functools.cache

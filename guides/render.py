@@ -20,6 +20,7 @@ from workflows.catalogue import MatterVersion
 GUIDE = "guide"
 CHECKLIST = "checklist"
 TEMPLATES = {GUIDE: "guides/guide.html", CHECKLIST: "guides/checklist.html"}
+PRINT_CSS = "guides/_print.css"
 
 
 @dataclass
@@ -38,23 +39,33 @@ class GuideRenderer:
         href = f"/guides/{version.code}/flow.svg" if screen else None
         return guide_context(version, base_url=self.base_url, flow_svg=self.diagrams.svg(version), flow_href=href)
 
-    def html(self, version: MatterVersion, kind: str = GUIDE, *, screen: bool = False) -> str:
+    def html(self, version: MatterVersion, kind: str = GUIDE, *, screen: bool = False,
+             print_css_apart: bool = False) -> str:
+        """The page's HTML; with `print_css_apart` without its copy of _print.css (the PDF renderer adds it)."""
         template = self.env.get_template(TEMPLATES[kind])
-        return template.render(g=self.context(version, screen=screen), screen=screen, indispensable=INDISPENSABLE)
+        return template.render(g=self.context(version, screen=screen), screen=screen, indispensable=INDISPENSABLE,
+                               print_css_apart=print_css_apart)
 
     def pdf_bytes(self, version: MatterVersion, kind: str = GUIDE) -> bytes:
-        return self._pdf().render(self.html(version, kind))
+        return self._pdf().render(self.html(version, kind, print_css_apart=True), css=self.print_css())
 
-    def booklet_html(self, versions: list[MatterVersion], *, title: str, office_name: str) -> str:
+    def print_css(self) -> str:
+        """_print.css as the templates would include it; the PDF renderer keeps it parsed by this text."""
+        return self.env.get_template(PRINT_CSS).render()
+
+    def booklet_html(self, versions: list[MatterVersion], *, title: str, office_name: str,
+                     print_css_apart: bool = False) -> str:
         guides = [self.context(v) for v in versions]
         return self.env.get_template("guides/booklet.html").render(
-            guides=guides, title=title, office_name=office_name, screen=False, indispensable=INDISPENSABLE)
+            guides=guides, title=title, office_name=office_name, screen=False, indispensable=INDISPENSABLE,
+            print_css_apart=print_css_apart)
 
     def booklet_key(self, versions: list[MatterVersion], *, title: str, office_name: str) -> str:
         return content_key("booklet", title, office_name, self.digest, self.base_url, *(v.key for v in versions))
 
     def booklet_pdf(self, versions: list[MatterVersion], *, title: str, office_name: str) -> bytes:
-        return self._pdf().render(self.booklet_html(versions, title=title, office_name=office_name))
+        html = self.booklet_html(versions, title=title, office_name=office_name, print_css_apart=True)
+        return self._pdf().render(html, css=self.print_css())
 
     def _pdf(self) -> PdfRenderer:
         if self.pdf is None:
