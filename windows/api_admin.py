@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Path
 from sqlmodel import Session
 
 from windows.api_access import ADMINS, office_of, staff
+from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.schemas import IssuedTokenOut, TokenIn, TokenOut, UserOut
 from workflows import accounts
 from workflows.office import Actor, Office
 
-router = APIRouter(prefix="/admin", tags=["admin 系统管理"])
+router = APIRouter(route_class=AnsweredInThread, prefix="/admin", tags=["admin 系统管理"])
 TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlmodel import Session
 
 from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
+from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.contexts import PAPER_LABELS, gap_deadlines
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
@@ -23,7 +24,7 @@ from workflows.machine import FINAL_STATES
 from workflows.models import Case
 from workflows.office import Actor, Office
 
-router = APIRouter(tags=["cases 办件"])
+router = APIRouter(route_class=AnsweredInThread, tags=["cases 办件"])
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Trigger = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]

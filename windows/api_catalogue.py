@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from windows.api_access import EVERY_STAFF, office_of, staff
+from windows.api_route import AnsweredInThread
 from windows.schemas import NO_NUL, MatterDetailOut, MatterOut
 from workflows.office import Office
 
-router = APIRouter(tags=["catalogue 事项目录"])
+router = APIRouter(route_class=AnsweredInThread, tags=["catalogue 事项目录"])
 MatterCode = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 

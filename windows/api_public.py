@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 
 from windows.api_access import office_of
+from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
 from windows.public import public_status
@@ -21,7 +22,7 @@ from windows.schemas import ErrorOut, EvaluationIn, EvaluationOut, OutstandingOu
 from workflows import feedback
 from workflows.office import Office
 
-router = APIRouter(prefix="/public", tags=["public 公众查询"],
+router = APIRouter(prefix="/public", tags=["public 公众查询"], route_class=AnsweredInThread,
                    responses={429: {"model": ErrorOut, "description": "本机查询失败次数过多，请稍后再试"}})
 
 
