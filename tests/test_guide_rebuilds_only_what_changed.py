@@ -93,3 +93,18 @@ def test_cli_builds_then_reports_nothing_to_do(tmp_path, capsys, monkeypatch, de
     assert service.main(["guides", "build", "--out", str(out), "--matter", CODES[1]]) == 0
     assert "重建 0 个文件，2 个未变化" in capsys.readouterr().out.replace("\n", "")
     assert service.main(["guides", "build", "--out", str(out), "--matter", "no-such-matter"]) == 1
+
+
+def test_pool_hands_out_the_largest_jobs_first(definitions):
+    from workflows.catalogue import load_catalogue
+
+    catalogue = load_catalogue(definitions)
+    jobs = [guide_build.Job(v.code, kind, "k", guide_build.file_name(v.code, kind))
+            for v in catalogue.matters() for kind in guide_build.KINDS]
+    guide_build._load(str(definitions), BASE_URL)
+    ordered = guide_build._largest_first(jobs)
+    assert sorted(ordered, key=lambda j: j.file) == sorted(jobs, key=lambda j: j.file)
+    first = ordered[0]
+    most = max(len(v.definition.materials) for v in catalogue.matters())
+    assert first.kind == "guide" and len(catalogue.get(first.code).definition.materials) == most
+    assert ordered[-1].kind == "checklist"  # a 简版 (a third of a guide's work) finishes the build
