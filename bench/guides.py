@@ -8,7 +8,8 @@ Measured on the same run and machine:
   diagram, first font load) and warm (the same renderer again);
 - the 简版 checklist and the counter papers' layout class (one page), warm;
 - the whole catalogue of guides, serial (one process) and on a pool of 2
-  processes, as `guides build` runs it (each worker with its own renderer).
+  processes, as `guides build` runs it: each in a fresh interpreter, the pool's
+  workers forked from a parent that has loaded the catalogue and renderer.
 
 Warm guide and baseline renders alternate, so a burst of load from elsewhere
 on the machine hits both; the medians are reported with their ratio.
@@ -119,9 +120,18 @@ def warm(code: str, rounds: int) -> tuple[float, float, float, float, float, int
 def catalogue(workers: int) -> tuple[float, float, int]:
     """Every guide of the catalogue rendered and written, as `guides build` does it: (wall, CPU, count).
 
-    Serial runs in this process (its CPU time); the pool's CPU time is its workers', read
-    from RUSAGE_CHILDREN once the pool has been joined.
+    Each run is a fresh interpreter (imports excluded), as `guides build` is: the pool
+    forks from its parent, so a parent warmed by this benchmark's own renders would
+    flatter it. CPU time is the run's process plus its pool's workers (RUSAGE_CHILDREN
+    once the pool has been joined).
     """
+    out = subprocess.run([sys.executable, "-m", "bench.guides", "--catalogue-child", str(workers)],
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures["wall"], figures["cpu"], figures["guides"]
+
+
+def _catalogue_child(workers: int) -> None:
     versions = load_catalogue().matters()
     jobs = [Job(v.code, GUIDE, "bench", file_name(v.code, GUIDE)) for v in versions]
     with tempfile.TemporaryDirectory() as out:
@@ -130,7 +140,7 @@ def catalogue(workers: int) -> tuple[float, float, int]:
         children, own = _children_cpu(), time.process_time()
         seconds = _timed(run)
         cpu = (time.process_time() - own) + (_children_cpu() - children)
-    return seconds, cpu, len(jobs)
+    print(json.dumps({"wall": seconds, "cpu": cpu, "guides": len(jobs)}))
 
 
 def measure(code: str, rounds: int, workers: int) -> Figures:
@@ -154,9 +164,11 @@ def report(f: Figures, code: str) -> bool:
     per_serial, per_parallel = f.serial_total / f.guides, f.parallel_total / f.guides
     print(f"\n== whole catalogue: {f.guides} guides, rendered and written ==")
     print(f"  serial (1 process)       {f.serial_total:7.2f} s   {per_serial:6.3f} s/guide   "
-          f"ratio to baseline {ratio(per_serial, f.baseline_warm)}   CPU {f.serial_cpu:6.2f} s")
+          f"ratio to baseline {ratio(per_serial, f.baseline_warm)}   CPU {f.serial_cpu:6.2f} s "
+          f"({f.serial_cpu / f.guides:5.3f} s/guide)")
     print(f"  pool of {f.workers} processes      {f.parallel_total:7.2f} s   {per_parallel:6.3f} s/guide   "
-          f"ratio to baseline {ratio(per_parallel, f.baseline_warm)}   CPU {f.parallel_cpu:6.2f} s   "
+          f"ratio to baseline {ratio(per_parallel, f.baseline_warm)}   CPU {f.parallel_cpu:6.2f} s "
+          f"({f.parallel_cpu / f.guides:5.3f} s/guide)   "
           f"speed-up {f.serial_total / f.parallel_total:4.2f}×")
     checks = [(f.guide_warm <= TARGET_WARM_S, f"warm guide {f.guide_warm:.3f} s ≤ {TARGET_WARM_S} s"),
               (per_parallel <= TARGET_CATALOGUE_PER_GUIDE_S,
@@ -173,10 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--cold-child", help=argparse.SUPPRESS)
+    parser.add_argument("--catalogue-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     require_system()
     if args.cold_child:
         _cold_child(args.cold_child)
+        return 0
+    if args.catalogue_child:
+        _catalogue_child(args.catalogue_child)
         return 0
     load = os.getloadavg()[0]
     print(f"bench/guides.py: {args.rounds} warm rounds, {os.cpu_count()} cores, load average {load:.2f} at start")
