@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Row, bindparam, func, or_
 from sqlalchemy import select as sa_select
@@ -230,21 +231,35 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
 ) -> list[CaseListing]:
-    query = sa_select(*LISTED)
-    if state:
-        query = query.where(Case.state == state)
-    if window:
-        query = query.where(Case.window == window)
-    if matter_code:
-        query = query.where(Case.matter_code == matter_code)
+    filters = {"state": state, "window": window, "matter_code": matter_code,
+               "awaiting_roles": sorted(awaiting_roles) if awaiting_roles is not None else None,
+               "due_before": due_before}
+    given = {name: value for name, value in filters.items() if value}
     if awaiting_roles is not None:
-        query = query.where(col(Case.awaiting_role).in_(sorted(awaiting_roles)))
-    if due_before:
-        query = query.where(Case.promised_due <= due_before)
+        given["awaiting_roles"] = filters["awaiting_roles"]  # an empty role set matches nothing, not everything
+    statement = _list_statement(frozenset(given), open_only)
+    return list(session.connection().execute(statement, {**given, "limit": limit, "offset": offset}).all())
+
+
+# Built once per combination of filters, with every value bound at execution: building
+# the SELECT per request, and SQLAlchemy deriving its cache key, cost the queue page
+# more than SQLite's own work.
+_FILTERS = {
+    "state": Case.__table__.c.state == bindparam("state"),
+    "window": Case.__table__.c.window == bindparam("window"),
+    "matter_code": Case.__table__.c.matter_code == bindparam("matter_code"),
+    "awaiting_roles": Case.__table__.c.awaiting_role.in_(bindparam("awaiting_roles", expanding=True)),
+    "due_before": Case.__table__.c.promised_due <= bindparam("due_before"),
+}
+
+
+@lru_cache(maxsize=None)
+def _list_statement(filters: frozenset[str], open_only: bool):
+    query = sa_select(*LISTED).where(*(_FILTERS[name] for name in sorted(filters)))
     if open_only:
         query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
     query = query.order_by(col(Case.promised_due).is_(None), Case.promised_due, Case.id)
-    return _listed(session, query.offset(offset).limit(limit))
+    return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limit: int = 100) -> list[CaseListing]:
