@@ -43,11 +43,15 @@ class Settings(BaseSettings):
     office_name: str = "嘉兴市交通运输局"
     guide_cache_dir: Path = ROOT / "var" / "guides"
     auto_migrate: bool = True
-    # Worker threads per process for the blocking handlers, and as many pooled database
-    # connections. More threads than cores buys nothing for GIL-bound pages and costs
-    # switching (measured on 2 cores, pool sized to match: 40 threads, anyio's default,
-    # 9.8 ms of server CPU per case page; 4 threads, 6.0 ms); PostgreSQL deployments may raise it.
-    threads: int = Field(8, ge=1, le=64)
+    # Worker threads per process for the pages and the API. More threads than cores buys
+    # nothing for GIL-bound pages and costs switching: on 2 cores under 20 saturating
+    # clients (bench/http.py) the case page took 2.5 ms of server CPU with 8 threads,
+    # 1.6 with 4 and 1.5 with 2, and its p99 fell from 160 to 46 ms. PostgreSQL
+    # deployments, whose requests wait on the network, may raise it.
+    threads: int = Field(2, ge=1, le=64)
+    # Threads for PDF papers, guides and reports (windows.render_threads), so that print
+    # jobs never take the pages' threads.
+    render_threads: int = Field(2, ge=1, le=16)
 
     def unsafe_reasons(self) -> list[str]:
         reasons = []
@@ -74,14 +78,17 @@ class Settings(BaseSettings):
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's scripts and styles
 
 
-def _lifespan(threads: int):
-    """Size this event loop's thread pool (anyio's limiter is per loop); close the databases at the end."""
+def _lifespan(settings: Settings):
+    """Size this event loop's thread pools (anyio's limiters are per loop); close the databases at the end."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         import anyio.to_thread
 
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        from windows import render_threads
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        render_threads.install(app, settings.render_threads)
         yield
         close_app(app)
 
@@ -108,12 +115,13 @@ def create_app(settings: Settings | None = None, *, clock=None):
     from workflows.db import make_engine, upgrade
 
     settings = (settings or Settings()).checked()
-    engine = make_engine(settings.database_url, connections=settings.threads)
+    # A connection for every thread that may hold one: the pages' and the renders'.
+    engine = make_engine(settings.database_url, connections=settings.threads + settings.render_threads)
     if settings.auto_migrate:
         upgrade(engine)
     # FastAPIOffline: FastAPI whose /docs loads Swagger UI from this server, not a CDN.
     app = FastAPIOffline(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None,
-                         static_url=DOCS_ASSETS, lifespan=_lifespan(settings.threads))
+                         static_url=DOCS_ASSETS, lifespan=_lifespan(settings))
     app.state.settings = settings
     app.state.engine = engine
     app.state.office = load_office(engine, settings.definitions_dir, **({"clock": clock} if clock else {}))

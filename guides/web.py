@@ -22,6 +22,7 @@ from guides.papers import render_paper
 from guides.pdf import SystemPackagesMissing, require_system
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from windows.auth import db, require_roles
+from windows.render_threads import on_render_threads
 from workflows.catalogue import MatterVersion
 from workflows.office import Actor
 from workflows.queries import get_case
@@ -81,6 +82,7 @@ def _missing(exc: SystemPackagesMissing) -> PlainTextResponse:
 
 
 @router.get("/guides/booklet.pdf", name="guide_booklet")
+@on_render_threads
 def booklet(request: Request):
     try:
         require_system()
@@ -91,11 +93,13 @@ def booklet(request: Request):
 
 
 @router.get("/guides/{code}.pdf", name="guide_pdf")
+@on_render_threads
 def guide_pdf(request: Request, code: str):
     return _guide_pdf(request, code, GUIDE)
 
 
 @router.get("/guides/{code}/checklist.pdf", name="guide_checklist_pdf")
+@on_render_threads
 def checklist_pdf(request: Request, code: str):
     return _guide_pdf(request, code, CHECKLIST)
 
@@ -128,6 +132,7 @@ def guide_page(request: Request, code: str):
 
 
 @router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf")
+@on_render_threads
 def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depends(db),
               actor: Actor = Depends(require_roles(*PAPER_ROLES))):
     case = get_case(session, case_id)

@@ -25,6 +25,7 @@ from audit.scope import DIMENSIONS, Scope, month_of, scope_from
 from audit.tables import case_table, dashboard_tables
 from audit.targets import Targets
 from windows.auth import db, require_roles
+from windows.render_threads import on_render_threads
 from windows.rendering import render
 from workflows import errors, queries
 from workflows.accounts import ServiceWindow, StaffUser
@@ -246,6 +247,7 @@ def export_event_log(request: Request, fmt: str, actor: Actor = Depends(auditors
 
 
 @router.get("/audit/report.pdf")
+@on_render_threads
 def monthly_report(request: Request, on: str | None = None, actor: Actor = Depends(auditors),
                    session: Session = Depends(db)):
     day = scope_from({"on": on} if on else {}, _office(request).today()).end
