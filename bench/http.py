@@ -472,6 +472,12 @@ def print_table(results: list[Measured], share: dict[str, Share]) -> None:
             print(f"  {r.name} HTTP {status}, first answer: {body}")
 
 
+def server_threads() -> int:
+    import service
+
+    return service.Settings().threads  # the child server reads the same environment
+
+
 def report(results: list[Measured], args, load_before, load_after) -> bool:
     share = shares(results)
     print_table(results, share)
@@ -482,11 +488,14 @@ def report(results: list[Measured], args, load_before, load_after) -> bool:
                 f"({by_name[name].p99_ms:.1f} ms)", by_name[name].p99_ms < TARGET_P99_MS)
                for name in ("queue", "case", "action")]
     checks.append(("every request answered 2xx", all(r.failures == "none" for r in results)))
+    # A stalled server answers nothing, which would otherwise pass the latency checks with 0 ms.
+    checks.append(("every endpoint answered requests", all(r.requests > 0 for r in results)))
     print()
     for text, ok in checks:
         print(f"{verdict(ok)}  {text}")
     print(f"\n{args.connections} connections, wrk -t{args.threads}, {args.seconds} s per endpoint after "
-          f"{args.warmup} s warm-up; uvicorn --workers {args.workers} --loop uvloop --http httptools; "
+          f"{args.warmup} s warm-up; uvicorn --workers {args.workers} --loop uvloop --http httptools, "
+          f"{server_threads()} page threads each (ONEVISIT_THREADS); "
           f"{os.cpu_count()} cores shared by server, wrk and everyone else on the machine")
     print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*load_before)
           + ", after: {:.2f} {:.2f} {:.2f}".format(*load_after))
