@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from guides.context import fee_text
-from guides.pdfcheck import A4_MM, embedded_fonts, flat, flat_text, page_sizes_mm, weasyprint_warnings
+from guides.pdfcheck import (A4_MM, embedded_fonts, flat, flat_text, page_sizes_mm, page_texts,
+                             weasyprint_warnings)
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import load_catalogue
@@ -91,6 +92,17 @@ def test_pages_are_a4_with_numbers_and_fonts_embedded(rendered, code):
     assert not [w for w in warnings if ".notdef" in w or "glyph" in w], warnings
     assert not warnings, warnings  # no substituted font, no slow fontTools fallback either
 
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_pages_after_the_first_carry_the_matter_and_version_as_a_running_header(rendered, code):
+    version = CATALOGUE.get(code)
+    pages = [flat(text) for text in page_texts(rendered[code][0])]
+    title, marker = flat(f"{version.definition.name} 办事指南"), flat(f"定义版本 {version.key}")
+    assert len(pages) > 1
+    assert marker not in pages[0]  # the first page has its own title block instead
+    for number, text in enumerate(pages[1:], start=2):
+        assert title in text and marker in text, f"page {number}"
 
 def test_text_extracts_as_the_right_chinese_characters(rendered):
     text = flat_text(rendered["road-freight-licence"][0])
