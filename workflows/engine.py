@@ -1,8 +1,9 @@
 """Run one action on one case: authorise, guard, change state, write, commit.
 
 The hot path is deliberately short: the machine fires on a proxy, then one
-UPDATE (with the optimistic version check) and one INSERT go out through
-SQLAlchemy Core in a single transaction. The ORM object is only refreshed in
+UPDATE (with the optimistic version check) and one INSERT of the event go out
+through SQLAlchemy Core in a single transaction; 收件 INSERTs the new case row
+instead of updating it. The ORM object is only refreshed in
 memory after the commit succeeded, so a failure anywhere leaves both the
 database and the caller's object exactly as they were.
 """
