@@ -1,6 +1,6 @@
 """一次办 (OneVisit): the application factory and its command line.
 
-    python service.py serve            run the counter, the API and the guides
+    python service.py serve [--workers N]   run the counter, the API and the guides
     python service.py check            validate the catalogue, print the one-visit analysis
     python service.py demo [--reset]   fill the database with realistic history
     python service.py sweep            end cases whose tolerated gaps are overdue
@@ -153,8 +153,30 @@ def _engine_and_office(settings: Settings):
 def cmd_serve(args, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, workers=1, log_level="info")
+    if args.workers < 1:
+        raise SystemExit("--workers 须为正整数")
+    options = {"host": args.host, "port": args.port, "log_level": "info"}
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Each worker process builds its own app from the environment (service:create_app). They
+    # share this run's secret, the one made up for development included, or a session cookie
+    # signed by one worker would be refused by the next; and the schema is migrated here,
+    # once, not by every worker at the same moment.
+    os.environ["SECRET_KEY"] = settings.secret_key
+    if settings.auto_migrate:
+        _migrate(settings)
+        os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
+    uvicorn.run("service:create_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def _migrate(settings: Settings) -> None:
+    from workflows.db import make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
 
 
 def cmd_check(args, settings: Settings) -> int:
@@ -273,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="运行服务")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="工作进程数（建议与 CPU 核数相同；多进程共享同一数据库）")
     sub.add_parser("check", help="校验事项目录，列出到现场次数")
     demo = sub.add_parser("demo", help="生成演示数据")
     demo.add_argument("--cases", type=int, default=400)
