@@ -18,8 +18,9 @@ and so is its server CPU per request (from /proc), which moves less with the
 machine's load. Non-2xx answers are counted per status code and reported,
 never folded into the figures silently.
 
-    python -m bench.http                       # 10,000 cases, 10 s per endpoint
+    python -m bench.http                       # 10,000 cases, 10 s per endpoint, a worker per core
     python -m bench.http --cases 1000 --seconds 5
+    python -m bench.http --workers 1           # the same on one worker process
 """
 
 from __future__ import annotations
@@ -511,7 +512,8 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--warmup", type=int, default=2, help="untimed seconds per endpoint before measuring")
     parser.add_argument("--connections", type=int, default=20, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="uvicorn worker processes (default: one per core, as README's serve --workers)")
     parser.add_argument("--sample", type=int, default=1000, help="case pages to rotate over")
     parser.add_argument("--rebuild", action="store_true",
                         help="build the demo database again (its dates are relative to the day it was built)")
