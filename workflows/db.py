@@ -21,7 +21,7 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-DEFAULT_CONNECTIONS = 8  # the web server's worker threads (service.Settings.threads) use one each
+DEFAULT_CONNECTIONS = 8  # the command line and benchmarks; the server sizes its pool to its threads
 CONNECT_TIMEOUT_S = 5
 
 

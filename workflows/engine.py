@@ -208,9 +208,7 @@ def commit(*, session: Session, office: Office, case: Case, values: dict[str, An
         conn.execute(INSERT_EVENT, event)
 
     _in_transaction(session, office, case, values, event, write)
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-    set_committed_value(case, "version", new_version)
+    _as_committed(case, values, new_version)
 
 
 def commit_new(*, session: Session, office: Office, case: Case, values: dict[str, Any],
@@ -227,11 +225,16 @@ def commit_new(*, session: Session, office: Office, case: Case, values: dict[str
     except BaseException:
         case.id = None
         raise
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-    set_committed_value(case, "version", row["version"])
+    _as_committed(case, values, row["version"])
     make_transient_to_detached(case)  # clean and keyed, so adding it to the session writes nothing
     session.add(case)
+
+
+def _as_committed(case: Case, values: dict[str, Any], version: int) -> None:
+    """The object now holds what was written, as loaded state (nothing left to flush)."""
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    set_committed_value(case, "version", version)
 
 
 def _in_transaction(session: Session, office: Office, case: Case, values: dict[str, Any], event: dict[str, Any],

@@ -52,7 +52,6 @@ class Case(SQLModel, table=True):
     updated_at: dt.datetime
 
 
-
 # Every column default but the id, taken once from the model's own fields.
 _CASE_DEFAULTS = {name: field.default for name, field in Case.model_fields.items()
                   if name != "id" and not field.is_required() and field.default_factory is None}
@@ -69,6 +68,7 @@ def new_case(**values: Any) -> Case:
     for name, value in (_CASE_DEFAULTS | values).items():
         set_committed_value(case, name, value)
     return case
+
 
 class CaseEvent(SQLModel, table=True):
     """Append-only: rows are inserted with the transition and never updated."""

@@ -215,8 +215,8 @@ LISTED = (Case.id, Case.receipt_no, Case.matter_code, Case.definition_version, C
 CaseListing = Row
 
 
-def _listed(session: Session, query) -> list[CaseListing]:
-    return list(session.connection().execute(query).all())
+def _listed(session: Session, query, params: dict | None = None) -> list[CaseListing]:
+    return list(session.connection().execute(query, params).all())
 
 
 def list_cases(
@@ -238,7 +238,7 @@ def list_cases(
     if awaiting_roles is not None:
         given["awaiting_roles"] = filters["awaiting_roles"]  # an empty role set matches nothing, not everything
     statement = _list_statement(frozenset(given), open_only)
-    return list(session.connection().execute(statement, {**given, "limit": limit, "offset": offset}).all())
+    return _listed(session, statement, {**given, "limit": limit, "offset": offset})
 
 
 # Built once per combination of filters, with every value bound at execution: building
