@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-FONT = 'font-family="Noto Sans CJK SC, sans-serif" font-size="12"'
+# The GB 2312 cut first: the PDF renderer registers it (guides/fonts.py); browsers fall back.
+FONT = 'font-family="Noto Sans CJK SC GB2312, Noto Sans CJK SC, sans-serif" font-size="12"'
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import DEFAULT_DIR, load_catalogue
 
 BASE_URL = "https://ban.example.gov.cn"
-BASELINE_HTML = ('<!DOCTYPE html><html lang="zh-CN" style="font-family: \'Noto Sans CJK SC\'">'
+BASELINE_HTML = ('<!DOCTYPE html><html lang="zh-CN" style="font-family: \'Noto Sans CJK SC GB2312\', \'Noto Sans CJK SC\'">'
                  '<head><style>@page { size: A4; margin: 16mm 15mm }</style></head>'
                  '<body><p>道路货物运输经营许可 办事指南</p></body></html>')
 TARGET_WARM_S = 0.30

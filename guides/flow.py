@@ -18,7 +18,9 @@ from transitions.extensions import GraphMachine
 from workflows.catalogue import MatterVersion
 from workflows.machine import FINAL_STATES, NEW, TERMINATED, WITHDRAWN, Action, CompiledMatter
 
-FONT = "Noto Sans CJK SC"  # graphviz defaults to Times, which has no Chinese
+# graphviz defaults to Times, which has no Chinese. dot measures labels with the full face
+# (the same metrics); the SVG names the GB 2312 cut first for the PDF (guides/fonts.py).
+FONT = "Noto Sans CJK SC GB2312,Noto Sans CJK SC"
 # Exits possible from nearly every state; drawn as a note, not as a dozen edges.
 SIDE_EXITS = ("withdraw", "terminate")
 LEFT_OUT_STATES = (WITHDRAWN, TERMINATED)

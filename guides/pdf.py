@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Bump when Python code changes what a guide looks like; it is part of every cache key.
-RENDERER_VERSION = "guides-2026.11.3"
+RENDERER_VERSION = "guides-2026.11.4"
 
 # Debian package that provides each thing we need, in the order they are checked.
 FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC")
@@ -93,9 +93,15 @@ class PdfRenderer:
 
     def __post_init__(self) -> None:
         require_system()
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from guides.fonts import font_face_rules, print_faces
+
         self.font_config = self.font_config or FontConfiguration()
+        # The GB 2312 cuts of Noto CJK SC (guides/fonts.py), registered in this font
+        # configuration once: every document rendered with it can name them.
+        CSS(string=font_face_rules(print_faces()), font_config=self.font_config)
 
     def stylesheet(self, css: str) -> Any:
         """`css` parsed once into WeasyPrint's CSS (rules, selectors), then reused by every document.

@@ -99,7 +99,7 @@ def test_closed_case_has_receipt_decision_and_service_record_with_tracking_numbe
     record = paper(session, office, case, PaperKind.SERVICE_RECORD, templates)
     assert "EA765432109CN" in flat_text(record) and "送达回证" in flat_text(record)
     assert all(abs(w - A4_MM[0]) < 0.5 and abs(h - A4_MM[1]) < 0.5 for w, h in page_sizes_mm(record))
-    assert all(f.embedded and f.subset and "CJK-SC" in f.name for f in embedded_fonts(record))
+    assert all(f.embedded and f.subset and "CJK-SC-GB2312" in f.name for f in embedded_fonts(record))
 
 
 def test_denied_decision_states_reason_and_remedies(session, office, templates):
