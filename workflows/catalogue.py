@@ -55,10 +55,15 @@ def version_key(definition: MatterDefinition, text: str) -> str:
     return f"{definition.version}+{digest}"
 
 
+# libyaml's parser where PyYAML was built with it: the same safe constructors, ~10x
+# faster than the pure-Python one (which took 96% of loading the catalogue).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_definition(text: str, file: str) -> MatterDefinition:
     """Parse and validate one definition; raise DefinitionError naming file, field and rule."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise DefinitionError(file, [("(YAML)", f"不是有效的 YAML：{exc}")]) from None
     if not isinstance(raw, dict):
