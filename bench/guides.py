@@ -14,7 +14,7 @@ Measured on the same run and machine:
 Warm guide and baseline renders alternate, so a burst of load from elsewhere
 on the machine hits both; the medians are reported with their ratio.
 
-    python -m bench.guides                   # default: 5 warm rounds, every matter
+    python -m bench.guides                   # default: 5 warm rounds, 3 runs of the catalogue each way
     python -m bench.guides --rounds 9 --matter road-freight-licence
 """
 
@@ -63,6 +63,8 @@ class Figures:
     parallel_cpu: float
     guides: int
     workers: int
+    serial_runs: tuple[float, ...]  # every run's wall time; the totals above are their medians
+    parallel_runs: tuple[float, ...]
 
 
 def _timed(fn) -> float:
@@ -132,24 +134,34 @@ def catalogue(workers: int) -> tuple[float, float, int]:
 
 
 def _catalogue_child(workers: int) -> None:
-    versions = load_catalogue().matters()
-    jobs = [Job(v.code, GUIDE, "bench", file_name(v.code, GUIDE)) for v in versions]
+    jobs: list[Job] = []
     with tempfile.TemporaryDirectory() as out:
-        run = lambda: render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR,  # noqa: E731
-                                  base_url=BASE_URL, workers=workers)
+        def run() -> None:
+            catalogue = load_catalogue()  # once, as `guides build` loads it to plan and to render
+            jobs.extend(Job(v.code, GUIDE, "bench", file_name(v.code, GUIDE)) for v in catalogue.matters())
+            render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR, base_url=BASE_URL, workers=workers,
+                        catalogue=catalogue)
         children, own = _children_cpu(), time.process_time()
         seconds = _timed(run)
         cpu = (time.process_time() - own) + (_children_cpu() - children)
     print(json.dumps({"wall": seconds, "cpu": cpu, "guides": len(jobs)}))
 
 
-def measure(code: str, rounds: int, workers: int) -> Figures:
+def catalogue_runs(workers: int, runs: int) -> tuple[float, float, int, tuple[float, ...]]:
+    """`catalogue` several times: (median wall, median CPU, count, every wall), since one run of a
+    second and a half moves by ±15% on a shared machine."""
+    results = [catalogue(workers) for _ in range(runs)]
+    walls = tuple(r[0] for r in results)
+    return statistics.median(walls), statistics.median(r[1] for r in results), results[0][2], walls
+
+
+def measure(code: str, rounds: int, workers: int, runs: int) -> Figures:
     cold = cold_in_fresh_process(code)
     base, guide, checklist, base_cpu, guide_cpu, pages = warm(code, rounds)
-    serial, serial_cpu, count = catalogue(1)
-    parallel, parallel_cpu, _ = catalogue(workers)
+    serial, serial_cpu, count, serial_walls = catalogue_runs(1, runs)
+    parallel, parallel_cpu, _, parallel_walls = catalogue_runs(workers, runs)
     return Figures(base, cold["baseline_cold"], cold["guide_cold"], guide, checklist, base_cpu, guide_cpu, pages,
-                   serial, parallel, serial_cpu, parallel_cpu, count, workers)
+                   serial, parallel, serial_cpu, parallel_cpu, count, workers, serial_walls, parallel_walls)
 
 
 def report(f: Figures, code: str) -> bool:
@@ -162,14 +174,15 @@ def report(f: Figures, code: str) -> bool:
     print(f"  CPU time, warm           baseline {f.baseline_cpu:7.3f} s   guide {f.guide_cpu:7.3f} s   "
           f"ratio {ratio(f.guide_cpu, f.baseline_cpu)}")
     per_serial, per_parallel = f.serial_total / f.guides, f.parallel_total / f.guides
-    print(f"\n== whole catalogue: {f.guides} guides, rendered and written ==")
+    spread = lambda walls: f"{min(walls) / f.guides:.3f}–{max(walls) / f.guides:.3f}"  # noqa: E731
+    print(f"\n== whole catalogue: {f.guides} guides, rendered and written; median of {len(f.parallel_runs)} runs ==")
     print(f"  serial (1 process)       {f.serial_total:7.2f} s   {per_serial:6.3f} s/guide   "
           f"ratio to baseline {ratio(per_serial, f.baseline_warm)}   CPU {f.serial_cpu:6.2f} s "
-          f"({f.serial_cpu / f.guides:5.3f} s/guide)")
+          f"({f.serial_cpu / f.guides:5.3f} s/guide)   runs {spread(f.serial_runs)} s/guide")
     print(f"  pool of {f.workers} processes      {f.parallel_total:7.2f} s   {per_parallel:6.3f} s/guide   "
           f"ratio to baseline {ratio(per_parallel, f.baseline_warm)}   CPU {f.parallel_cpu:6.2f} s "
           f"({f.parallel_cpu / f.guides:5.3f} s/guide)   "
-          f"speed-up {f.serial_total / f.parallel_total:4.2f}×")
+          f"speed-up {f.serial_total / f.parallel_total:4.2f}×   runs {spread(f.parallel_runs)} s/guide")
     checks = [(f.guide_warm <= TARGET_WARM_S, f"warm guide {f.guide_warm:.3f} s ≤ {TARGET_WARM_S} s"),
               (per_parallel <= TARGET_CATALOGUE_PER_GUIDE_S,
                f"catalogue on {f.workers} processes {per_parallel:.3f} s/guide ≤ {TARGET_CATALOGUE_PER_GUIDE_S} s")]
@@ -184,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--matter", default="road-freight-licence")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--catalogue-runs", type=int, default=3)
     parser.add_argument("--cold-child", help=argparse.SUPPRESS)
     parser.add_argument("--catalogue-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -196,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     load = os.getloadavg()[0]
     print(f"bench/guides.py: {args.rounds} warm rounds, {os.cpu_count()} cores, load average {load:.2f} at start")
-    figures = measure(args.matter, args.rounds, args.workers)
+    figures = measure(args.matter, args.rounds, args.workers, args.catalogue_runs)
     ok = report(figures, args.matter)
     print(f"\n{'ALL PASS' if ok else 'SOME FAIL'} (load average {os.getloadavg()[0]:.2f} at end)")
     return 0 if ok else 1

@@ -84,9 +84,10 @@ def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path, 
 _worker: dict = {}
 
 
-def _load(definitions_dir: str, base_url: str) -> None:
-    """The catalogue as it is on disk now, and a renderer on the process's font configuration."""
-    _worker["catalogue"] = load_catalogue(definitions_dir)
+def _load(definitions_dir: str, base_url: str, catalogue: Catalogue | None = None) -> None:
+    """The catalogue (as it is on disk now, unless the caller has just loaded it), and a renderer
+    on the process's font configuration."""
+    _worker["catalogue"] = catalogue or load_catalogue(definitions_dir)
     _worker["renderer"] = GuideRenderer(build_environment([GUIDES_TEMPLATES]), base_url, pdf=default_renderer())
     _worker["args"] = (definitions_dir, base_url)
 
@@ -123,8 +124,8 @@ def _largest_first(jobs: list[Job]) -> list[Job]:
 
 
 def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, workers: int,
-                on_done: Callable[[Job], None] = lambda job: None) -> None:
-    _load(str(definitions_dir), base_url)  # before the pool forks, so its workers inherit it
+                on_done: Callable[[Job], None] = lambda job: None, catalogue: Catalogue | None = None) -> None:
+    _load(str(definitions_dir), base_url, catalogue)  # before the pool forks, so its workers inherit it
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             on_done(_render_job(job, str(out_dir))[0])
@@ -155,7 +156,7 @@ def build(*, definitions_dir: Path, out_dir: Path, base_url: str, office_name: s
         on_done(job)
 
     render_jobs(todo, out_dir=out_dir, definitions_dir=definitions_dir, base_url=base_url,
-                workers=workers or os.cpu_count() or 1, on_done=done)
+                workers=workers or os.cpu_count() or 1, on_done=done, catalogue=catalogue)
     report = BuildReport(built=todo, up_to_date=fresh)
     if booklet:
         report.booklet = _build_booklet(catalogue, renderer, out_dir, manifest, office_name)
