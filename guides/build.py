@@ -126,6 +126,8 @@ def _largest_first(jobs: list[Job]) -> list[Job]:
 def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, workers: int,
                 on_done: Callable[[Job], None] = lambda job: None, catalogue: Catalogue | None = None) -> None:
     _load(str(definitions_dir), base_url, catalogue)  # before the pool forks, so its workers inherit it
+    # Every flow diagram in one `dot` run, inherited by the workers: ~130 ms less CPU for 9 matters.
+    _worker["renderer"].diagrams.draw_ahead([_worker["catalogue"].get(job.code) for job in jobs])
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             on_done(_render_job(job, str(out_dir))[0])

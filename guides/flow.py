@@ -9,8 +9,11 @@ black and white: the main path bold, side paths dashed, end states doubled.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
+
+import graphviz
 
 from transitions import State
 from transitions.extensions import GraphMachine
@@ -26,6 +29,9 @@ SIDE_EXITS = ("withdraw", "terminate")
 LEFT_OUT_STATES = (WITHDRAWN, TERMINATED)
 VISIT_MARK = "★"  # legend under the diagram: ★ = the applicant comes to the window
 WRAP = 9  # characters per line inside a box
+SVG_START = "<?xml"  # how each of dot's SVG documents begins
+# dot prefixes the ids of every graph after the first in one run with a page number.
+_PAGED_ID = re.compile(r'id="page\d+,\d+_')
 SHORT_LABELS = (("start_special_", "启动"), ("end_special_", "结束"), ("advance", "完成"), ("issue", "制证"))
 
 
@@ -111,13 +117,29 @@ def _graph_source(compiled: CompiledMatter):
         style = "final" if name in FINAL_STATES else ("main" if name in main_states else "side")
         graph.set_node_style(name, style)
     drawing = model.get_graph()
+    drawing.name = f"{compiled.definition.name}办理流程"  # the SVG's <title>, instead of an anonymous "%3"
     machine.remove_model(model)  # the model was only needed while drawing
     return drawing
 
 
 def draw_svg(compiled: CompiledMatter) -> str:
     """The flow as an SVG document (graphviz `dot` → SVG)."""
-    return _graph_source(compiled).pipe(format="svg", engine="dot").decode("utf-8")
+    return draw_svgs([compiled])[0]
+
+
+def draw_svgs(matters: list[CompiledMatter]) -> list[str]:
+    """Several flows through one `dot` process, which writes one SVG document per graph, in order.
+
+    Starting `dot` (plugins, fontconfig) costs ~15 ms of CPU and laying out one of
+    our graphs ~1 ms, so the whole catalogue takes 24 ms in one run against 150 in
+    nine. Each SVG is the same as when its graph is drawn alone.
+    """
+    sources = "\n".join(_graph_source(compiled).source for compiled in matters)
+    out = graphviz.pipe("dot", "svg", sources.encode("utf-8")).decode("utf-8")
+    documents = [_PAGED_ID.sub('id="', SVG_START + part) for part in out.split(SVG_START)[1:]]
+    if len(documents) != len(matters):
+        raise RuntimeError(f"dot drew {len(documents)} SVG documents for {len(matters)} graphs")
+    return documents
 
 
 class FlowDiagrams:
@@ -134,3 +156,12 @@ class FlowDiagrams:
             with self._lock:
                 self._svgs[version.key] = cached
         return cached
+
+    def draw_ahead(self, versions: list[MatterVersion]) -> None:
+        """Draw, in one `dot` run, every version not drawn yet (`guides build`, before its pool forks)."""
+        missing = list({v.key: v for v in versions if v.key not in self._svgs}.values())
+        if not missing:
+            return
+        drawn = draw_svgs([v.compiled for v in missing])
+        with self._lock:
+            self._svgs.update((v.key, svg) for v, svg in zip(missing, drawn))
