@@ -99,6 +99,11 @@ def _start_worker(definitions_dir: str, base_url: str) -> None:
     # walking it again in every full collection while documents are rendered (-2.3%
     # instructions per warm guide, callgrind).
     gc.freeze()
+    # A document's objects die together once it is written, and young collections
+    # reclaim them. At the default threshold a guide triggers ~49 young and ~4 middle
+    # collections, each walking the half-built document; at 20,000 about one: 1.3% fewer
+    # instructions per guide (callgrind, three guides), the same peak memory (148 MB).
+    gc.set_threshold(20_000, 10, 10)
 
 
 def _render_job(job: Job, out_dir: str) -> tuple[Job, float]:
