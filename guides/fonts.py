@@ -4,8 +4,8 @@ WeasyPrint embeds a subset of every face a PDF uses, but it keeps glyph ids
 as they are in the source font, up to the highest one used. Noto CJK's faces
 hold 65,535 glyphs, and common Chinese characters sit anywhere among them: in
 every document each face was subset twice over some 60,000 glyph ids,
-compressed, and embedded at 0.7–0.8 MB before compression. That was a third
-of a guide's CPU time and half of a 简版's, and half the size of every PDF.
+compressed, and embedded at 0.7–0.8 MB before compression: about a third of a
+guide's instructions, over half of a 简版's, and half the size of every PDF.
 
 So each Noto CJK SC face the papers use is also cut, once per machine, to the
 characters of GB 2312 and the punctuation and symbols around them: about
@@ -126,10 +126,17 @@ def print_faces(directory: Path | None = None) -> list[PrintFace]:
     try:
         return _made(directory or cache_dir())
     except OSError:
-        return _made(Path(tempfile.mkdtemp(prefix="onevisit-fonts-")))
+        return _made(_fallback_dir())
+
+
+@functools.cache
+def _fallback_dir() -> Path:
+    # One per process, so that every renderer of the process finds the cuts made by the first.
+    return Path(tempfile.mkdtemp(prefix="onevisit-fonts-"))
 
 
 def _made(directory: Path) -> list[PrintFace]:
+    directory.mkdir(parents=True, exist_ok=True)  # an unusable folder fails here, before any cutting
     faces = []
     for family, weight in FACES:
         source, index = system_face(family, weight)

@@ -83,3 +83,5 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path, monkeypa
     faces = fonts.print_faces()
     assert all(f.path.is_file() and blocked not in f.path.parents for f in faces)
     assert TTFont(io.BytesIO(faces[0].path.read_bytes()))["maxp"].numGlyphs < 16_000
+    monkeypatch.setattr(fonts, "cut_face", lambda source, index: pytest.fail("cut again in the same process"))
+    assert fonts.print_faces() == faces  # the next renderer of the process finds them there
