@@ -21,21 +21,21 @@ embedded too, as before: the cut changes what a PDF costs, never what it shows.
 
 The cuts are made with HarfBuzz's subsetter (uharfbuzz, ~0.1 s a face;
 fontTools takes ~12 s) from the files fontconfig names for each face, and are
-cached on disk under a key of the source file's path, size and mtime, so a
-font upgrade makes new ones.
+cached on disk (`<cache root>/fonts`, guides/templating.py) under a key of the
+source file's path, size and mtime, so a font upgrade makes new ones.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from guides.cache import write_atomic
+from guides.templating import cache_root
 
 CUT = "GB2312"
 # The faces the print stylesheets use: both Noto CJK SC families, regular and bold.
@@ -108,13 +108,6 @@ def cut_face(source: Path, index: int) -> bytes:
     return hb.subset(face, wanted).blob.data
 
 
-def cache_dir() -> Path:
-    """$ONEVISIT_FONT_CACHE, else the XDG cache: the cuts are derived data, made again when missing."""
-    if configured := os.environ.get("ONEVISIT_FONT_CACHE"):
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onevisit" / "fonts"
-
-
 def _cut_path(directory: Path, family: str, weight: int, source: Path, index: int) -> Path:
     stat = source.stat()
     key = hashlib.sha256(f"{CUT_VERSION}\0{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0{index}".encode()).hexdigest()
@@ -124,7 +117,7 @@ def _cut_path(directory: Path, family: str, weight: int, source: Path, index: in
 def print_faces(directory: Path | None = None) -> list[PrintFace]:
     """Every cut in FACES, made where missing; an unwritable cache falls back to a temporary folder."""
     try:
-        return _made(directory or cache_dir())
+        return _made(directory or cache_root() / "fonts")
     except OSError:
         return _made(_fallback_dir())
 

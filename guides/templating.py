@@ -2,14 +2,22 @@
 
 Built once per application by `create_app`, never at import time. Autoescape
 is always on: applicant names reach both screens and PDFs.
+
+Compiled templates are kept on disk (`<cache root>/templates`), so that a new
+process (a server worker, a `guides build` worker, a test's app) loads each
+template's code instead of compiling it again: the 30 templates take ~160 ms
+to compile. Jinja keys each file by the template's name and a checksum of its
+source, so an edited template is compiled afresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 
 from workflows.identity import mask_id, mask_phone
 
@@ -30,6 +38,39 @@ def cn_weekday(value: dt.date) -> str:
     return "周" + _WEEKDAYS[value.weekday()]
 
 
+def cache_root() -> Path:
+    """$ONEVISIT_CACHE_DIR, else the XDG cache: derived files (font cuts, compiled templates), made again when missing."""
+    if configured := os.environ.get("ONEVISIT_CACHE_DIR"):
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onevisit"
+
+
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's on-disk cache of compiled templates, where a failed write only means no cache."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # read-only or full: the template was compiled all the same
+
+
+def compiled_templates() -> CompiledTemplates | None:
+    """The cache in `<cache root>/templates`, or None where that folder is not ours alone.
+
+    Its files are executed as code, so a folder that another user owns or may write to is not used.
+    """
+    directory = cache_root() / "templates"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = directory.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    return CompiledTemplates(str(directory))
+
+
 def build_environment(search_path: list[Path]) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in search_path]),
@@ -38,6 +79,7 @@ def build_environment(search_path: list[Path]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=compiled_templates(),
     )
     env.filters.update(cn_date=cn_date, cn_weekday=cn_weekday, mask_id=mask_id, mask_phone=mask_phone)
     return env

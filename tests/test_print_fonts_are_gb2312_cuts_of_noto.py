@@ -79,7 +79,7 @@ def test_cuts_are_made_once_and_again_when_the_font_file_changes(tmp_path, monke
 def test_an_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path, monkeypatch):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
-    monkeypatch.setenv("ONEVISIT_FONT_CACHE", str(blocked / "fonts"))
+    monkeypatch.setenv("ONEVISIT_CACHE_DIR", str(blocked / "onevisit"))
     faces = fonts.print_faces()
     assert all(f.path.is_file() and blocked not in f.path.parents for f in faces)
     assert TTFont(io.BytesIO(faces[0].path.read_bytes()))["maxp"].numGlyphs < 16_000
