@@ -6,8 +6,10 @@ is always on: applicant names reach both screens and PDFs.
 Compiled templates are kept on disk (`<cache root>/templates`), so that a new
 process (a server worker, a `guides build` worker, a test's app) loads each
 template's code instead of compiling it again: the 30 templates take ~160 ms
-to compile. Jinja keys each file by the template's name and a checksum of its
-source, so an edited template is compiled afresh.
+to compile. Jinja keys each file by the template's name and path and checks a
+checksum of its source, so an edited template is compiled afresh. Compiled code
+also depends on the environment's options: every environment is built here, with
+the same ones.
 """
 
 from __future__ import annotations
