@@ -141,12 +141,19 @@ def create_app(settings: Settings | None = None, *, clock=None):
 
 # ---- command line ---------------------------------------------------------------
 
-def _engine_and_office(settings: Settings):
-    from workflows.bootstrap import load_office
+def _migrated_engine(settings: Settings):
+    """The command line's engine, with the schema brought up to date."""
     from workflows.db import make_engine, upgrade
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    return engine
+
+
+def _engine_and_office(settings: Settings):
+    from workflows.bootstrap import load_office
+
+    engine = _migrated_engine(settings)
     return engine, load_office(engine, settings.definitions_dir)
 
 
@@ -165,18 +172,10 @@ def cmd_serve(args, settings: Settings) -> int:
     # once, not by every worker at the same moment.
     os.environ["SECRET_KEY"] = settings.secret_key
     if settings.auto_migrate:
-        _migrate(settings)
+        _migrated_engine(settings).dispose()
         os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
     uvicorn.run("service:create_app", factory=True, workers=args.workers, **options)
     return 0
-
-
-def _migrate(settings: Settings) -> None:
-    from workflows.db import make_engine, upgrade
-
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    engine.dispose()
 
 
 def cmd_check(args, settings: Settings) -> int:
@@ -247,10 +246,9 @@ def cmd_sweep(args, settings: Settings) -> int:
 
 
 def cmd_db(args, settings: Settings) -> int:
-    from workflows.db import current_revision, make_engine, upgrade
+    from workflows.db import current_revision
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    engine = _migrated_engine(settings)
     print(f"数据库已升级到 {current_revision(engine)}")
     return 0
 
