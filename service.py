@@ -27,10 +27,12 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from workflows.catalogue import DEFAULT_DIR
+from workflows.profile import DEMO_PROFILE
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'onevisit.sqlite'}"
 UNSAFE_SECRETS = {"", "change-me", "secret", "dev", "development"}
+DEV_BASE_URL = "http://127.0.0.1:8000"  # only when neither the environment, the profile nor `serve` names one
 
 
 class Settings(BaseSettings):
@@ -40,8 +42,13 @@ class Settings(BaseSettings):
     secret_key: str = Field("", validation_alias=AliasChoices("SECRET_KEY", "ONEVISIT_SECRET_KEY"))
     production: bool = False
     definitions_dir: Path = DEFAULT_DIR
-    public_base_url: str = "http://127.0.0.1:8000"
-    office_name: str = "嘉兴市交通运输局"
+    # The office's own facts (address, windows, hours, phones, post and online addresses,
+    # time zone): one YAML file an administrator edits. The bundled one is a demo.
+    office_profile: Path = DEMO_PROFILE
+    # The address applicants reach this service at, printed in every QR code and link on
+    # paper. Overrides the profile's `public_base_url`; `serve` fills it from --host/--port
+    # when neither names one, so a paper never points to a server that is not this one.
+    public_base_url: str | None = None
     guide_cache_dir: Path = ROOT / "var" / "guides"
     auto_migrate: bool = True
     # Worker threads per process for the pages and the API. More threads than cores buys
@@ -60,9 +67,10 @@ class Settings(BaseSettings):
             reasons.append("SECRET_KEY 未设置或少于 32 个字符")
         if self.database_url == DEFAULT_DB:
             reasons.append("生产环境须用 DATABASE_URL 明确指定数据库")
-        if not self.public_base_url.startswith("https://"):
-            reasons.append("ONEVISIT_PUBLIC_BASE_URL 须为 https 地址（会话 Cookie 仅经 HTTPS 发送）")
         return reasons
+
+    def public_url(self, profile) -> str:
+        return (self.public_base_url or profile.public_base_url or DEV_BASE_URL).rstrip("/")
 
     def checked(self) -> "Settings":
         """Refuse unsafe defaults in production; in development make up a per-process secret."""
@@ -103,6 +111,15 @@ def _lifespan(settings: Settings):
     return lifespan
 
 
+def refuse_unsafe_profile(profile, public_base_url: str) -> None:
+    """Production prints the profile to real applicants: no demo facts, no address but https."""
+    from workflows.profile import production_violations
+
+    reasons = production_violations(profile, public_base_url)
+    if reasons:
+        raise SystemExit("拒绝以生产模式启动：" + "；".join(reasons))
+
+
 def close_app(app) -> None:
     """Return every database connection the app holds (its engine and the staff lookup's)."""
     app.state.staff_lookup.close()
@@ -132,8 +149,13 @@ def create_app(settings: Settings | None = None, *, clock=None):
                          static_url=DOCS_ASSETS, lifespan=_lifespan(settings))
     app.state.settings = settings
     app.state.engine = engine
-    app.state.office = load_office(engine, settings.definitions_dir, **({"clock": clock} if clock else {}))
-    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES])
+    office = load_office(engine, settings.definitions_dir, profile=settings.office_profile,
+                         **({"clock": clock} if clock else {}))
+    app.state.office = office
+    app.state.public_base_url = settings.public_url(office.profile)
+    if settings.production:
+        refuse_unsafe_profile(office.profile, app.state.public_base_url)
+    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES], time=office.time)
     install_guides(app)
     install_windows(app)
     return app
@@ -154,7 +176,7 @@ def _engine_and_office(settings: Settings):
     from workflows.bootstrap import load_office
 
     engine = _migrated_engine(settings)
-    return engine, load_office(engine, settings.definitions_dir)
+    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile)
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -163,6 +185,10 @@ def cmd_serve(args, settings: Settings) -> int:
     if args.workers < 1:
         raise SystemExit("--workers 须为正整数")
     options = {"host": args.host, "port": args.port, "log_level": "info"}
+    if not settings.public_base_url and not _profile_names_url(settings):
+        # Papers and QR codes must point at this server: the address it is served at.
+        settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
+        os.environ["ONEVISIT_PUBLIC_BASE_URL"] = settings.public_base_url  # for worker processes
     if args.workers == 1:
         uvicorn.run(create_app(settings), **options)
         return 0
@@ -176,6 +202,21 @@ def cmd_serve(args, settings: Settings) -> int:
         os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
     uvicorn.run("service:create_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on another machine would use; a wildcard bind means this host's name."""
+    import socket
+
+    name = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+    name = f"[{name}]" if ":" in name else name
+    return f"http://{name}:{port}"
+
+
+def _profile_names_url(settings: Settings) -> bool:
+    from workflows.profile import load_profile
+
+    return load_profile(settings.office_profile).public_base_url is not None
 
 
 def cmd_check(args, settings: Settings) -> int:

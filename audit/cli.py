@@ -20,6 +20,6 @@ def run(args, settings) -> int:
     office = load_office(engine, settings.definitions_dir)
     started = time.perf_counter()
     with engine.begin() as conn:
-        counted = rebuild(conn, calendar=office.calendar)
+        counted = rebuild(conn, calendar=office.calendar, time=office.time)
     print(f"已重新统计 {counted} 件已结束办件（{time.perf_counter() - started:.1f} 秒）")
     return 0

@@ -15,7 +15,6 @@ from audit.scope import Scope
 from workflows import errors
 from workflows.identity import mask_id
 from workflows.models import Case
-from workflows.office import CHINA
 
 CASES = Case.__table__
 _EVALUATED = {
@@ -52,9 +51,7 @@ def _check(counter: str) -> None:
 
 
 def _utc_bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(scope.start, dt.time(), CHINA)
-    end = dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time(), CHINA)
-    return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+    return scope.time.day_start(scope.start), scope.time.day_start(scope.end + dt.timedelta(days=1))
 
 
 def opened_filter(scope: Scope) -> list[ColumnElement[bool]]:
@@ -97,14 +94,14 @@ def drill_cases(conn: Connection, scope: Scope, counter: str, *, limit: int | No
              .offset(offset))
     if limit is not None:
         query = query.limit(limit)
-    return [_line(row, unmasked) for row in conn.execute(query)]
+    return [_line(row, unmasked, scope) for row in conn.execute(query)]
 
 
-def _line(row, unmasked: bool) -> CaseLine:
+def _line(row, unmasked: bool, scope: Scope) -> CaseLine:
     return CaseLine(
         case_id=row.id, receipt_no=row.receipt_no, matter_code=row.matter_code, window=row.window or "",
         clerk=row.clerk, applicant_name=row.applicant_name,
         applicant_id=row.applicant_id_no if unmasked else mask_id(row.applicant_id_no),
-        received_on=row.received_at.astimezone(CHINA).date(), finished_on=row.finished_on, state=row.state,
+        received_on=scope.time.date(row.received_at), finished_on=row.finished_on, state=row.state,
         outcome=row.outcome, visits=row.visits, notices=row.notices, working_days=row.working_days, reason=row.reason,
     )

@@ -25,7 +25,8 @@ from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from workflows.feedback import Evaluation
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
-from workflows.office import CHINA, Office
+from workflows.localtime import OfficeTime
+from workflows.office import Office
 from workflows.workdays import WorkCalendar
 
 GRAINS = (DAILY, MONTHLY)
@@ -35,10 +36,6 @@ EVALUATIONS = Evaluation.__table__
 KEY = ("day", "matter_code", "window", "clerk")
 DECISIONS = ("decide_approve", "decide_deny")
 CORRECTIONS = ("resubmit_", "supplement_")
-
-
-def local_date(at: dt.datetime) -> dt.date:
-    return (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(CHINA).date()
 
 
 # ---- installing --------------------------------------------------------------
@@ -54,9 +51,10 @@ def install(office: Office) -> None:
 def record_transition(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
                       office: Office) -> None:
     if event["from_state"] == "new":
-        _add_opened(session.connection(), case)
+        _add_opened(session.connection(), case, office.time)
     if event["to_state"] in FINAL_STATES and event["from_state"] not in FINAL_STATES:
-        record_finished(session.connection(), case=_as_written(case, values), calendar=office.calendar)
+        record_finished(session.connection(), case=_as_written(case, values), calendar=office.calendar,
+                        time=office.time)
 
 
 _CASE_FIELDS = ("id", "matter_code", "window", "clerk", "received_at", "outcome", "accepted_on", "promised_due",
@@ -68,8 +66,8 @@ def _as_written(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: values.get(name, getattr(case, name)) for name in _CASE_FIELDS}
 
 
-def _add_opened(conn: Connection, case: Case) -> None:
-    day = local_date(case.received_at)
+def _add_opened(conn: Connection, case: Case, time: OfficeTime) -> None:
+    day = time.date(case.received_at)
     row = {"matter_code": case.matter_code, "window": case.window or "", "clerk": case.clerk}
     opened = _prepared(conn.dialect.name).opened
     conn.execute(opened[0], {**row, "day": day})
@@ -120,7 +118,7 @@ def _evaluation_statement(dialect: str, table, where):
 
 # ---- one finished case --------------------------------------------------------
 
-def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: WorkCalendar) -> None:
+def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: WorkCalendar, time: OfficeTime) -> None:
     """Write the fact row and visit causes of a case that just finished, and count it.
 
     A case finishes once (no transition leaves a final state), so this inserts without looking.
@@ -128,7 +126,7 @@ def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: Work
     case_id = case["id"]
     prepared = _prepared(conn.dialect.name)
     events = conn.execute(prepared.events, {"case_id": case_id}).mappings().all()
-    facts = facts_of(case, events, calendar)
+    facts = facts_of(case, events, calendar, time)
     conn.execute(insert(FACTS).values(**facts))
     causes = visit_causes(facts, events)
     if causes:
@@ -137,17 +135,18 @@ def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: Work
         conn.execute(stmt, {"case_id": case_id})
 
 
-def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar) -> dict[str, Any]:
+def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar,
+             time: OfficeTime) -> dict[str, Any]:
     """What the measures need to know about one finished case, read from its events."""
     last = events[-1]
     actions = [e["action"] for e in events]
     notices = actions.count("notify")
     tolerated = "accept_tolerated" in actions
     accepted = tolerated or "accept" in actions
-    decided = next((local_date(e["at"]) for e in reversed(events) if e["action"] in DECISIONS), None)
+    decided = next((time.date(e["at"]) for e in reversed(events) if e["action"] in DECISIONS), None)
     facts = {
         "case_id": case["id"], "matter_code": case["matter_code"], "window": case["window"] or "",
-        "clerk": case["clerk"], "received_on": local_date(case["received_at"]), "finished_on": local_date(last["at"]),
+        "clerk": case["clerk"], "received_on": time.date(case["received_at"]), "finished_on": time.date(last["at"]),
         "final_state": last["to_state"], "outcome": case["outcome"], "visits": sum(1 for e in events if e["visit"]),
         "complete_first": accepted and notices == 0, "tolerated": tolerated, "notices": notices,
         "defaulted": tolerated and last["action"] == "terminate" and last["actor"] == "system",
@@ -254,19 +253,19 @@ def _zeros() -> dict[str, int]:
 
 # ---- rebuilding ---------------------------------------------------------------
 
-def rebuild(conn: Connection, *, calendar: WorkCalendar, batch: int = 2000) -> int:
+def rebuild(conn: Connection, *, calendar: WorkCalendar, time: OfficeTime, batch: int = 2000) -> int:
     """Recompute facts, causes and counters from the stored cases; returns the finished cases counted."""
     for table in (CAUSES, FACTS):
         conn.execute(delete(table))
     finished = select(CASES.c.id).where(CASES.c.state.in_(sorted(FINAL_STATES))).order_by(CASES.c.id)
     ids = [row.id for row in conn.execute(finished)]
     for start in range(0, len(ids), batch):
-        _rebuild_facts(conn, ids[start:start + batch], calendar)
-    recount(conn)
+        _rebuild_facts(conn, ids[start:start + batch], calendar, time)
+    recount(conn, time)
     return len(ids)
 
 
-def recount(conn: Connection) -> None:
+def recount(conn: Connection, time: OfficeTime) -> None:
     """Recompute the daily counters from the facts, the cases and the evaluations, all in SQL."""
     for table in (*GRAINS, WORKDAYS):
         conn.execute(delete(table))
@@ -274,30 +273,24 @@ def recount(conn: Connection) -> None:
     for stmt in (*_count_statements(dialect, true(), upsert=False), _workdays_statement(dialect, true(), upsert=False)):
         conn.execute(stmt)
     for table in GRAINS:
-        _rebuild_opened(conn, table)
+        _rebuild_opened(conn, table, time)
         _rebuild_evaluations(conn, table)
 
 
-def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar) -> None:
+def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar, time: OfficeTime) -> None:
     cases = conn.execute(select(CASES).where(CASES.c.id.in_(ids))).mappings().all()
     by_case: dict[int, list] = {i: [] for i in ids}
     for e in conn.execute(select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)).mappings():
         by_case[e["case_id"]].append(e)
-    facts = [facts_of(c, by_case[c["id"]], calendar) for c in cases]
+    facts = [facts_of(c, by_case[c["id"]], calendar, time) for c in cases]
     conn.execute(insert(FACTS), facts)
     causes = [row for f in facts for row in visit_causes(f, by_case[f["case_id"]])]
     if causes:
         conn.execute(insert(CAUSES), causes)
 
 
-def _local_day(conn: Connection, column):
-    if conn.dialect.name == "postgresql":
-        return cast(func.timezone("Asia/Shanghai", column), Date)
-    return func.date(column, "+8 hours")
-
-
-def _rebuild_opened(conn: Connection, table) -> None:
-    day = _key_day(conn.dialect.name, table, _local_day(conn, CASES.c.received_at))
+def _rebuild_opened(conn: Connection, table, time: OfficeTime) -> None:
+    day = _key_day(conn.dialect.name, table, time.sql_date(CASES.c.received_at, conn.dialect.name))
     window = func.coalesce(CASES.c.window, "")
     # SQLite needs a WHERE before ON CONFLICT to parse an upsert from a SELECT.
     opened = (select(day, CASES.c.matter_code, window, CASES.c.clerk, func.count()).where(true())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from workflows import errors
+from workflows.localtime import OfficeTime
 
 PERIODS = ("day", "week", "month", "range")
 DIMENSIONS = ("matter", "window", "clerk", "department")
@@ -21,6 +22,9 @@ class Scope:
     window: str | None = None
     clerk: str | None = None
     department: str | None = None
+    # Whose days these are: the office's zone turns them into stored (UTC) instants. Built from the
+    # office profile by `scope_from`; a scope made by hand reads them in the default zone.
+    time: OfficeTime = field(default_factory=OfficeTime.named, compare=False)
 
     @property
     def label(self) -> str:
@@ -60,7 +64,7 @@ def _date(value: str, field: str) -> dt.date:
         raise errors.BadInput("日期格式须为 YYYY-MM-DD", field=field) from None
 
 
-def scope_from(params: Mapping[str, str], today: dt.date) -> Scope:
+def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -> Scope:
     """Parse ?period=day|week|month&on=… or ?start=…&end=…, plus the dimensions; default: this month."""
     dims = {d: (params.get(d) or "").strip() or None for d in DIMENSIONS}
     if params.get("start") or params.get("end"):
@@ -70,7 +74,7 @@ def scope_from(params: Mapping[str, str], today: dt.date) -> Scope:
             raise errors.BadInput("结束日期不能早于开始日期", field="end")
         if (end - start).days > 3660:
             raise errors.BadInput("统计区间不能超过十年", field="end")
-        return Scope(start, end, **dims)
+        return Scope(start, end, **dims, time=time)
     on = _date(params["on"], "on") if params.get("on") else today
     start, end = period_of(params.get("period") or "month", on)
-    return Scope(start, end, **dims)
+    return Scope(start, end, **dims, time=time)

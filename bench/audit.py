@@ -52,6 +52,7 @@ from audit.scope import Scope, month_of
 from audit.targets import Targets
 from workflows import db as wdb
 from workflows.catalogue import DEFAULT_DIR, Catalogue, load_catalogue
+from workflows.localtime import OfficeTime
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_MS = 200.0
@@ -101,11 +102,12 @@ def matters_of(catalogue: Catalogue) -> list[MatterInfo]:
                        tuple(m.id for m in v.definition.materials)) for v in catalogue.matters()]
 
 
-_OPENING_UTC = dt.timedelta(hours=1)  # 09:00 in 嘉兴 (UTC+8, no daylight saving)
+OFFICE_TIME = OfficeTime.named()
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) + _OPENING_UTC + dt.timedelta(minutes=minutes)
+    """`minutes` after 09:00 at the office on `day`, in UTC."""
+    return OFFICE_TIME.at(day, 9) + dt.timedelta(minutes=minutes)
 
 
 class History:
@@ -279,7 +281,7 @@ def load_sqlite(path: Path, n: int, catalogue: Catalogue) -> float:
     con.close()
     engine = wdb.make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        recount(conn)
+        recount(conn, OFFICE_TIME)
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     return time.perf_counter() - started
@@ -303,7 +305,7 @@ def load_postgres(url: str, n: int, catalogue: Catalogue) -> float:
     finally:
         raw.close()
     with engine.begin() as conn:
-        recount(conn)
+        recount(conn, OFFICE_TIME)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
     engine.dispose()

@@ -38,6 +38,7 @@ from guides.pdfcheck import page_sizes_mm
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import DEFAULT_DIR, load_catalogue
+from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
 BASELINE_HTML = ('<!DOCTYPE html><html lang="zh-CN" style="font-family: \'Noto Sans CJK SC GB2312\', \'Noto Sans CJK SC\'">'
@@ -96,7 +97,7 @@ def _cold_child(code: str) -> None:
     version = load_catalogue().get(code)
     env = build_environment([GUIDES_TEMPLATES])
     baseline = _timed(lambda: PdfRenderer().render(BASELINE_HTML))  # its own first FontConfiguration
-    renderer = GuideRenderer(env, BASE_URL, pdf=PdfRenderer())
+    renderer = GuideRenderer(env, BASE_URL, demo_profile(), pdf=PdfRenderer())
     guide = _timed(lambda: renderer.pdf_bytes(version, GUIDE))
     print(json.dumps({"baseline_cold": baseline, "guide_cold": guide}))
 
@@ -104,7 +105,7 @@ def _cold_child(code: str) -> None:
 def warm(code: str, rounds: int) -> tuple[float, float, float, float, float, int]:
     version = load_catalogue().get(code)
     pdf = PdfRenderer()
-    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, pdf=pdf)
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile(), pdf=pdf)
     pages = len(page_sizes_mm(renderer.pdf_bytes(version, GUIDE)))  # warm-up, and the page count
     pdf.render(BASELINE_HTML)
     renderer.pdf_bytes(version, CHECKLIST)
@@ -139,8 +140,8 @@ def _catalogue_child(workers: int) -> None:
         def run() -> None:
             catalogue = load_catalogue()  # once, as `guides build` loads it to plan and to render
             jobs.extend(Job(v.code, GUIDE, "bench", file_name(v.code, GUIDE)) for v in catalogue.matters())
-            render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR, base_url=BASE_URL, workers=workers,
-                        catalogue=catalogue)
+            render_jobs(jobs, out_dir=Path(out), definitions_dir=DEFAULT_DIR, base_url=BASE_URL, profile=demo_profile(),
+                        workers=workers, catalogue=catalogue)
         children, own = _children_cpu(), time.process_time()
         seconds = _timed(run)
         cpu = (time.process_time() - own) + (_children_cpu() - children)

@@ -26,6 +26,7 @@ from guides.pdf import RENDERER_VERSION, SystemPackagesMissing, default_renderer
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import Catalogue, MatterVersion, load_catalogue
+from workflows.profile import OfficeProfile
 
 MANIFEST = "manifest.json"
 BOOKLET_FILE = "booklet.pdf"
@@ -85,19 +86,19 @@ def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path, 
 _worker: dict = {}
 
 
-def _load(definitions_dir: str, base_url: str, catalogue: Catalogue | None = None,
+def _load(definitions_dir: str, base_url: str, profile: OfficeProfile, catalogue: Catalogue | None = None,
           diagrams: FlowDiagrams | None = None) -> None:
     """The catalogue (as it is on disk now, unless the caller has just loaded it), and a renderer
     on the process's font configuration."""
     _worker["catalogue"] = catalogue or load_catalogue(definitions_dir)
-    _worker["renderer"] = GuideRenderer(build_environment([GUIDES_TEMPLATES]), base_url,
+    _worker["renderer"] = GuideRenderer(build_environment([GUIDES_TEMPLATES], time=profile.time), base_url, profile,
                                         diagrams=diagrams or FlowDiagrams(), pdf=default_renderer())
-    _worker["args"] = (definitions_dir, base_url)
+    _worker["args"] = (definitions_dir, base_url, profile)
 
 
-def _start_worker(definitions_dir: str, base_url: str) -> None:
-    if _worker.get("args") != (definitions_dir, base_url):
-        _load(definitions_dir, base_url)  # not forked (spawn): load it here
+def _start_worker(definitions_dir: str, base_url: str, profile: OfficeProfile) -> None:
+    if _worker.get("args") != (definitions_dir, base_url, profile):
+        _load(definitions_dir, base_url, profile)  # not forked (spawn): load it here
     # What the worker holds now lives as long as the process: keep the cyclic GC from
     # walking it again in every full collection while documents are rendered (-2.3%
     # instructions per warm guide, callgrind).
@@ -131,8 +132,8 @@ def _largest_first(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=size, reverse=True)
 
 
-def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, workers: int,
-                on_done: Callable[[Job], None] = lambda job: None, catalogue: Catalogue | None = None) -> None:
+def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, profile: OfficeProfile,
+                workers: int, on_done: Callable[[Job], None] = lambda job: None, catalogue: Catalogue | None = None) -> None:
     catalogue = catalogue or load_catalogue(definitions_dir)
     diagrams = FlowDiagrams()
     # Every flow diagram in one `dot` run (~130 ms less CPU than one per matter), drawn by
@@ -140,14 +141,14 @@ def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_u
     # the pool forks, so that the workers inherit it.
     with ThreadPoolExecutor(max_workers=1) as drawing:
         drawn = drawing.submit(diagrams.draw_ahead, [catalogue.get(job.code) for job in jobs])
-        _load(str(definitions_dir), base_url, catalogue, diagrams)
+        _load(str(definitions_dir), base_url, profile, catalogue, diagrams)
         drawn.result()
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             on_done(_render_job(job, str(out_dir))[0])
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context(), initializer=_start_worker,
-                             initargs=(str(definitions_dir), base_url)) as pool:
+                             initargs=(str(definitions_dir), base_url, profile)) as pool:
         futures = [pool.submit(_render_job, job, str(out_dir)) for job in _largest_first(jobs)]
         for future in as_completed(futures):
             on_done(future.result()[0])
@@ -155,14 +156,14 @@ def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_u
 
 # ---- the whole build -----------------------------------------------------------------
 
-def build(*, definitions_dir: Path, out_dir: Path, base_url: str, office_name: str, codes: list[str] | None = None,
+def build(*, definitions_dir: Path, out_dir: Path, base_url: str, profile: OfficeProfile, codes: list[str] | None = None,
           booklet: bool = False, workers: int | None = None,
           on_plan: Callable[[int], None] = lambda n: None, on_done: Callable[[Job], None] = lambda job: None) -> BuildReport:
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue(definitions_dir)
     versions = [catalogue.get(code) for code in codes] if codes else catalogue.matters()
-    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), base_url)
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES], time=profile.time), base_url, profile)
     manifest = read_manifest(out_dir)
     todo, fresh = plan(versions, renderer, out_dir, manifest)
     on_plan(len(todo))
@@ -171,23 +172,22 @@ def build(*, definitions_dir: Path, out_dir: Path, base_url: str, office_name: s
         manifest["files"][job.file] = {"key": job.key, "matter": job.code, "kind": job.kind}
         on_done(job)
 
-    render_jobs(todo, out_dir=out_dir, definitions_dir=definitions_dir, base_url=base_url,
+    render_jobs(todo, out_dir=out_dir, definitions_dir=definitions_dir, base_url=base_url, profile=profile,
                 workers=workers or os.cpu_count() or 1, on_done=done, catalogue=catalogue)
     report = BuildReport(built=todo, up_to_date=fresh)
     if booklet:
-        report.booklet = _build_booklet(catalogue, renderer, out_dir, manifest, office_name)
+        report.booklet = _build_booklet(catalogue, renderer, out_dir, manifest)
     write_manifest(out_dir, manifest)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_booklet(catalogue: Catalogue, renderer: GuideRenderer, out_dir: Path, manifest: dict,
-                   office_name: str) -> str:
+def _build_booklet(catalogue: Catalogue, renderer: GuideRenderer, out_dir: Path, manifest: dict) -> str:
     versions = catalogue.matters()
-    key = renderer.booklet_key(versions, title=BOOKLET_TITLE, office_name=office_name)
+    key = renderer.booklet_key(versions, title=BOOKLET_TITLE)
     if manifest["files"].get(BOOKLET_FILE, {}).get("key") == key and (out_dir / BOOKLET_FILE).exists():
         return "up to date"
-    data = renderer.booklet_pdf(versions, title=BOOKLET_TITLE, office_name=office_name)
+    data = renderer.booklet_pdf(versions, title=BOOKLET_TITLE)
     write_atomic(out_dir / BOOKLET_FILE, data)
     manifest["files"][BOOKLET_FILE] = {"key": key, "matter": "*", "kind": "booklet"}
     return "built"
@@ -206,15 +206,18 @@ def run_cli(args, settings) -> int:
     console = Console()
     from workflows.errors import DomainError
 
+    from workflows.profile import load_profile
+
     out_dir = Path(args.out)
+    profile = load_profile(settings.office_profile)
     columns = (TextColumn("[bold]生成办事指南"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=None)
         try:
             report = build(
-                definitions_dir=settings.definitions_dir, out_dir=out_dir, base_url=settings.public_base_url,
-                office_name=settings.office_name, codes=args.matter or None, booklet=args.booklet,
+                definitions_dir=settings.definitions_dir, out_dir=out_dir, base_url=settings.public_url(profile),
+                profile=profile, codes=args.matter or None, booklet=args.booklet,
                 on_plan=lambda n: progress.update(task, total=max(n, 1), completed=0 if n else 1),
                 on_done=lambda job: progress.update(task, advance=1, description=job.file),
             )

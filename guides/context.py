@@ -26,6 +26,7 @@ from workflows.definition import (
 )
 
 from guides.qr import guide_url, qr_data_uri, status_url
+from workflows.profile import OfficeProfile, ServiceWindowInfo
 
 INDISPENSABLE = "缺一不可"
 
@@ -83,6 +84,8 @@ class VisitInfo:
 @dataclass(frozen=True)
 class GuideContext:
     d: MatterDefinition
+    office: OfficeProfile  # the hall, hours, phones: where and when to come
+    windows: tuple[ServiceWindowInfo, ...]  # the windows that take this matter, its own first
     version_key: str
     materials: tuple[MaterialRow, ...]
     specials: tuple[SpecialRow, ...]
@@ -143,13 +146,14 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def guide_context(version: MatterVersion, *, base_url: str, flow_svg: str, flow_href: str | None = None) -> GuideContext:
+def guide_context(version: MatterVersion, *, base_url: str, profile: OfficeProfile, flow_svg: str,
+                  flow_href: str | None = None) -> GuideContext:
     """`flow_href` links the diagram for a browser; without it (PDF) the SVG is embedded."""
     d = version.definition
     url, lookup = guide_url(base_url, d.code), status_url(base_url)
     life = d.lifecycle
     return GuideContext(
-        d=d, version_key=version.key,
+        d=d, office=profile, windows=tuple(profile.windows_for(d.code)), version_key=version.key,
         materials=tuple(material_row(i, m) for i, m in enumerate(d.materials, start=1)),
         specials=_specials(d),
         steps=tuple(StepRow(s.name, ROLE_LABELS.get(s.role, s.role), s.budget_days, s.standard) for s in d.steps),

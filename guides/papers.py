@@ -1,17 +1,19 @@
 """Counter papers for one case: which ones its history calls for, and their PDFs.
 
-Every paper is built from the case row and its event log (what the engine
-recorded), never from what a clerk types at print time: the 一次性告知书 lists
-exactly the items of the notify event, the 容缺受理通知书 exactly the gaps of
-the accept_tolerated event. Each paper is dated by the event it records, so a
-reprint is identical to the first print.
+Every paper is built from the case row, its event log (what the engine
+recorded) and the office profile, never from what a clerk types at print
+time: the 一次性告知书 lists exactly the items of the notify event with its
+补正期限, the 容缺受理通知书 exactly the gaps of the accept_tolerated event.
+Each paper is dated by the event that issued it and carries the number the
+document register gave it then (workflows/documents.py), so a reprint is
+identical to the first print. Materials that do not apply to the case are left
+off; every demand says by when and, for each way it may be sent, exactly how.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Callable
 
 from jinja2 import Environment
@@ -19,23 +21,19 @@ from sqlmodel import Session
 
 from guides.pdf import PdfRenderer, default_renderer
 from guides.qr import qr_data_uri, status_url
-from workflows import errors
+from workflows import accounts, errors, intake
 from workflows import progress as pg
-from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery, MatterDefinition
+from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
+from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
+from workflows.documents import DocumentKind, doc_no, documents_of
 from workflows.identity import mask_id, mask_phone
-from workflows.machine import DELIVERING, CLOSED, REFUSED
+from workflows.machine import CLOSED, DELIVERING, REFUSED, TERMINATED
 from workflows.models import Case, CaseEvent
-from workflows.office import CHINA, Office
+from workflows.office import Office
+from workflows.profile import OfficeProfile, ServiceWindowInfo
 from workflows.queries import events_of
 
-
-class PaperKind(StrEnum):
-    RECEIPT = "receipt"
-    NOTICE = "notice"
-    TOLERANCE = "tolerance"
-    REFUSAL = "refusal"
-    DECISION = "decision"
-    SERVICE_RECORD = "service_record"
+PaperKind = DocumentKind  # a paper is the printed form of one registered document
 
 
 class PaperUnknown(errors.NotFound):
@@ -52,6 +50,11 @@ REMEDIES = ("如不服本决定，可以自收到本决定书之日起六十日�
             "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。")
 
 
+def was_tolerated(case: Case) -> bool:
+    statuses = {entry.get("status") for entry in case.progress.get("materials", {}).values()}
+    return bool(statuses & {pg.TOLERATED, pg.SUPPLIED})
+
+
 def papers_for(case: Case) -> list[PaperKind]:
     """The papers this case's history calls for, in the order they are handed out.
 
@@ -61,16 +64,40 @@ def papers_for(case: Case) -> list[PaperKind]:
     kinds = [PaperKind.RECEIPT]
     if case.progress.get("notices", 0) > 0:
         kinds.append(PaperKind.NOTICE)
-    statuses = {entry.get("status") for entry in case.progress.get("materials", {}).values()}
-    if statuses & {pg.TOLERATED, pg.SUPPLIED}:
-        kinds.append(PaperKind.TOLERANCE)
+    if case.accepted_on is not None:
+        kinds.append(PaperKind.ACCEPTANCE)
     if case.state == REFUSED:
         kinds.append(PaperKind.REFUSAL)
     if case.outcome in ("approved", "denied"):
         kinds.append(PaperKind.DECISION)
     if case.state == REFUSED or (case.outcome in ("approved", "denied") and case.state in (DELIVERING, CLOSED)):
         kinds.append(PaperKind.SERVICE_RECORD)
+    if case.state == TERMINATED:
+        kinds.append(PaperKind.TERMINATION)
     return kinds
+
+
+def paper_list(case: Case) -> list[tuple[PaperKind, str]]:
+    """`papers_for` with each paper's title for this case, for buttons and the API."""
+    return [(kind, paper_title(case, kind)) for kind in papers_for(case)]
+
+
+def paper_title(case: Case, kind: PaperKind) -> str:
+    """What the paper is called, for this case: the button says what the paper will say."""
+    if kind is PaperKind.ACCEPTANCE:
+        return "容缺受理通知书" if was_tolerated(case) else "受理通知书"
+    if kind is PaperKind.DECISION:
+        return "准予许可决定书" if case.outcome == "approved" else "不予许可决定书"
+    return TITLES[kind]
+
+
+TITLES = {
+    PaperKind.RECEIPT: "收件凭证",
+    PaperKind.NOTICE: "一次性告知书",
+    PaperKind.REFUSAL: "不予受理决定书",
+    PaperKind.SERVICE_RECORD: "送达回证",
+    PaperKind.TERMINATION: "终止办理告知书",
+}
 
 
 # ---- typed contexts -------------------------------------------------------------
@@ -84,6 +111,7 @@ class Party:
     phone: str  # always masked: the applicant knows their own number
     agent_name: str | None
     agent_id_no: str | None
+    you: str  # 你 to a person, 你单位 to a unit
 
 
 @dataclass(frozen=True)
@@ -96,6 +124,8 @@ class PaperHeader:
     matter_name: str
     authority: str
     party: Party
+    handled_by: str  # the member of staff who took the step, by name
+    window_phone: str  # where the applicant can call about this paper
     status_url: str
     status_qr: str
 
@@ -103,22 +133,8 @@ class PaperHeader:
 @dataclass(frozen=True)
 class MaterialLine:
     name: str
-    status: str
     counts: str
-
-
-@dataclass(frozen=True)
-class NoticeItem:
-    name: str
-    problem: str
-    channels: str
-
-
-@dataclass(frozen=True)
-class GapItem:
-    name: str
-    due: dt.date
-    channels: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -128,9 +144,13 @@ class PaperContext:
     h: PaperHeader
     d: MatterDefinition
     case: Case
+    office: OfficeProfile
+    received_at: dt.datetime  # the first submission, office time
     materials: tuple[MaterialLine, ...] = ()
-    items: tuple[NoticeItem, ...] = ()
-    gaps: tuple[GapItem, ...] = ()
+    demands: tuple[Demand, ...] = ()  # the corrections or gaps asked for
+    due: dt.date | None = None  # one deadline for all corrections (一次性告知书)
+    ways: tuple[Way, ...] = ()  # how each demand may be sent
+    tolerated: bool = False
     reason: str = ""
     remedies: str = REMEDIES
     approved: bool = False
@@ -140,29 +160,55 @@ class PaperContext:
     address: str = ""
     served_document: str = ""
     pledge_party: Party | None = None
+    default: bool = False  # a termination for gaps not filled in time
 
 
 @dataclass(frozen=True)
 class PaperSpec:
     template: str
     # Whether the paper is handed to the applicant themself: only then may their
-    # ID number be printed in full. Receipt, notice, tolerance notice, refusal and
-    # decision go to the applicant; the 送达回证 (and the signed 承诺书 page) stay
-    # in the office's file, so they carry the masked number.
+    # ID number be printed in full. The 送达回证 stays in the office's file, so it
+    # carries the masked number (as does the office's copy of the signed 承诺书).
     to_applicant: bool
+    issued_by: Callable[[list[CaseEvent]], CaseEvent | None]
     build: Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a builder reads: the matter, the case, its events, the office."""
+
+    d: MatterDefinition
+    case: Case
+    events: list[CaseEvent]
+    office: Office
+
+    def progress_after(self, seq: int) -> pg.Progress:
+        progress = pg.empty()
+        for e in self.events:
+            if e.seq > seq:
+                break
+            progress = pg.evolve(progress, e.action, e.payload)
+        return progress
+
+    def ways(self, channels) -> tuple[Way, ...]:
+        return ways(self.office.profile, self.d.code, channels, self.case.receipt_no)
 
 
 # ---- helpers --------------------------------------------------------------------
 
-def local_date(at: dt.datetime) -> dt.date:
-    if at.tzinfo is None:  # SQLite hands back naive UTC
-        at = at.replace(tzinfo=dt.timezone.utc)
-    return at.astimezone(CHINA).date()
+def _last(*prefixes: str) -> Callable[[list[CaseEvent]], CaseEvent | None]:
+    def find(events: list[CaseEvent]) -> CaseEvent | None:
+        return next((e for e in reversed(events) if e.action.startswith(prefixes)), None)
+
+    return find
 
 
-def _last(events: list[CaseEvent], *prefixes: str) -> CaseEvent | None:
-    return next((e for e in reversed(events) if e.action.startswith(prefixes)), None)
+def _exact(*actions: str) -> Callable[[list[CaseEvent]], CaseEvent | None]:
+    def find(events: list[CaseEvent]) -> CaseEvent | None:
+        return next((e for e in reversed(events) if e.action in actions), None)
+
+    return find
 
 
 def _party(case: Case, full_id: bool) -> Party:
@@ -170,78 +216,111 @@ def _party(case: Case, full_id: bool) -> Party:
     show = (lambda v: v or "") if full_id else mask_id
     return Party(case.applicant_name, "个人" if person else "单位", "居民身份证号码" if person else "统一社会信用代码",
                  show(case.applicant_id_no), mask_phone(case.applicant_phone), case.agent_name,
-                 show(case.agent_id_no) if case.agent_id_no else None)
-
-
-def _channels(channels) -> str:
-    return "、".join(CHANNEL_LABELS[Channel(c)] for c in channels)
+                 show(case.agent_id_no) if case.agent_id_no else None, "你" if person else "你单位")
 
 
 def _counts(originals: int, copies: int) -> str:
     return "，".join(p for p in (f"原件 {originals} 份" if originals else "", f"复印件 {copies} 份" if copies else "") if p)
 
 
-# ---- one builder per kind: (definition, case, events) -> fields and the date ------
+def _material_lines(d: MatterDefinition, case: Case, progress: pg.Progress) -> tuple[MaterialLine, ...]:
+    """The materials that apply to this case: what was handed in, and what a required one still lacks.
 
-def _receipt(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    accept = _last(events, "accept")
-    lines = tuple(MaterialLine(m.name, pg.STATUS_LABELS[pg.status_of(case.progress, m.id)], _counts(m.originals, m.copies))
-                  for m in d.materials if m.id in case.progress["materials"])
-    on = local_date(accept.at) if accept else local_date(case.received_at)
-    return {"materials": lines, "issued_on": on, "title": "受理通知书" if accept else "收件凭证",
-            "delivery": DELIVERY_LABELS[Delivery(case.delivery_method)] if case.delivery_method else ""}
-
-
-def _notice(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    event = _last(events, "notify")
-    channels = _channels(d.application_channels)
-    items = tuple(NoticeItem(d.material(i["material"]).name, i["problem"], channels) for i in event.payload["items"])
-    return {"items": items, "issued_on": local_date(event.at), "title": "一次性告知书"}
-
-
-def _tolerance(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    event = _last(events, "accept_tolerated")
-    gaps = tuple(GapItem(d.material(m).name, dt.date.fromisoformat(due), _channels(d.material(m).tolerance.channels))
-                 for m, due in event.payload["gaps"].items())
-    return {"gaps": gaps, "issued_on": local_date(event.at), "title": "容缺受理通知书",
-            "pledge_party": _party(case, full_id=False)}
+    One that does not apply (an agent's mandate when the applicant came in person) is left
+    off, and an optional one only appears when it was handed in: nobody owes either.
+    """
+    lines = []
+    for m in d.materials:
+        status = pg.status_of(progress, m.id)
+        if not intake.applies(m, case.data) or (not intake.required(m, case.data) and status not in pg.PRESENT):
+            continue
+        label = pg.STATUS_LABELS[status]
+        note = progress["materials"].get(m.id, {}).get("note", "")
+        if status == pg.DEFECTIVE and note:
+            label += f"：{note}"
+        lines.append(MaterialLine(m.name, _counts(m.originals, m.copies), label))
+    return tuple(lines)
 
 
-def _refusal(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    event = _last(events, "refuse")
-    return {"reason": event.payload.get("reason", ""), "issued_on": local_date(event.at), "title": "不予受理决定书"}
+def _delivery(case: Case) -> str:
+    return DELIVERY_LABELS[Delivery(case.delivery_method)] if case.delivery_method else ""
 
 
-def _decision(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    event = _last(events, "decide_")
+# ---- one builder per kind: facts and the issuing event -> the kind's fields -------------
+
+def _receipt(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    return {"materials": _material_lines(f.d, f.case, f.progress_after(event.seq))}
+
+
+def _acceptance(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    fields: dict[str, Any] = {"materials": _material_lines(f.d, f.case, f.progress_after(event.seq)),
+                              "delivery": _delivery(f.case)}
+    if event.action == "accept_tolerated":
+        demands = tuple(gap_demands(f.d, event.payload["gaps"]))
+        fields |= {"tolerated": True, "demands": demands, "ways": f.ways(owed_channels(demands)),
+                   "pledge_party": _party(f.case, full_id=False)}
+    return fields
+
+
+def _notice(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    on = f.office.time.date(event.at)
+    # Notices recorded before the 补正期限 was stored get it by the same rule, from their own date.
+    due = dt.date.fromisoformat(event.payload["due"]) if "due" in event.payload else correction_due(f.office, on)
+    demands = tuple(notice_demands(f.d, event.payload["items"], due))
+    return {"demands": demands, "due": due, "ways": f.ways(f.d.application_channels)}
+
+
+def _refusal(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    return {"reason": event.payload.get("reason", "")}
+
+
+def _decision(f: Facts, event: CaseEvent) -> dict[str, Any]:
     approved = event.action == "decide_approve"
-    return {"approved": approved, "reason": event.payload.get("reason", event.payload.get("note", "")),
-            "issued_on": local_date(event.at), "title": "准予许可决定书" if approved else "不予许可决定书"}
+    return {"approved": approved, "reason": event.payload.get("reason", event.payload.get("note", ""))}
 
 
-def _service_record(d: MatterDefinition, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    delivered = _last(events, "deliver_")
-    decided = _last(events, "decide_", "refuse")
-    if case.state == REFUSED:
+def _service_record(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    delivered = _last("deliver_")(f.events)
+    if event.action == "refuse":
         served = "不予受理决定书"
-    elif case.outcome == "approved":
-        served = f"准予许可决定书、{d.result.name}"
+    elif event.action == "decide_approve":
+        served = f"准予许可决定书、{f.d.result.name}"
     else:
         served = "不予许可决定书"
-    method = Delivery(delivered.payload["method"]) if delivered else Delivery(case.delivery_method or "window")
-    return {"served_document": served, "issued_on": local_date(decided.at), "title": "送达回证",
-            "delivery": DELIVERY_LABELS[method], "delivered_on": local_date(delivered.at) if delivered else None,
+    method = Delivery(delivered.payload["method"]) if delivered else Delivery(f.case.delivery_method or "window")
+    return {"served_document": served, "delivery": DELIVERY_LABELS[method],
+            "delivered_on": f.office.time.date(delivered.at) if delivered else None,
             "tracking_no": (delivered.payload.get("tracking_no", "") if delivered else ""),
-            "address": case.delivery_address or ""}
+            "address": _served_at(f, method, delivered)}
+
+
+def _served_at(f: Facts, method: Delivery, delivered: CaseEvent | None) -> str:
+    if method is Delivery.MAIL:
+        return (delivered.payload.get("address") if delivered else None) or f.case.delivery_address or ""
+    if method is Delivery.ELECTRONIC:
+        return f"电子证照，发送至申请人在{f.office.profile.online.name}的账户" if f.office.profile.online else "电子证照"
+    windows = f.office.profile.windows_for(f.d.code)
+    return f"{f.office.profile.hall.name}（{f.office.profile.hall.address}）{windows[0].name}"
+
+
+def _termination(f: Facts, event: CaseEvent) -> dict[str, Any]:
+    default = event.actor == "system" and bool(f.progress_after(event.seq - 1)["gaps"])
+    fields: dict[str, Any] = {"reason": event.payload.get("reason", ""), "default": default,
+                              "tolerated": was_tolerated(f.case)}
+    if default:
+        fields["demands"] = tuple(gap_demands(f.d, f.progress_after(event.seq - 1)["gaps"]))
+    return fields
 
 
 SPECS: dict[PaperKind, PaperSpec] = {
-    PaperKind.RECEIPT: PaperSpec("papers/receipt.html", True, _receipt),
-    PaperKind.NOTICE: PaperSpec("papers/notice.html", True, _notice),
-    PaperKind.TOLERANCE: PaperSpec("papers/tolerance.html", True, _tolerance),
-    PaperKind.REFUSAL: PaperSpec("papers/refusal.html", True, _refusal),
-    PaperKind.DECISION: PaperSpec("papers/decision.html", True, _decision),
-    PaperKind.SERVICE_RECORD: PaperSpec("papers/service_record.html", False, _service_record),
+    PaperKind.RECEIPT: PaperSpec("papers/receipt.html", True, _last("receive_"), _receipt),
+    PaperKind.ACCEPTANCE: PaperSpec("papers/acceptance.html", True, _exact("accept", "accept_tolerated"), _acceptance),
+    PaperKind.NOTICE: PaperSpec("papers/notice.html", True, _exact("notify"), _notice),
+    PaperKind.REFUSAL: PaperSpec("papers/refusal.html", True, _exact("refuse"), _refusal),
+    PaperKind.DECISION: PaperSpec("papers/decision.html", True, _last("decide_"), _decision),
+    PaperKind.SERVICE_RECORD: PaperSpec("papers/service_record.html", False, _exact("refuse", "decide_approve",
+                                                                                     "decide_deny"), _service_record),
+    PaperKind.TERMINATION: PaperSpec("papers/termination.html", True, _exact("terminate"), _termination),
 }
 
 
@@ -252,32 +331,57 @@ def paper_kind(value: str) -> PaperKind:
         raise PaperUnknown(f"没有这种文书：{value}", field="kind") from None
 
 
-def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKind | str, office_name: str,
+def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKind | str,
                   base_url: str) -> PaperContext:
     kind = paper_kind(kind)
     if kind not in papers_for(case):
         raise PaperNotCalledFor()
     spec = SPECS[kind]
     d = office.matter_of(case).definition
-    fields = spec.build(d, case, events_of(session, case.id))
+    events = events_of(session, case.id)
+    event = spec.issued_by(events)
+    if event is None:  # papers_for and the log disagree: a case written around the engine
+        raise PaperNotCalledFor()
+    fields = spec.build(Facts(d, case, events, office), event)
+    profile = office.profile
+    document = documents_of(session, case.id).get((event.seq, kind.value))
+    if document is None:
+        raise RuntimeError(f"办件 {case.receipt_no} 第 {event.seq} 步的{paper_title(case, kind)}没有登记文书编号"
+                           "（文书登记未安装：办公室须由 workflows.bootstrap.load_office 建立）")
     lookup = status_url(base_url, case.receipt_no)
+    windows = profile.windows_for(d.code)
     header = PaperHeader(
-        office_name=office_name, title=fields.pop("title"), doc_no=f"{case.receipt_no}-{kind.value}",
-        receipt_no=case.receipt_no, issued_on=fields.pop("issued_on"), matter_name=d.name, authority=d.authority,
-        party=_party(case, full_id=spec.to_applicant), status_url=lookup, status_qr=qr_data_uri(lookup),
+        office_name=profile.name, title=paper_title(case, kind),
+        doc_no=doc_no(profile.document_prefix, document.series, document.year, document.serial),
+        receipt_no=case.receipt_no, issued_on=office.time.date(event.at), matter_name=d.name, authority=d.authority,
+        party=_party(case, full_id=spec.to_applicant), handled_by=_staff_name(session, event.actor),
+        window_phone=_window_phone(windows, case.window), status_url=lookup, status_qr=qr_data_uri(lookup),
     )
-    return PaperContext(h=header, d=d, case=case, **fields)
+    return PaperContext(h=header, d=d, case=case, office=profile, received_at=office.time.local(case.received_at),
+                        **fields)
+
+
+def _staff_name(session: Session, username: str) -> str:
+    """The member of staff by name; a step the system took (a default swept) has none to name."""
+    if username == "system":
+        return ""
+    return accounts.staff_names(session, [username]).get(username, username)
+
+
+def _window_phone(windows: list[ServiceWindowInfo], code: str | None) -> str:
+    chosen = next((w for w in windows if w.code == code), windows[0])
+    return chosen.phone
 
 
 def paper_html(*, session: Session, office: Office, case: Case, kind: PaperKind | str, templates: Environment,
-               settings) -> str:
-    context = paper_context(session=session, office=office, case=case, kind=kind, office_name=settings.office_name,
-                            base_url=settings.public_base_url)
+               base_url: str) -> str:
+    context = paper_context(session=session, office=office, case=case, kind=kind, base_url=base_url)
     return templates.get_template(SPECS[paper_kind(kind)].template).render(p=context)
 
 
 def render_paper(*, session: Session, office: Office, case: Case, kind: PaperKind | str, templates: Environment,
-                 settings, renderer: PdfRenderer | None = None) -> bytes:
-    """The paper as an A4 PDF. `settings` supplies office_name and public_base_url."""
-    html = paper_html(session=session, office=office, case=case, kind=kind, templates=templates, settings=settings)
+                 base_url: str, renderer: PdfRenderer | None = None) -> bytes:
+    """The paper as an A4 PDF; QR codes and links point at `base_url`, the service's public address."""
+    html = paper_html(session=session, office=office, case=case, kind=kind, templates=templates, base_url=base_url)
     return (renderer or default_renderer()).render(html)
+

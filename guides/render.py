@@ -16,6 +16,7 @@ from guides.context import INDISPENSABLE, GuideContext, guide_context
 from guides.flow import FlowDiagrams
 from guides.pdf import PdfRenderer, default_renderer
 from workflows.catalogue import MatterVersion
+from workflows.profile import OfficeProfile
 
 GUIDE = "guide"
 CHECKLIST = "checklist"
@@ -27,17 +28,23 @@ PRINT_CSS = "guides/_print.css"
 class GuideRenderer:
     env: Environment
     base_url: str
+    profile: OfficeProfile  # where and when to come, which windows and phones: printed in every guide
     diagrams: FlowDiagrams = field(default_factory=FlowDiagrams)
     pdf: PdfRenderer | None = None
     digest: str = field(default_factory=templates_digest)
 
     def key(self, version: MatterVersion, kind: str = GUIDE) -> str:
         """The content hash a rendered guide of this version and kind is stored under."""
-        return content_key(version.key, kind, self.digest, self.base_url)
+        return content_key(version.key, kind, self.digest, self.base_url, self._profile_key)
+
+    @property
+    def _profile_key(self) -> str:
+        return self.profile.model_dump_json()
 
     def context(self, version: MatterVersion, *, screen: bool = False) -> GuideContext:
         href = f"/guides/{version.code}/flow.svg" if screen else None
-        return guide_context(version, base_url=self.base_url, flow_svg=self.diagrams.svg(version), flow_href=href)
+        return guide_context(version, base_url=self.base_url, profile=self.profile, flow_svg=self.diagrams.svg(version),
+                             flow_href=href)
 
     def html(self, version: MatterVersion, kind: str = GUIDE, *, screen: bool = False,
              print_css_apart: bool = False) -> str:
@@ -53,18 +60,17 @@ class GuideRenderer:
         """_print.css as the templates would include it; the PDF renderer keeps it parsed by this text."""
         return self.env.get_template(PRINT_CSS).render()
 
-    def booklet_html(self, versions: list[MatterVersion], *, title: str, office_name: str,
-                     print_css_apart: bool = False) -> str:
+    def booklet_html(self, versions: list[MatterVersion], *, title: str, print_css_apart: bool = False) -> str:
         guides = [self.context(v) for v in versions]
         return self.env.get_template("guides/booklet.html").render(
-            guides=guides, title=title, office_name=office_name, screen=False, indispensable=INDISPENSABLE,
+            guides=guides, title=title, office_name=self.profile.name, screen=False, indispensable=INDISPENSABLE,
             print_css_apart=print_css_apart)
 
-    def booklet_key(self, versions: list[MatterVersion], *, title: str, office_name: str) -> str:
-        return content_key("booklet", title, office_name, self.digest, self.base_url, *(v.key for v in versions))
+    def booklet_key(self, versions: list[MatterVersion], *, title: str) -> str:
+        return content_key("booklet", title, self.digest, self.base_url, self._profile_key, *(v.key for v in versions))
 
-    def booklet_pdf(self, versions: list[MatterVersion], *, title: str, office_name: str) -> bytes:
-        html = self.booklet_html(versions, title=title, office_name=office_name, print_css_apart=True)
+    def booklet_pdf(self, versions: list[MatterVersion], *, title: str) -> bytes:
+        html = self.booklet_html(versions, title=title, print_css_apart=True)
         return self._pdf().render(html, css=self.print_css())
 
     def _pdf(self) -> PdfRenderer:

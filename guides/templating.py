@@ -15,6 +15,7 @@ the same ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -24,19 +25,21 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from workflows.identity import mask_id, mask_phone
+from workflows.localtime import OfficeTime, cn_day
 
 GUIDES_TEMPLATES = Path(__file__).parent / "templates"
 _WEEKDAYS = "一二三四五六日"
 _LAID_OUT_WHITESPACE = re.compile(r">[ \t]*\n\s*<")
 
 
-def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
+def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False, *, time: OfficeTime) -> str:
+    """2026年12月3日 (16:02): an instant is shown in office time, whatever zone it arrives in."""
     if value is None:
         return ""
-    text = f"{value.year}年{value.month}月{value.day}日"
-    if with_time and isinstance(value, dt.datetime):
-        text += f" {value:%H:%M}"
-    return text
+    if isinstance(value, dt.datetime):
+        local = time.local(value)
+        return cn_day(local) + (f" {local:%H:%M}" if with_time else "")
+    return cn_day(value)
 
 
 def cn_weekday(value: dt.date) -> str:
@@ -86,7 +89,9 @@ def compiled_templates() -> CompiledTemplates | None:
     return CompiledTemplates(str(directory))
 
 
-def build_environment(search_path: list[Path]) -> Environment:
+def build_environment(search_path: list[Path], *, time: OfficeTime | None = None) -> Environment:
+    """`time`: the office's (office.time); tests that print no instants may leave the default zone."""
+    time = time or OfficeTime.named()
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in search_path]),
         autoescape=True,
@@ -96,6 +101,6 @@ def build_environment(search_path: list[Path]) -> Environment:
         auto_reload=False,
         bytecode_cache=compiled_templates(),
     )
-    env.filters.update(cn_date=cn_date, cn_weekday=cn_weekday, mask_id=mask_id, mask_phone=mask_phone,
+    env.filters.update(cn_date=functools.partial(cn_date, time=time), cn_weekday=cn_weekday, mask_id=mask_id, mask_phone=mask_phone,
                        spaceless=spaceless)
     return env

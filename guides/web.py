@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
 from guides.cache import PdfCache
-from guides.papers import render_paper
+from guides.papers import paper_kind, paper_title, render_paper
 from guides.pdf import SystemPackagesMissing, require_system
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from windows.auth import db, require_roles
@@ -39,22 +39,20 @@ class GuideService:
 
     renderer: GuideRenderer
     cache: PdfCache
-    office_name: str
 
     def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
         key = self.renderer.key(version, kind)
         return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
 
     def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
-        args = {"title": BOOKLET_TITLE, "office_name": self.office_name}
-        key = self.renderer.booklet_key(versions, **args)
-        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, **args)), key
+        key = self.renderer.booklet_key(versions, title=BOOKLET_TITLE)
+        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE)), key
 
 
 def install(app: FastAPI) -> None:
     settings = app.state.settings
-    app.state.guides = GuideService(GuideRenderer(app.state.templates, settings.public_base_url),
-                                    PdfCache(settings.guide_cache_dir), settings.office_name)
+    renderer = GuideRenderer(app.state.templates, app.state.public_base_url, app.state.office.profile)
+    app.state.guides = GuideService(renderer, PdfCache(settings.guide_cache_dir))
     app.include_router(router)
 
 
@@ -139,7 +137,8 @@ def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depe
     try:
         require_system()
         data = render_paper(session=session, office=request.app.state.office, case=case, kind=kind,
-                            templates=request.app.state.templates, settings=request.app.state.settings)
+                            templates=request.app.state.templates, base_url=request.app.state.public_base_url)
     except SystemPackagesMissing as exc:
         return _missing(exc)
-    return _pdf(request, data, f"{case.receipt_no}-{kind}.pdf")
+    title = paper_title(case, paper_kind(kind))
+    return _pdf(request, data, f"{title}-{case.receipt_no}.pdf")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import CREDIT_CODE, STAFF
-from workflows import accounts
+from workflows import accounts, cases, errors
 from workflows.db import session as new_session
 from workflows.intake import required
 
@@ -64,8 +64,12 @@ def case_body(office, code: str = "road-freight-licence", *, missing: tuple[str,
     """A POST /api/cases body: every required material handed in except `missing`."""
     definition = office.catalogue.get(code).definition
     data = {**{p.field: p.equals for p in definition.preconditions}, **(data or {})}
+    try:
+        typed = cases.coerce_data(definition, data)  # as the case will hold it: an unanswered yes/no is no
+    except errors.BadInput:
+        typed = data  # a test of bad data: the service refuses it before the materials matter
     materials = {m.id: {"status": "missing" if m.id in missing else "ok"}
-                 for m in definition.materials if required(m, data) or m.id in missing}
+                 for m in definition.materials if required(m, typed) or m.id in missing}
     return {
         "matter_code": code,
         "applicant": {"kind": "company", "name": name, "id_no": CREDIT_CODE, "phone": "13900005678"},

@@ -9,6 +9,7 @@ from workflows import cases, identity
 from workflows.cases import Applicant, MaterialCheck
 from workflows.definition import Channel, Delivery
 from workflows.intake import required
+from workflows.localtime import OfficeTime
 from workflows.office import Actor, Office
 
 
@@ -22,9 +23,9 @@ class FixedClock:
     def advance(self, **delta) -> None:
         self.now += dt.timedelta(**delta)
 
-    def set_local(self, day: dt.date, hour: int = 9) -> None:
-        """Set the clock to `hour` o'clock in 嘉兴 (UTC+8) on `day`."""
-        self.now = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
+    def set_local(self, day: dt.date, hour: int = 9, minute: int = 0) -> None:
+        """Set the clock to `hour`:`minute` office time (嘉兴, Asia/Shanghai) on `day`."""
+        self.now = OfficeTime.named().at(day, hour, minute)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def complete_data(office: Office, code: str) -> dict:
 
 def all_materials(office: Office, code: str, data: dict, except_ids: tuple[str, ...] = ()) -> dict:
     definition = office.catalogue.get(code).definition
+    data = cases.coerce_data(definition, data)  # as the case will hold it: an unanswered yes/no is no
     return {
         m.id: MaterialCheck("missing" if m.id in except_ids else "ok")
         for m in definition.materials if required(m, data) or m.id in except_ids

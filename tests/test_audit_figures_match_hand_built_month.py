@@ -12,6 +12,7 @@ from audit.measures import DAILY, FACTS, EMPTY, NO_DEPARTMENT, STAFF, Source, br
     visit_causes_of, workdays_p90
 from audit.scope import Scope, scope_from
 from tests.audit_support import FREIGHT, PORT, build_month, d
+from workflows.localtime import OfficeTime
 
 NOVEMBER = Scope(d(11, 1), d(11, 30))
 
@@ -66,7 +67,7 @@ def test_local_midnight_splits_october_from_november(month, engine):
 
 def test_a_week_and_an_empty_month(month, engine):
     with engine.connect() as conn:
-        week = summary(conn, scope_from({"period": "week", "on": "2026-11-18"}, d(11, 29)))
+        week = summary(conn, scope_from({"period": "week", "on": "2026-11-18"}, d(11, 29), time=OfficeTime.named()))
         december = summary(conn, Scope(d(12, 1), d(12, 31)))
         december_p90 = workdays_p90(conn, Scope(d(12, 1), d(12, 31)))
         december_list = drill_cases(conn, Scope(d(12, 1), d(12, 31)), "closed")
@@ -160,7 +161,7 @@ def test_rebuild_from_stored_cases_gives_the_same_counters_and_facts(month, engi
         return [sorted(tuple(r) for r in conn.execute(select(t))) for t in (DAILY, MONTHLY, WORKDAYS, FACTS)]
     with engine.begin() as conn:
         before = snapshot(conn)
-        assert facts.rebuild(conn, calendar=office.calendar) == 12
+        assert facts.rebuild(conn, calendar=office.calendar, time=office.time) == 12
         after = snapshot(conn)
     assert after == before and all(before)
 
@@ -221,7 +222,7 @@ def test_staff_without_a_department_get_a_row_whose_link_lists_their_own_cases(m
     with engine.connect() as conn:
         by_department = {f.key: f for f in breakdown(conn, NOVEMBER, "department")}
         by_clerk = {f.key: f for f in breakdown(conn, NOVEMBER, "clerk")}
-        scope = scope_from(NOVEMBER.narrowed(department=NO_DEPARTMENT).params(), d(11, 30))
+        scope = scope_from(NOVEMBER.narrowed(department=NO_DEPARTMENT).params(), d(11, 30), time=OfficeTime.named())
         listed = drill_cases(conn, scope, "closed", limit=None)
     assert by_department[NO_DEPARTMENT].counts == by_clerk["clerk2"].counts
     assert len(listed) == by_clerk["clerk2"]["closed"] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -98,12 +100,15 @@ def test_demo_users_log_in_with_their_published_passwords(client, session):
         client.cookies.clear()
 
 
+PRODUCTION_PROFILE = Path(__file__).parent / "fixtures" / "office-production.yaml"
+
+
 def test_demo_passwords_are_refused_in_production(database_url, clock, session, tmp_path):
     import service
 
     create_demo_users(session, NOW)
     settings = service.Settings(database_url=database_url, secret_key="p" * 40, production=True,
-                                public_base_url="https://onevisit.example", guide_cache_dir=tmp_path / "g")
+                                office_profile=PRODUCTION_PROFILE, guide_cache_dir=tmp_path / "g")
     app = service.create_app(settings, clock=clock)
     with TestClient(app, base_url="https://testserver") as browser:
         assert "secure" in browser.get("/login").headers["set-cookie"].lower()

@@ -12,6 +12,7 @@ from guides.pdfcheck import embedded_fonts, flat, page_texts, reader, weasyprint
 from guides.render import GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import load_catalogue
+from workflows.office import demo_profile
 
 CATALOGUE = load_catalogue()
 
@@ -23,9 +24,9 @@ def texts(booklet) -> list[str]:
 
 @pytest.fixture(scope="module")
 def booklet() -> bytes:
-    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), "https://ban.example.gov.cn")
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), "https://ban.example.gov.cn", demo_profile())
     with weasyprint_warnings() as warnings:
-        pdf = renderer.booklet_pdf(CATALOGUE.matters(), title=BOOKLET_TITLE, office_name="嘉兴市交通运输局")
+        pdf = renderer.booklet_pdf(CATALOGUE.matters(), title=BOOKLET_TITLE)
     assert not warnings, warnings
     return pdf
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from guides.render import GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment, spaceless
 from workflows.catalogue import load_catalogue
+from workflows.office import demo_profile
 
 
 def test_spaceless_drops_line_breaks_between_tags_and_keeps_a_single_space():
@@ -18,7 +19,7 @@ def test_spaceless_drops_line_breaks_between_tags_and_keeps_a_single_space():
 
 
 def test_a_rendered_guide_body_has_no_line_breaks_between_tags():
-    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), "https://ban.example.gov.cn")
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), "https://ban.example.gov.cn", demo_profile())
     html = renderer.html(load_catalogue().get("road-freight-licence"), GUIDE, print_css_apart=True)
     body = html[html.index('<section class="matter-guide"'):html.index("</section>")]
     assert not re.search(r">\s*\n\s*<", body)

@@ -11,6 +11,7 @@ from guides.pdfcheck import (A4_MM, embedded_fonts, flat, flat_text, page_sizes_
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import load_catalogue
+from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
 CATALOGUE = load_catalogue()
@@ -19,7 +20,7 @@ CODES = [v.code for v in CATALOGUE.matters()]
 
 @pytest.fixture(scope="module")
 def renderer():
-    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL)
+    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile())
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,11 @@ def test_guide_text_has_every_material_both_limits_fee_and_visits(rendered, code
     assert flat(fee_text(d.fees)) in text
     assert f"到办事现场次数：{visits.visits}次" in text
     assert flat(visits.advice()) in text
-    assert flat(d.service.complaint_phone) in text
+    office = demo_profile()
+    for fact in (office.hall.address, office.hall.hours, office.consult_phone, office.complaint_phone):
+        assert flat(fact) in text, fact
+    for window in office.windows_for(code):  # every window that takes the matter, where it is and its line
+        assert flat(f"{window.name}：{window.location}，电话{window.phone}") in text
     assert flat(f"定义版本：{CATALOGUE.get(code).key}") in text
 
 

@@ -10,13 +10,14 @@ from guides.pdfcheck import flat, page_sizes_mm, page_texts
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import load_catalogue
+from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
 CATALOGUE = load_catalogue()
 
 
 def _renderer() -> GuideRenderer:
-    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, pdf=PdfRenderer())
+    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile(), pdf=PdfRenderer())
 
 
 def test_browser_html_has_the_stylesheet_inline_and_pdf_html_leaves_it_to_the_renderer():

@@ -18,6 +18,7 @@ from guides.qr import guide_url, qr_code, status_url
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import load_catalogue
+from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
 CODE = "road-works-permit"
@@ -25,7 +26,7 @@ CODE = "road-works-permit"
 
 @pytest.fixture(scope="module")
 def renderer():
-    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL)
+    return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile())
 
 
 def rasterise(pdf: bytes, tmp_path: Path, page: int, dpi: int = 150) -> Image.Image:

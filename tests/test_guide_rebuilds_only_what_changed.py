@@ -11,13 +11,14 @@ from guides import build as guide_build
 from guides.cache import templates_digest
 from guides.pdfcheck import flat_text
 from workflows.catalogue import DEFAULT_DIR
+from workflows.office import demo_profile
 
 CODES = ["road-freight-licence", "vehicle-repair-filing"]
 BASE_URL = "https://ban.example.gov.cn"
 
 
 def _build(definitions: Path, out: Path, **kw) -> guide_build.BuildReport:
-    return guide_build.build(definitions_dir=definitions, out_dir=out, base_url=BASE_URL, office_name="嘉兴市交通运输局",
+    return guide_build.build(definitions_dir=definitions, out_dir=out, base_url=BASE_URL, profile=demo_profile(),
                              codes=CODES, workers=2, **kw)
 
 
@@ -75,11 +76,13 @@ def test_keys_change_with_templates_and_renderer(monkeypatch):
 
     version = load_catalogue().get(CODES[0])
     env = build_environment([GUIDES_TEMPLATES])
-    key = GuideRenderer(env, BASE_URL).key(version)
-    assert GuideRenderer(env, BASE_URL, digest="other-templates").key(version) != key
-    assert GuideRenderer(env, "https://other.example").key(version) != key  # the QR codes change
+    key = GuideRenderer(env, BASE_URL, demo_profile()).key(version)
+    assert GuideRenderer(env, BASE_URL, demo_profile(), digest="other-templates").key(version) != key
+    assert GuideRenderer(env, "https://other.example", demo_profile()).key(version) != key  # the QR codes change
+    moved = demo_profile().model_copy(update={"consult_phone": "0573-80000000"})
+    assert GuideRenderer(env, BASE_URL, moved).key(version) != key  # the office's facts are printed too
     monkeypatch.setattr("guides.cache.RENDERER_VERSION", "next")
-    assert GuideRenderer(env, BASE_URL).key(version) != key
+    assert GuideRenderer(env, BASE_URL, demo_profile()).key(version) != key
 
 
 def test_cli_builds_then_reports_nothing_to_do(tmp_path, capsys, monkeypatch, definitions):
@@ -101,7 +104,7 @@ def test_pool_hands_out_the_largest_jobs_first(definitions):
     catalogue = load_catalogue(definitions)
     jobs = [guide_build.Job(v.code, kind, "k", guide_build.file_name(v.code, kind))
             for v in catalogue.matters() for kind in guide_build.KINDS]
-    guide_build._load(str(definitions), BASE_URL)
+    guide_build._load(str(definitions), BASE_URL, demo_profile())
     ordered = guide_build._largest_first(jobs)
     assert sorted(ordered, key=lambda j: j.file) == sorted(jobs, key=lambda j: j.file)
     first = ordered[0]

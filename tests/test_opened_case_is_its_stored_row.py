@@ -30,14 +30,29 @@ def test_the_returned_case_is_held_clean_by_the_session(session, office):
     assert get_case(session, case.id) is case  # the identity map holds it: no second object, no SELECT
 
 
-def test_the_next_action_in_the_same_session_sends_one_update_and_one_insert(session, office, engine):
-    case = open_complete(session, office, FREIGHT)
+def _statements(engine, act) -> list[str]:
     sent = []
-    listener = lambda conn, cursor, statement, *_: sent.append(statement.split()[0].upper())  # noqa: E731
+    listener = lambda conn, cursor, statement, *_: sent.append(" ".join(statement.split()[:3]).upper())  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+        act()
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    assert sent == ["UPDATE", "INSERT"]
+    return sent
+
+
+def test_the_next_action_in_the_same_session_sends_one_update_and_one_insert(session, office, engine):
+    case = open_complete(session, office, FREIGHT)
+    sent = _statements(engine, lambda: cases.record_materials(session=session, office=office, case=case,
+                                                               clerk=STAFF.clerk, materials={}))
+    assert [s.split()[0] for s in sent] == ["UPDATE", "INSERT"]
+    assert case.state == "received" and case.version == 2
+
+
+def test_an_action_that_issues_a_paper_also_takes_its_number_and_nothing_else(session, office, engine):
+    case = open_complete(session, office, FREIGHT)
+    sent = _statements(engine, lambda: cases.accept_case(session=session, office=office, case=case,
+                                                         clerk=STAFF.clerk))
+    assert sent == ["UPDATE CASES SET", "INSERT INTO CASE_EVENTS", "INSERT INTO DOCUMENT_SERIALS",
+                    "INSERT INTO CASE_DOCUMENTS"]
     assert case.state == "step_review" and case.version == 2

@@ -45,7 +45,7 @@ def test_an_overdue_gap_terminates_the_case_once(session, office, clock, engine)
     assert (after.state, after.outcome) == ("terminated", "terminated")
     last = events_of(session, case.id)[-1]
     assert (last.action, last.actor, last.from_state) == ("terminate", "system", "step_review")
-    assert "安全生产管理制度" in last.payload["reason"] and "2026-11-30" in last.payload["reason"]
+    assert "安全生产管理制度" in last.payload["reason"] and "2026年11月30日" in last.payload["reason"]
 
     clock.advance(days=3)
     second = sweep_overdue_gaps(session=session, office=office)

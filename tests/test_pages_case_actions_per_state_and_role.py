@@ -211,7 +211,9 @@ def test_papers_listed_are_the_ones_the_guides_say_this_case_calls_for(app, sess
     with client_as(app, "clerk") as clerk:
         page = soup(clerk.get(f"/cases/{case.id}"))
     assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == [str(k) for k in papers_for(case)]
-    assert [a["data-paper"] for a in page.select("#papers a[data-paper]")] == ["receipt", "tolerance"]
+    links = page.select("#papers a[data-paper]")
+    assert [(a["data-paper"], a.get_text(strip=True)) for a in links] == [("receipt", "收件凭证"),
+                                                                           ("acceptance", "容缺受理通知书")]
 
 
 def test_an_auditor_is_offered_no_paper_links_the_papers_route_would_refuse(app, session, office, staffed):

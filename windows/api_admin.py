@@ -12,15 +12,17 @@ from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.schemas import IssuedTokenOut, TokenIn, TokenOut, UserOut
 from workflows import accounts
+from workflows.localtime import OfficeTime
 from workflows.office import Actor, Office
 
 router = APIRouter(route_class=AnsweredInThread, prefix="/admin", tags=["admin 系统管理"])
 TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def token_out(row: accounts.ApiToken) -> TokenOut:
+def token_out(row: accounts.ApiToken, time: OfficeTime) -> TokenOut:
     return TokenOut(id=row.id, username=row.username, label=row.label, created_by=row.created_by,
-                    created_at=row.created_at, revoked_at=row.revoked_at)
+                    created_at=time.local(row.created_at),
+                    revoked_at=time.local(row.revoked_at) if row.revoked_at else None)
 
 
 @router.post("/tokens", response_model=IssuedTokenOut, status_code=201)
@@ -30,19 +32,20 @@ def issue_token(body: TokenIn, session: Session = Depends(db), office: Office = 
     token = accounts.issue_token(session=session, username=body.username, label=body.label, admin=admin,
                                  now=office.now())
     row = accounts.token_record(session=session, token=token)
-    return IssuedTokenOut(**token_out(row).model_dump(), token=token)
+    return IssuedTokenOut(**token_out(row, office.time).model_dump(), token=token)
 
 
 @router.get("/tokens", response_model=list[TokenOut], dependencies=[Depends(staff(*ADMINS))])
-def list_tokens(session: Session = Depends(db)) -> list[TokenOut]:
-    return [token_out(row) for row in accounts.list_tokens(session)]
+def list_tokens(session: Session = Depends(db), office: Office = Depends(office_of)) -> list[TokenOut]:
+    return [token_out(row, office.time) for row in accounts.list_tokens(session)]
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
 def revoke_token(token_id: TokenId, session: Session = Depends(db), office: Office = Depends(office_of),
                  admin: Actor = Depends(staff(*ADMINS))) -> TokenOut:
     """Revoke a token; requests with it are refused from now on."""
-    return token_out(accounts.revoke_token(session=session, token_id=token_id, admin=admin, now=office.now()))
+    return token_out(accounts.revoke_token(session=session, token_id=token_id, admin=admin, now=office.now()),
+                     office.time)
 
 
 @router.get("/users", response_model=list[UserOut], dependencies=[Depends(staff(*ADMINS))])

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
 from windows.api_route import AnsweredInThread
 from windows.auth import db
-from windows.contexts import PAPER_LABELS, gap_deadlines
+from windows.contexts import gap_deadlines
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
                              VerdictOut)
 from workflows import accounts, actions, cases, queries
@@ -34,13 +34,13 @@ def case_out(request: Request, session: Session, case: Case, actor: Actor) -> Ca
     office = office_of(request)
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     gaps = gap_deadlines(office, view.matter.definition, view.verdict) if view.verdict else []
-    return CaseOut.of(view, papers_of(request, case), gaps)
+    return CaseOut.of(view, papers_of(request, case), gaps, office.time)
 
 
 def papers_of(request: Request, case: Case) -> list[PaperOut]:
     """The papers the guides module says this case calls for; none until that module is installed."""
     kinds = request.app.state.papers_for(case)
-    return [PaperOut(kind=k, label=PAPER_LABELS.get(k, k), href=f"/papers/{case.id}/{k}.pdf") for k in kinds]
+    return [PaperOut(kind=k, label=title, href=f"/papers/{case.id}/{k}.pdf") for k, title in kinds]
 
 
 def checks(body: IntakeIn) -> dict[str, MaterialCheck]:
@@ -75,6 +75,7 @@ def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db)
 @router.get("/cases", response_model=list[CaseSummaryOut])
 def list_cases(
     session: Session = Depends(db),
+    office: Office = Depends(office_of),
     actor: Actor = Depends(staff(*CASE_READERS)),
     state: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")] = None,
     matter_code: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
@@ -85,7 +86,7 @@ def list_cases(
 ) -> list[CaseSummaryOut]:
     found = queries.list_cases(session, state=state, matter_code=matter_code, window=window, open_only=open_only,
                                limit=limit, offset=offset)
-    return [CaseSummaryOut.of(c) for c in found]
+    return [CaseSummaryOut.of(c, office.time) for c in found]
 
 
 @router.get("/cases/by-receipt/{receipt_no}", response_model=CaseOut)
@@ -123,7 +124,7 @@ def my_queue(session: Session = Depends(db), office: Office = Depends(office_of)
     items = []
     for case in found:
         left = days_left(case.promised_due) if case.promised_due else None
-        items.append(QueueItemOut(**CaseSummaryOut.of(case).model_dump(), promised_left=left,
+        items.append(QueueItemOut(**CaseSummaryOut.of(case, office.time).model_dump(), promised_left=left,
                                   overdue=left is not None and left < 0 and case.state not in FINAL_STATES))
     return items
 
@@ -136,6 +137,7 @@ def _comprehensive(session: Session, actor: Actor) -> bool:
 @router.get("/search", response_model=list[CaseSummaryOut])
 def search(q: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL,
                                    description="受理编号、申请人名称、身份证号或统一社会信用代码、电话")],
-           session: Session = Depends(db), actor: Actor = Depends(staff(*CASE_READERS)),
+           session: Session = Depends(db), office: Office = Depends(office_of),
+           actor: Actor = Depends(staff(*CASE_READERS)),
            limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[CaseSummaryOut]:
-    return [CaseSummaryOut.of(c) for c in queries.search_cases(session, q, limit=limit)]
+    return [CaseSummaryOut.of(c, office.time) for c in queries.search_cases(session, q, limit=limit)]

@@ -49,4 +49,4 @@ def evaluate(request: Request, body: EvaluationIn, session: Session = Depends(db
     case = throttled_lookup(request, session, body.receipt_no, body.phone_last4)
     evaluation = feedback.evaluate_case(session=session, receipt_no=case.receipt_no, phone_last4=body.phone_last4,
                                         score=body.score, comment=body.comment, now=office.now())
-    return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=evaluation.at)
+    return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=office.time.local(evaluation.at))

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from guides.papers import papers_for
+from guides.papers import paper_list
 from guides.web import PAPER_ROLES
 from windows import api, auditing, pages, public
 from windows.auth import StaffLookup
@@ -60,7 +60,7 @@ def install(app: FastAPI) -> None:
     app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
     app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
-    app.state.papers_for = papers_for
+    app.state.papers_for = paper_list  # (kind, title) of each paper the case's history calls for
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
     for module in (public, pages, auditing, api):
         app.include_router(module.router)

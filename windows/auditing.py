@@ -27,9 +27,9 @@ from audit.targets import Targets
 from windows.auth import db, require_roles
 from windows.render_threads import on_render_threads
 from windows.rendering import render
-from workflows import errors, queries
+from workflows import accounts, errors, queries
 from workflows.accounts import ServiceWindow, StaffUser
-from workflows.office import CHINA, Actor
+from workflows.office import Actor
 from workflows import timeline as case_timeline
 
 router = APIRouter()
@@ -42,7 +42,8 @@ def _office(request: Request):
 
 
 def _scope(request: Request) -> Scope:
-    return scope_from(dict(request.query_params), _office(request).today())
+    office = _office(request)
+    return scope_from(dict(request.query_params), office.today(), time=office.time)
 
 
 def _dashboard(request: Request, session: Session, scope: Scope) -> Dashboard:
@@ -176,7 +177,9 @@ def timeline(request: Request, case_id: int, actor: Actor = Depends(auditors), s
     case = queries.get_case(session, case_id)
     matter = _office(request).matter_of(case)
     compiled = matter.compiled
-    rows = case_timeline.timeline(matter, queries.events_of(session, case_id))
+    events = queries.events_of(session, case_id)
+    rows = case_timeline.timeline(matter, events, time=_office(request).time,
+                                  names=accounts.staff_names(session, [e.actor for e in events]))
     return render(request, "audit_case.html", actor=actor, title=f"办件时间线 {case.receipt_no}", case=case,
                   matter_name=matter.definition.name, rows=rows, state_label=compiled.state_label(case.state),
                   staff_page="/cases/{id}" in request.app.state.page_paths and bool(actor.roles & {"auditor"}))
@@ -250,12 +253,13 @@ def export_event_log(request: Request, fmt: str, actor: Actor = Depends(auditors
 @on_render_threads
 def monthly_report(request: Request, on: str | None = None, actor: Actor = Depends(auditors),
                    session: Session = Depends(db)):
-    day = scope_from({"on": on} if on else {}, _office(request).today()).end
+    office = _office(request)
+    day = scope_from({"on": on} if on else {}, office.today(), time=office.time).end
     start, end = month_of(day)
     dims = {d: request.query_params.get(d) or None for d in DIMENSIONS}
-    d = _dashboard(request, session, Scope(start, end, **dims))
-    pdf = report_pdf(request.app.state.templates, d, office_name=request.app.state.settings.office_name,
-                     generated_at=_office(request).now().astimezone(CHINA))
+    d = _dashboard(request, session, Scope(start, end, **dims, time=office.time))
+    pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
+                     generated_at=office.time.local(office.now()))
     _log(request, session, actor, "report", "pdf", False)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="audit-{start:%Y-%m}.pdf"'})

@@ -9,25 +9,17 @@ from typing import Callable, Mapping, NamedTuple
 from sqlmodel import Session
 
 from windows.actions import DANGER, widgets_for
-from workflows import errors, intake, queries
+from workflows import accounts, errors, intake, queries
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
-from workflows.timeline import TimelineEntry, local_time, timeline
+from workflows.timeline import TimelineEntry, timeline
 from workflows.office import Actor, Office
 from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
 
 NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
-PAPER_LABELS = {
-    "receipt": "受理通知书（收件凭证）",
-    "notice": "一次性告知书",
-    "tolerance": "容缺受理通知书及承诺书",
-    "refusal": "不予受理决定书",
-    "decision": "准予/不予许可决定书",
-    "service_record": "送达回证",
-}
-PapersFor = Callable[[Case], list[str]]
+PapersFor = Callable[[Case], list[tuple[str, str]]]  # (kind, title): guides.papers.paper_list
 
 
 def channel_label(value: str | None) -> str:
@@ -115,7 +107,8 @@ class Option:
 class CasePage:
     view: queries.CaseView
     title: str
-    received_at: dt.datetime  # local time
+    received_at: dt.datetime  # office time
+    clerk_name: str
     applicant_id: str
     agent_id: str
     channel: str
@@ -155,7 +148,7 @@ def _shown_on_a_form(view: queries.CaseView, failed: str | None) -> bool:
 
 
 def _papers(case: Case, papers_for: PapersFor) -> list[PaperLink]:
-    return [PaperLink(k, PAPER_LABELS.get(k, k), f"/papers/{case.id}/{k}.pdf") for k in papers_for(case)]
+    return [PaperLink(k, title, f"/papers/{case.id}/{k}.pdf") for k, title in papers_for(case)]
 
 
 def case_page(*, session: Session, office: Office, case: Case, actor: Actor, papers_for: PapersFor,
@@ -163,12 +156,14 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
               values: Mapping[str, str] | None = None, conflict: str | None = None) -> CasePage:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     definition = view.matter.definition
-    events = timeline(view.matter, view.events)
+    names = accounts.staff_names(session, [case.clerk, *(e.actor for e in view.events)])
+    events = timeline(view.matter, view.events, time=office.time, names=names)
     gaps = case.progress.get("gaps", {})
     notice = view.verdict.notice_items() if view.verdict else []
     tolerable = view.verdict is not None and view.verdict.outcome is intake.Outcome.TOLERATE
     return CasePage(
-        view=view, title=f"{definition.name} · {case.receipt_no}", received_at=local_time(case.received_at),
+        view=view, title=f"{definition.name} · {case.receipt_no}", received_at=office.time.local(case.received_at),
+        clerk_name=names.get(case.clerk, case.clerk),
         applicant_id=mask_id(case.applicant_id_no), agent_id=mask_id(case.agent_id_no),
         channel=channel_label(case.channel), delivery=delivery_label(case.delivery_method),
         forms=_forms(view, failed, error if failed else None, values or {}),

@@ -22,7 +22,7 @@ from workflows import errors, feedback, queries
 from workflows import progress as pg
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
-from workflows.office import CHINA, Office
+from workflows.office import Office
 
 router = APIRouter(dependencies=[Depends(anyone)])
 
@@ -58,17 +58,11 @@ def public_status(session: Session, office: Office, case: Case) -> PublicStatus:
         if row.required and row.status not in pg.PRESENT
     ]
     return PublicStatus(
-        case.receipt_no, matter.definition.name, matter.compiled.state_label(case.state), _day(case.received_at),
-        case.accepted_on, case.promised_due, case.due_provisional, _day(case.closed_at), outstanding, final,
+        case.receipt_no, matter.definition.name, matter.compiled.state_label(case.state), office.time.date(case.received_at),
+        case.accepted_on, case.promised_due, case.due_provisional,
+        office.time.date(case.closed_at) if case.closed_at else None, outstanding, final,
         session.get(feedback.Evaluation, case.id) is not None,
     )
-
-
-def _day(moment: dt.datetime | None) -> dt.date | None:
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(CHINA).date()
 
 
 @router.get("/public")

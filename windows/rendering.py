@@ -44,7 +44,7 @@ def chrome(request: Request, actor: Actor | None) -> dict:
         "nav": navigation(request, actor) if actor else [],
         "csrf": csrf_token(request),
         "flash": pop_flash(request),
-        "office_name": request.app.state.settings.office_name,
+        "office_name": request.app.state.office.profile.name,
         "request": request,
     }
 

@@ -21,6 +21,7 @@ from workflows.catalogue import MatterVersion
 from workflows.deadlines import SpecialTimeBox
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
+from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
 from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow
 
@@ -212,15 +213,15 @@ class CaseSummaryOut(BaseModel):
     window: str | None
     applicant_name: str
     applicant_id_masked: str
-    received_at: dt.datetime
+    received_at: dt.datetime = Field(description="office time, with its UTC offset")
     promised_due: dt.date | None
     visits: int
 
     @classmethod
-    def of(cls, c: Case | CaseListing) -> "CaseSummaryOut":
+    def of(cls, c: Case | CaseListing, time: OfficeTime) -> "CaseSummaryOut":
         return cls(id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, state=c.state, version=c.version,
                    awaiting_role=c.awaiting_role, window=c.window, applicant_name=c.applicant_name,
-                   applicant_id_masked=identity.mask_id(c.applicant_id_no), received_at=c.received_at,
+                   applicant_id_masked=identity.mask_id(c.applicant_id_no), received_at=time.local(c.received_at),
                    promised_due=c.promised_due, visits=c.visits)
 
 
@@ -301,7 +302,7 @@ class DeadlinesOut(BaseModel):
 
 class EventOut(BaseModel):
     seq: int
-    at: dt.datetime
+    at: dt.datetime = Field(description="office time, with its UTC offset")
     actor: str
     action: str
     from_state: str
@@ -313,8 +314,8 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent | EventRecord) -> "EventOut":
-        return cls(seq=e.seq, at=e.at, actor=e.actor, action=e.action, from_state=e.from_state,
+    def of(cls, e: CaseEvent | EventRecord, time: OfficeTime) -> "EventOut":
+        return cls(seq=e.seq, at=time.local(e.at), actor=e.actor, action=e.action, from_state=e.from_state,
                    to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
                    channel=e.channel, payload=e.payload)
 
@@ -360,7 +361,7 @@ class CaseOut(BaseModel):
     data: dict[str, Any]
     visits: int
     outcome: str | None
-    received_at: dt.datetime
+    received_at: dt.datetime = Field(description="office time, with its UTC offset, as are the other instants")
     closed_at: dt.datetime | None
     updated_at: dt.datetime
     deadlines: DeadlinesOut
@@ -371,7 +372,7 @@ class CaseOut(BaseModel):
     papers: list[PaperOut] = Field(description="the printable papers this case calls for now")
 
     @classmethod
-    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue]) -> "CaseOut":
+    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue], time: OfficeTime) -> "CaseOut":
         c = view.case
         applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name,
                                  id_masked=identity.mask_id(c.applicant_id_no),
@@ -382,9 +383,11 @@ class CaseOut(BaseModel):
             definition_version=c.definition_version, state=c.state, state_label=view.state_label, version=c.version,
             awaiting_role=c.awaiting_role, window=c.window, clerk=c.clerk, channel=c.channel,
             delivery_method=c.delivery_method, delivery_address=c.delivery_address, applicant=applicant,
-            data=c.data, visits=c.visits, outcome=c.outcome, received_at=c.received_at, closed_at=c.closed_at,
-            updated_at=c.updated_at, deadlines=DeadlinesOut.of(view.deadlines, view.specials),
-            materials=[MaterialRowOut.of(r) for r in view.materials], events=[EventOut.of(e) for e in view.events],
+            data=c.data, visits=c.visits, outcome=c.outcome, received_at=time.local(c.received_at),
+            closed_at=time.local(c.closed_at) if c.closed_at else None, updated_at=time.local(c.updated_at),
+            deadlines=DeadlinesOut.of(view.deadlines, view.specials),
+            materials=[MaterialRowOut.of(r) for r in view.materials],
+            events=[EventOut.of(e, time) for e in view.events],
             actions=[ActionOut.of(a) for a in view.actions],
             verdict=VerdictOut.of(view.verdict, gaps) if view.verdict else None, papers=papers,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,7 +21,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from workflows import errors
 from workflows.definition import STAFF_ROLES
-from workflows.office import Actor
+from workflows.office import SYSTEM, Actor
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -67,6 +68,14 @@ class ApiToken(SQLModel, table=True):
 
 def actor_of(user: StaffUser) -> Actor:
     return Actor(user.username, frozenset(user.roles), window=user.window, name=user.display_name)
+
+
+def staff_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """Display names by username, for showing staff by name (the system sweep is 系统)."""
+    wanted = sorted(set(usernames))
+    query = select(StaffUser.username, StaffUser.display_name).where(sa.column("username").in_(wanted))
+    rows = session.exec(query).all() if wanted else []
+    return {"system": SYSTEM.name} | {username: name or username for username, name in rows}
 
 
 def add_window(*, session: Session, code: str, name: str, comprehensive: bool = False,

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from workflows import errors, identity, intake
 from workflows import progress as pg
 from workflows.deadlines import limit_dues
+from workflows.demands import correction_due
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
 from workflows.engine import run, start
 from workflows.machine import NEW, special_state
@@ -117,11 +118,13 @@ def accept_with_tolerance(*, session: Session, office: Office, case: Case, clerk
 
 def issue_correction_notice(*, session: Session, office: Office, case: Case, clerk: Actor,
                             notes: Mapping[str, str] | None = None) -> Case:
-    """一次性告知: every missing and defective item at once, computed, never hand-picked."""
+    """一次性告知: every missing and defective item at once, computed, never hand-picked, with its 补正期限."""
     verdict = assess_intake(office=office, case=case)
     items = [{**item, "problem": (notes or {}).get(item["material"]) or item["problem"]}
              for item in verdict.notice_items()]
-    return run(session=session, office=office, case=case, actor=clerk, trigger="notify", payload={"items": items})
+    due = correction_due(office, office.today())
+    return run(session=session, office=office, case=case, actor=clerk, trigger="notify",
+               payload={"items": items, "due": due.isoformat()})
 
 
 def resubmit(*, session: Session, office: Office, case: Case, clerk: Actor, channel: Channel | str,
@@ -265,9 +268,14 @@ def _check_applicant(applicant: Applicant) -> None:
 
 
 def coerce_data(definition: MatterDefinition, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Case data typed by the definition's case_fields; unknown fields are refused."""
+    """Case data typed by the definition's case_fields; unknown fields are refused.
+
+    A yes/no field left unanswered is no, as an unticked box on the counter's form is:
+    otherwise neither branch of a condition on it (已购置车辆 / 尚未购置) would hold,
+    and the case would owe neither the vehicle papers nor the 承诺书.
+    """
     fields = {f.id: f for f in definition.case_fields}
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {f.id: False for f in definition.case_fields if f.type == "bool"}
     for key, value in data.items():
         if key not in fields:
             raise errors.BadInput(f"本事项没有办件字段 {key}", field=key)

@@ -60,7 +60,15 @@ def version_key(definition: MatterDefinition, text: str) -> str:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_definition(text: str, file: str) -> MatterDefinition:
+# Fields that definitions once carried and no longer may. A current file naming one is
+# refused with the reason; an archived version (kept for the cases that started under
+# it) is read without it, so those cases still open.
+RETIRED_FIELDS = {
+    "service": "办理地点、时间、窗口和电话已移至办公信息配置（ONEVISIT_OFFICE_PROFILE），事项定义中不再填写",
+}
+
+
+def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterDefinition:
     """Parse and validate one definition; raise DefinitionError naming file, field and rule."""
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)
@@ -68,15 +76,24 @@ def parse_definition(text: str, file: str) -> MatterDefinition:
         raise DefinitionError(file, [("(YAML)", f"不是有效的 YAML：{exc}")]) from None
     if not isinstance(raw, dict):
         raise DefinitionError(file, [("(根)", "文件内容必须是一个映射（字段: 值）")])
+    retired = [(name, why) for name, why in RETIRED_FIELDS.items() if name in raw]
+    if retired and not archived:
+        raise DefinitionError(file, retired)
+    for name, _ in retired:
+        del raw[name]
     try:
         definition = MatterDefinition.model_validate(raw)
     except ValidationError as exc:
-        problems = [(_path(err["loc"]), _rule(err)) for err in exc.errors()]
-        raise DefinitionError(file, problems) from None
+        raise DefinitionError(file, validation_problems(exc)) from None
     problems = rule_violations(definition)
     if problems:
         raise DefinitionError(file, problems)
     return definition
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """pydantic's errors as (field path, rule in Chinese)."""
+    return [(_path(err["loc"]), _rule(err)) for err in exc.errors()]
 
 
 def _path(loc: tuple) -> str:
@@ -96,8 +113,8 @@ def _rule(err: dict) -> str:
     return translations.get(err["type"], err["msg"])
 
 
-def build_version(text: str, file: str) -> MatterVersion:
-    definition = parse_definition(text, file)
+def build_version(text: str, file: str, *, archived: bool = False) -> MatterVersion:
+    definition = parse_definition(text, file, archived=archived)
     return MatterVersion(version_key(definition, text), text, file, compile_matter(definition))
 
 
@@ -121,7 +138,7 @@ class Catalogue:
         return (code, key) in self._versions
 
     def add_old_version(self, text: str, file: str) -> MatterVersion:
-        version = build_version(text, file)
+        version = build_version(text, file, archived=True)
         self._versions.setdefault((version.code, version.key), version)
         return version
 

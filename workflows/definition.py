@@ -200,14 +200,6 @@ class Result(Frozen):
     validity: Text | None = None
 
 
-class ServicePoint(Frozen):
-    place: Text
-    hours: Text
-    window: Text
-    consult_phone: Text
-    complaint_phone: Text
-
-
 class MatterDefinition(Frozen):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
     basic_code: Text
@@ -234,7 +226,6 @@ class MatterDefinition(Frozen):
     delivery_methods: list[Delivery] = Field(min_length=1)
     result: Result
     fees: Fees
-    service: ServicePoint
 
     def material(self, material_id: str) -> Material:
         for material in self.materials:

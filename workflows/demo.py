@@ -20,7 +20,7 @@ from workflows.cases import Applicant, MaterialCheck
 from workflows.db import session as new_session
 from workflows.definition import Channel, Delivery, MatterDefinition
 from workflows.intake import required
-from workflows.office import CHINA, Actor, Office
+from workflows.office import Actor, Office
 from workflows.sweep import sweep_overdue_gaps
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -65,11 +65,11 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
     real_now = office.clock()
     clock = SimClock(real_now)
     sim = Office(catalogue=office.catalogue, calendar=office.calendar, clock=clock,
-                 before_commit=office.before_commit)
+                 before_commit=office.before_commit, profile=office.profile)
     summary = DemoSummary()
     with new_session(engine) as session:
         staff = _staff(session, real_now)
-        starts = _start_days(sim, rng, cases, real_now.astimezone(CHINA).date(), months)
+        starts = _start_days(sim, rng, cases, office.time.date(real_now), months)
         for day in _progress(starts, progress):
             scenario = _pick(rng)
             outcome = _one_case(session, sim, clock, rng, staff, day, scenario, real_now)
@@ -114,9 +114,8 @@ def _pick(rng: random.Random) -> str:
     return rng.choices(names, weights)[0]
 
 
-def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    local = dt.datetime(day.year, day.month, day.day, rng.randint(9, 16), rng.randint(0, 59), tzinfo=CHINA)
-    return local.astimezone(dt.timezone.utc)
+def _at(office: Office, day: dt.date, rng: random.Random) -> dt.datetime:
+    return office.time.at(day, rng.randint(9, 16), rng.randint(0, 59))
 
 
 def _one_case(session, office, clock, rng, staff, day, scenario, real_now) -> str:
@@ -124,7 +123,7 @@ def _one_case(session, office, clock, rng, staff, day, scenario, real_now) -> st
     if scenario in ("tolerated", "defaulted"):
         matters = [m for m in matters if any(x.tolerance for x in m.definition.materials)]
     d = rng.choice(matters).definition
-    clock.now = _at(day, rng)
+    clock.now = _at(office, day, rng)
     clerk = rng.choice(staff.clerks)
     runner = _Runner(session, office, clock, rng, staff, real_now)
     try:
@@ -152,9 +151,9 @@ class _Runner:
 
     def later(self, low: int, high: int) -> None:
         """Move on by a number of working days, and stop at the present."""
-        day = self.clock.now.astimezone(CHINA).date()
+        day = self.office.time.date(self.clock.now)
         target = self.office.calendar.add_workdays(day, self.rng.randint(low, high)).due
-        self.clock.now = _at(target, self.rng)
+        self.clock.now = _at(self.office, target, self.rng)
         if self.clock.now > self.real_now:
             raise _PastToday()
 

@@ -133,10 +133,10 @@ class CaseNotFound(NotFound):
 
 
 class DefinitionError(Exception):
-    """A matter definition file breaks a rule; raised at load, stops start-up."""
+    """A matter definition (or the office profile) breaks a rule; raised at load, stops start-up."""
 
-    def __init__(self, file: str, problems: list[tuple[str, str]]):
+    def __init__(self, file: str, problems: list[tuple[str, str]], *, what: str = "事项定义文件"):
         self.file = file
         self.problems = problems
         lines = [f"{file}: {path}: {rule}" for path, rule in problems]
-        super().__init__("事项定义文件有误:\n" + "\n".join(lines))
+        super().__init__(f"{what}有误:\n" + "\n".join(lines))

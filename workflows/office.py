@@ -1,16 +1,16 @@
-"""What every service call needs besides the session: the rules and the clock."""
+"""What every service call needs besides the session: the rules, the office's facts and the clock."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from workflows.catalogue import Catalogue, MatterVersion
+from workflows.localtime import OfficeTime
+from workflows.profile import DEMO_PROFILE, OfficeProfile, load_profile
 from workflows.workdays import WorkCalendar
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def utc_now() -> dt.datetime:
@@ -37,9 +37,14 @@ class Actor:
 SYSTEM = Actor("system", frozenset({"system"}), name="系统")
 
 
+@functools.cache
+def demo_profile() -> OfficeProfile:
+    return load_profile(DEMO_PROFILE)
+
+
 @dataclass
 class Office:
-    """The catalogue, the working-day calendar and the clock of one service centre.
+    """The catalogue, the working-day calendar, the office profile and the clock of one service centre.
 
     `before_commit` hooks run inside each transition's transaction, after its
     writes and before the commit; a hook that raises rolls the whole step back.
@@ -49,13 +54,19 @@ class Office:
     calendar: WorkCalendar
     clock: Callable[[], dt.datetime] = utc_now
     before_commit: list[Callable[..., None]] = field(default_factory=list)
+    profile: OfficeProfile = field(default_factory=demo_profile)
+
+    @property
+    def time(self) -> OfficeTime:
+        """The one conversion from stored instants to office time (workflows/localtime.py)."""
+        return self.profile.time
 
     def now(self) -> dt.datetime:
         return self.clock()
 
     def today(self) -> dt.date:
         """The local date at the service centre, which is what deadlines count in."""
-        return self.clock().astimezone(CHINA).date()
+        return self.time.date(self.clock())
 
     def matter_of(self, case) -> MatterVersion:
         return self.catalogue.get(case.matter_code, case.definition_version)

@@ -44,6 +44,10 @@ def evolve(progress: Progress, action: str, payload: dict[str, Any]) -> Progress
         if new["notice"] is None:
             new["notice"] = items
         new["notices"] += 1
+        if "due" in payload:  # notices from before 补正期限 were recorded carry none
+            new["correction"] = {"items": [dict(i) for i in payload["items"]], "due": payload["due"]}
+    elif action.startswith("resubmit_"):
+        new.pop("correction", None)  # handed in: the clerk checks it now, nothing is awaited
     elif action == "accept_tolerated":
         for material_id, due in payload["gaps"].items():
             new["gaps"][material_id] = due

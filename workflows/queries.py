@@ -25,7 +25,6 @@ from workflows.engine import may_take
 from workflows.machine import FINAL_STATES, Action, CaseProxy
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
-from workflows.timeline import local_time
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ def special_views(office: Office, case: Case) -> list[SpecialTimeBox]:
     """The case's special procedures against their time boxes; one left running when the
     case closed (撤回 or 终止 during it) is judged as of the closing day."""
     closed = case.state in FINAL_STATES and case.closed_at is not None
-    closed_on = local_time(case.closed_at).date() if closed else None
+    closed_on = office.time.date(case.closed_at) if closed else None
     return special_time_boxes(calendar=office.calendar, definition=office.matter_of(case).definition,
                               progress=case.progress, today=office.today(), closed_on=closed_on)
 

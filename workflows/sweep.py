@@ -6,6 +6,7 @@ A case a clerk is changing at the same moment is left for the next run.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -13,6 +14,7 @@ from sqlmodel import Session, col, select
 from workflows import errors
 from workflows.cases import terminate
 from workflows.machine import FINAL_STATES
+from workflows.localtime import cn_day
 from workflows.models import Case
 from workflows.office import SYSTEM, Office
 
@@ -40,8 +42,11 @@ def overdue_gap_cases(session: Session, office: Office) -> list[Case]:
 def sweep_overdue_gaps(*, session: Session, office: Office) -> SweepReport:
     report = SweepReport()
     for case in overdue_gap_cases(session, office):
-        names = "、".join(office.matter_of(case).definition.material(m).name for m in sorted(case.progress["gaps"]))
-        reason = f"容缺材料逾期未补齐（补齐期限 {case.gap_due.isoformat()}）：{names}"
+        definition = office.matter_of(case).definition
+        gaps = case.progress["gaps"]
+        overdue = "；".join(f"{definition.material(m).name}（补齐期限 {cn_day(dt.date.fromisoformat(gaps[m]))}）"
+                           for m in sorted(gaps, key=lambda m: (gaps[m], m)))
+        reason = f"容缺材料逾期未补齐：{overdue}"
         try:
             terminate(session=session, office=office, case=case, actor=SYSTEM, reason=reason)
         except errors.ConcurrentChange:

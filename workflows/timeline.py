@@ -1,5 +1,5 @@
-"""A case's event log as people read it: local times, Chinese labels, each visit
-with its cause, and what each step carried (notice items, gaps, reasons).
+"""A case's event log as people read it: office times, staff by name, Chinese labels,
+each visit with its cause, and what each step carried (notice items, gaps, reasons).
 
 The staff case page and the auditor's timeline both show this, so both read it here.
 """
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from workflows.catalogue import MatterVersion
 from workflows.definition import MatterDefinition
+from workflows.localtime import OfficeTime, cn_day
 from workflows.models import CaseEvent
-from workflows.office import CHINA
 from workflows.visits import VISIT_CAUSES
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     seq: int
-    at: dt.datetime  # 嘉兴 local time
-    actor: str
+    at: dt.datetime  # office time
+    actor: str  # the member of staff's name (系统 for the system)
     label: str
     from_label: str
     to_label: str
@@ -29,20 +29,16 @@ class TimelineEntry:
     detail: str
 
 
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """Stored instants are UTC (SQLite hands them back naive); people read 嘉兴 time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(CHINA)
-
-
-def timeline(matter: MatterVersion, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
+def timeline(matter: MatterVersion, events: Iterable[CaseEvent], *, time: OfficeTime,
+             names: Mapping[str, str]) -> list[TimelineEntry]:
+    """`names`: display names by username (workflows.accounts.staff_names)."""
     compiled = matter.compiled
     entries = []
     for e in events:
         action = compiled.action(e.action, e.from_state)
         visit = f"{e.visit_purpose}（{VISIT_CAUSES.get(e.visit_cause or '', '')}）" if e.visit else None
         entries.append(TimelineEntry(
-            e.seq, local_time(e.at), e.actor, action.label if action else e.action,
+            e.seq, time.local(e.at), names.get(e.actor, e.actor), action.label if action else e.action,
             compiled.state_label(e.from_state), compiled.state_label(e.to_state), visit,
             detail(matter.definition, e.payload or {}),
         ))
@@ -54,6 +50,8 @@ def detail(definition: MatterDefinition, payload: dict[str, Any]) -> str:
     parts = []
     if payload.get("items"):
         parts.append("告知：" + "、".join(_material(definition, i["material"]) for i in payload["items"]))
+    if payload.get("due"):
+        parts.append("补正期限：" + cn_day(dt.date.fromisoformat(payload["due"])))
     if payload.get("gaps"):
         parts.append("容缺：" + "、".join(_material(definition, m) for m in payload["gaps"]))
     if payload.get("material"):

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import workflows.accounts  # noqa: F401  (these imports register the tables on the metadata)
+import workflows.documents  # noqa: F401
 import workflows.feedback  # noqa: F401
 import workflows.models  # noqa: F401
 import workflows.throttle  # noqa: F401
