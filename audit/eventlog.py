@@ -1,6 +1,6 @@
 """The whole event log in process-mining form: XES-keyed CSV and XES 1.0 XML.
 
-One trace per case (case:concept:name = 受理编号), one event per recorded
+One trace per case (case:concept:name = 收件编号), one event per recorded
 transition with concept:name (the action), time:timestamp, org:resource (the
 member of staff or `system`), lifecycle:transition = complete, and the visit
 flag, its purpose and cause, the channel and the definition version. Case

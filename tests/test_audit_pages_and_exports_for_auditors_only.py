@@ -93,7 +93,7 @@ def test_case_list_exports_mask_ids_and_agree_with_the_list(client, month):
     query = "counter=multi_visit&start=2026-11-01&end=2026-11-30"
     text = client.get(f"/audit/export/cases.csv?{query}").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "受理编号" and len(rows) == 1 + 4
+    assert rows[0][0] == "收件编号" and len(rows) == 1 + 4
     assert {r[5] for r in rows[1:]} == {mask_id(CREDIT_CODE)}
     book = load_workbook(io.BytesIO(client.get(f"/audit/export/cases.xlsx?{query}").content))
     sheet = book.worksheets[0]

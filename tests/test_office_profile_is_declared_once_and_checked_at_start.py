@@ -109,3 +109,33 @@ def test_serving_on_another_port_prints_that_port_on_papers(monkeypatch, tmp_pat
     settings = service.Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}", secret_key="k" * 40)
     service.cmd_serve(service.build_parser().parse_args(["serve", "--port", "8123"]), settings)
     assert served["url"] == "http://127.0.0.1:8123" and served["port"] == 8123
+
+
+def _field_paths(model, prefix: str = ""):
+    """Every field of a pydantic model, nested ones as `a.b` and items of lists as `a[].b`."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        yield path
+        annotation = info.annotation
+        optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)] if optional else [annotation]
+        for candidate in inner:
+            if typing.get_origin(candidate) is list:
+                item = typing.get_args(candidate)[0]
+                if isinstance(item, type) and issubclass(item, BaseModel):
+                    yield from _field_paths(item, f"{path}[].")
+            elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                yield from _field_paths(candidate, f"{path}.")
+
+
+def test_every_profile_field_is_documented():
+    from workflows.profile import OfficeProfile
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "office-profile.md").read_text(encoding="utf-8")
+    missing = [path for path in _field_paths(OfficeProfile) if f"| `{path}` |" not in doc]
+    assert not missing, f"docs/office-profile.md does not document: {missing}"

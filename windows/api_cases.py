@@ -136,7 +136,7 @@ def _comprehensive(session: Session, actor: Actor) -> bool:
 
 @router.get("/search", response_model=list[CaseSummaryOut])
 def search(q: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL,
-                                   description="受理编号、申请人名称、身份证号或统一社会信用代码、电话")],
+                                   description="收件编号、申请人名称、身份证号或统一社会信用代码、电话")],
            session: Session = Depends(db), office: Office = Depends(office_of),
            actor: Actor = Depends(staff(*CASE_READERS)),
            limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[CaseSummaryOut]:

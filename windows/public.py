@@ -53,7 +53,7 @@ def public_status(session: Session, office: Office, case: Case) -> PublicStatus:
     matter = office.matter_of(case)
     final = case.state in FINAL_STATES
     outstanding = [] if final else [
-        Outstanding(row.material.name, row.status_label, row.gap_due)
+        Outstanding(row.material.name, row.status_label, row.gap_due.isoformat() if row.gap_due else None)
         for row in queries.material_rows(matter, case)
         if row.required and row.status not in pg.PRESENT
     ]

@@ -253,7 +253,7 @@ class MaterialRowOut(BaseModel):
     status: str
     status_label: str
     note: str
-    gap_due: str | None
+    gap_due: dt.date | None
 
     @classmethod
     def of(cls, r: MaterialRow) -> "MaterialRowOut":

@@ -31,7 +31,7 @@ def case_for_applicant(session: Session, receipt_no: str, phone_last4: str) -> C
     expected = case.applicant_phone[-4:] if case else "----"
     # Bytes, because compare_digest refuses non-ASCII str and a typed-in "５６７８" must not be a 500.
     if not hmac.compare_digest(expected.encode(), (phone_last4 or "").strip().encode()) or case is None:
-        raise errors.CaseNotFound("受理编号或手机号后四位不正确")
+        raise errors.CaseNotFound("收件编号或手机号后四位不正确")
     return case
 
 

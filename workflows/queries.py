@@ -44,7 +44,7 @@ class MaterialRow:
     required: bool
     status: str
     note: str
-    gap_due: str | None
+    gap_due: dt.date | None
 
     @property
     def status_label(self) -> str:
@@ -143,7 +143,7 @@ def material_rows(matter: MatterVersion, case: Case) -> list[MaterialRow]:
             required=intake.required(m, case.data),
             status=entry.get("status", pg.MISSING),
             note=entry.get("note", ""),
-            gap_due=case.progress["gaps"].get(m.id),
+            gap_due=dt.date.fromisoformat(case.progress["gaps"][m.id]) if m.id in case.progress["gaps"] else None,
         ))
     return rows
 
