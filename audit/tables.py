@@ -68,8 +68,10 @@ CASE_COLUMNS = ("收件编号", "事项", "窗口", "工作人员", "申请人",
                 "到现场次数", "告知次数", "用时（工作日）", "理由")
 
 
-def case_table(title: str, lines: Iterable[CaseLine], matter_names: dict[str, str]) -> Table:
-    rows = ((l.receipt_no, matter_names.get(l.matter_code, l.matter_code), l.window, l.clerk, l.applicant_name,
+def case_table(title: str, lines: Iterable[CaseLine], matter_names: dict[str, str],
+               clerk_names: dict[str, str]) -> Table:
+    rows = ((l.receipt_no, matter_names.get(l.matter_code, l.matter_code), l.window, clerk_names.get(l.clerk, l.clerk),
+             l.applicant_name,
              l.applicant_id, l.received_on, l.finished_on, l.state, l.outcome, l.visits, l.notices, l.working_days,
              l.reason) for l in lines)
     return Table("cases", title, CASE_COLUMNS, rows)

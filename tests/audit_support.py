@@ -75,12 +75,15 @@ def _accept(session, office, case, clerk=STAFF.clerk):
     cases.accept_case(session=session, office=office, case=case, clerk=clerk)
 
 
+CLERK_NAMES = {"clerk1": "王一鸣", "clerk2": "李二娟"}
+
+
 def add_staff(session, now: dt.datetime) -> None:
     accounts.add_window(session=session, code="W01", name="综合窗口一", comprehensive=True)
     accounts.add_window(session=session, code="W02", name="港航窗口")
     for user, window, dept in (("clerk1", "W01", "运输管理科"), ("clerk2", "W02", "港航管理科")):
         accounts.add_user(session=session, username=user, password=password_of(user), roles=["clerk"],
-                          display_name=user, window=window, department=dept, now=now)
+                          display_name=CLERK_NAMES[user], window=window, department=dept, now=now)
 
 
 def build_month(session, office, clock) -> Month:

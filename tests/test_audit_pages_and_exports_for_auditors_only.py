@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from audit.models import AuditExport
 from guides.pdfcheck import flat_text
-from tests.audit_support import build_month
+from tests.audit_support import CLERK_NAMES, build_month
 from tests.page_helpers import _hash, login, password_of, soup
 from tests.support import CREDIT_CODE, STAFF
 from workflows import accounts
@@ -80,6 +80,7 @@ def test_multi_visit_list_names_the_cause_of_every_visit_and_links_the_timeline(
     c = rows[str(month.ids["C"])]
     extra = [li.get_text(" ", strip=True) for li in c.find_all("li", class_="extra")]
     assert extra == ["第 2 次：补正（申请人原因） — 《道路货物运输经营申请表》"]
+    assert CLERK_NAMES["clerk1"] in c.get_text() and "clerk1" not in c.get_text()  # staff by name
     assert "领证（办理机关要求）" in rows[str(month.ids["I"])].get_text()
     assert mask_id(CREDIT_CODE) in c.get_text() and CREDIT_CODE not in listing.text
     timeline = client.get(c.find("a")["href"])
@@ -95,6 +96,7 @@ def test_case_list_exports_mask_ids_and_agree_with_the_list(client, month):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "收件编号" and len(rows) == 1 + 4
     assert {r[5] for r in rows[1:]} == {mask_id(CREDIT_CODE)}
+    assert {r[3] for r in rows[1:]} <= set(CLERK_NAMES.values())  # staff by name, not by login
     book = load_workbook(io.BytesIO(client.get(f"/audit/export/cases.xlsx?{query}").content))
     sheet = book.worksheets[0]
     assert sheet.max_row == 5 and sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(r[0] for r in rows[1:])

@@ -269,7 +269,7 @@ def test_staff_are_named_on_papers_by_their_names(session, office, templates, cl
 
 
 @pytest.mark.parametrize("code", [v.code for v in CATALOGUE.matters()])
-def test_one_page_papers_fit_on_one_page_for_every_matter(session, office, templates, code):
+def test_one_page_papers_fit_on_one_page_and_print_no_placeholder_for_every_matter(session, office, templates, code):
     definition = CATALOGUE.get(code).definition
     notified = open_complete(session, office, code, missing=tuple(m.id for m in definition.materials
                                                                   if m.necessity.value == "required"))
@@ -286,6 +286,9 @@ def test_one_page_papers_fit_on_one_page_for_every_matter(session, office, templ
         assert len(page_sizes_mm(paper(session, office, tolerated, PaperKind.ACCEPTANCE, templates))) == 2
     for (receipt_no, kind), pdf in pages.items():
         assert len(page_sizes_mm(pdf)) == 1, f"{code} {kind} ({receipt_no}) runs onto a second page"
+        text = flat_text(pdf)
+        for word in ("待核实", "示意", "状态机", "DOMAIN", "127.0.0.1"):  # no maintainer's note, engine word or local address
+            assert word not in text, f"{code} {kind} prints {word}"
 
 
 def test_names_are_escaped_and_id_numbers_shown_in_full_only_to_the_applicant(session, office, templates):

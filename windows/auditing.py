@@ -128,6 +128,7 @@ class CasesPage:
     page: int
     pages: int
     matter_names: dict[str, str]
+    clerk_names: dict[str, str]  # staff are shown by their names
 
     def href(self, page: int) -> str:
         return link("/audit/cases", self.scope, counter=self.counter, page=page)
@@ -153,7 +154,8 @@ def cases(request: Request, page: int = 1, actor: Actor = Depends(auditors), ses
     lines = drill_cases(conn, scope, counter, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     causes = visit_causes_of(conn, [line.case_id for line in lines if line.visits > 1])
     names = names_of(conn, _office(request).catalogue)
-    context = CasesPage(counter, COUNTER_LABELS[counter], scope, total, lines, causes, page, pages, names.matters)
+    context = CasesPage(counter, COUNTER_LABELS[counter], scope, total, lines, causes, page, pages, names.matters,
+                        names.clerks)
     return render(request, "audit_cases.html", actor=actor, title=COUNTER_LABELS[counter], page=context,
                   state_labels=STATE_LABELS, outcome_labels=OUTCOME_LABELS, cause_labels=CAUSE_LABELS,
                   material_name=_material_namer(request))
@@ -205,7 +207,7 @@ def _table(request: Request, session: Session, name: str, unmasked: bool):
         conn = session.connection()
         names = names_of(conn, _office(request).catalogue)
         lines = drill_cases(conn, scope, counter, limit=None, unmasked=unmasked)
-        return case_table(COUNTER_LABELS[counter], lines, names.matters)
+        return case_table(COUNTER_LABELS[counter], lines, names.matters, names.clerks)
     tables = dashboard_tables(_dashboard(request, session, scope))
     if name not in tables:
         raise errors.NotFound(f"没有名为“{name}”的表格")
