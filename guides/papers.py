@@ -23,7 +23,7 @@ from guides.pdf import PdfRenderer, default_renderer
 from guides.qr import qr_data_uri, status_url
 from workflows import accounts, errors, intake
 from workflows import progress as pg
-from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
+from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition, MatterType
 from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
 from workflows.documents import DocumentKind, doc_no, documents_of
 from workflows.identity import mask_id, mask_phone
@@ -77,18 +77,42 @@ def papers_for(case: Case) -> list[PaperKind]:
     return kinds
 
 
-def paper_list(case: Case) -> list[tuple[PaperKind, str]]:
+def paper_list(office: Office, case: Case) -> list[tuple[PaperKind, str]]:
     """`papers_for` with each paper's title for this case, for buttons and the API."""
-    return [(kind, paper_title(case, kind)) for kind in papers_for(case)]
+    definition = office.matter_of(case).definition
+    return [(kind, paper_title(case, kind, definition)) for kind in papers_for(case)]
 
 
-def paper_title(case: Case, kind: PaperKind) -> str:
+def paper_title(case: Case, kind: PaperKind, definition: MatterDefinition) -> str:
     """What the paper is called, for this case: the button says what the paper will say."""
     if kind is PaperKind.ACCEPTANCE:
         return "容缺受理通知书" if was_tolerated(case) else "受理通知书"
     if kind is PaperKind.DECISION:
-        return "准予许可决定书" if case.outcome == "approved" else "不予许可决定书"
+        wording = DECISION_WORDING[definition.matter_type]
+        return wording.approved_title if case.outcome == "approved" else wording.denied_title
     return TITLES[kind]
+
+
+@dataclass(frozen=True)
+class DecisionWording:
+    """How a decision is named and phrased for a kind of matter: a 备案 is not a 许可."""
+
+    approved_title: str
+    denied_title: str
+    grant: str  # 准予许可 / 予以备案 …
+    refusal: str  # 不予许可 / 不予备案 …
+    denial_basis: str  # the article a refusal of this kind rests on, or ""
+
+
+DECISION_WORDING = {
+    MatterType.LICENCE: DecisionWording("准予许可决定书", "不予许可决定书", "准予", "不予许可",
+                                        "《中华人民共和国行政许可法》第三十八条第二款"),
+    MatterType.FILING: DecisionWording("备案通知书", "不予备案通知书", "予以", "不予备案", ""),
+    MatterType.CONFIRMATION: DecisionWording("确认决定书", "不予确认决定书", "予以确认：", "不予确认", ""),
+    MatterType.PUBLIC_SERVICE: DecisionWording("办理结果通知书", "不予办理通知书", "办理", "不予办理", ""),
+    MatterType.OTHER: DecisionWording("办理决定书", "不予办理决定书", "准予", "不予办理", ""),
+}
+
 
 
 TITLES = {
@@ -161,6 +185,7 @@ class PaperContext:
     served_document: str = ""
     pledge_party: Party | None = None
     default: bool = False  # a termination for gaps not filled in time
+    wording: DecisionWording | None = None  # how this kind of matter's decision is phrased
 
 
 @dataclass(frozen=True)
@@ -276,17 +301,19 @@ def _refusal(f: Facts, event: CaseEvent) -> dict[str, Any]:
 
 def _decision(f: Facts, event: CaseEvent) -> dict[str, Any]:
     approved = event.action == "decide_approve"
-    return {"approved": approved, "reason": event.payload.get("reason", event.payload.get("note", ""))}
+    return {"approved": approved, "reason": event.payload.get("reason", event.payload.get("note", "")),
+            "wording": DECISION_WORDING[f.d.matter_type]}
 
 
 def _service_record(f: Facts, event: CaseEvent) -> dict[str, Any]:
     delivered = _last("deliver_")(f.events)
+    wording = DECISION_WORDING[f.d.matter_type]
     if event.action == "refuse":
         served = "不予受理决定书"
     elif event.action == "decide_approve":
-        served = f"准予许可决定书、{f.d.result.name}"
+        served = f"{wording.approved_title}、{f.d.result.name}"
     else:
-        served = "不予许可决定书"
+        served = wording.denied_title
     method = Delivery(delivered.payload["method"]) if delivered else Delivery(f.case.delivery_method or "window")
     return {"served_document": served, "delivery": DELIVERY_LABELS[method],
             "delivered_on": f.office.time.date(delivered.at) if delivered else None,
@@ -346,12 +373,12 @@ def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKi
     profile = office.profile
     document = documents_of(session, case.id).get((event.seq, kind.value))
     if document is None:
-        raise RuntimeError(f"办件 {case.receipt_no} 第 {event.seq} 步的{paper_title(case, kind)}没有登记文书编号"
+        raise RuntimeError(f"办件 {case.receipt_no} 第 {event.seq} 步的{paper_title(case, kind, d)}没有登记文书编号"
                            "（文书登记未安装：办公室须由 workflows.bootstrap.load_office 建立）")
     lookup = status_url(base_url, case.receipt_no)
     windows = profile.windows_for(d.code)
     header = PaperHeader(
-        office_name=profile.name, title=paper_title(case, kind),
+        office_name=profile.name, title=paper_title(case, kind, d),
         doc_no=doc_no(profile.document_prefix, document.series, document.year, document.serial),
         receipt_no=case.receipt_no, issued_on=office.time.date(event.at), matter_name=d.name, authority=d.authority,
         party=_party(case, full_id=spec.to_applicant), handled_by=_staff_name(session, event.actor),

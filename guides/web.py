@@ -140,5 +140,5 @@ def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depe
                             templates=request.app.state.templates, base_url=request.app.state.public_base_url)
     except SystemPackagesMissing as exc:
         return _missing(exc)
-    title = paper_title(case, paper_kind(kind))
+    title = paper_title(case, paper_kind(kind), request.app.state.office.matter_of(case).definition)
     return _pdf(request, data, f"{title}-{case.receipt_no}.pdf")

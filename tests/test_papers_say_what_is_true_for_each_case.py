@@ -74,7 +74,7 @@ def cn(day: dt.date) -> str:
 def test_a_case_not_accepted_gets_a_receipt_that_says_it_is_not_an_acceptance(session, office, templates):
     case = open_complete(session, office, FREIGHT, missing=("driver_documents",))
     assert papers_for(case) == [PaperKind.RECEIPT]
-    assert paper_title(case, PaperKind.RECEIPT) == "收件凭证"
+    assert paper_title(case, PaperKind.RECEIPT, office.matter_of(case).definition) == "收件凭证"
     text = text_of(session, office, case, PaperKind.RECEIPT, templates)
     assert "收件凭证" in text and "不是受理凭证" in text and "五日内" in text
     assert "受理通知书" not in text and "予以受理" not in text
@@ -88,7 +88,7 @@ def test_a_complete_case_gets_an_acceptance_that_says_complete_with_its_promised
     case = open_complete(session, office, "oversize-transport-permit")
     cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
     assert papers_for(case) == [PaperKind.RECEIPT, PaperKind.ACCEPTANCE]
-    assert paper_title(case, PaperKind.ACCEPTANCE) == "受理通知书"
+    assert paper_title(case, PaperKind.ACCEPTANCE, office.matter_of(case).definition) == "受理通知书"
     text = text_of(session, office, case, PaperKind.ACCEPTANCE, templates)
     assert "受理通知书" in text and "申请材料齐全、符合法定形式，本机关决定予以受理" in text
     assert "2026年12月2日前办结" in text  # 5 working days after Wednesday 25 November
@@ -103,7 +103,7 @@ def test_a_tolerated_case_is_told_each_gap_its_due_date_and_every_way_to_send_it
     definition = office.matter_of(case).definition
     profile = office.profile
 
-    assert paper_title(case, PaperKind.ACCEPTANCE) == "容缺受理通知书"
+    assert paper_title(case, PaperKind.ACCEPTANCE, office.matter_of(case).definition) == "容缺受理通知书"
     pdf = paper(session, office, case, PaperKind.ACCEPTANCE, templates)
     text = flat_text(pdf)
 
@@ -187,6 +187,17 @@ def test_a_closed_case_has_decision_and_service_record_with_tracking_number(sess
     assert all(f.embedded and f.subset and "CJK-SC-GB2312" in f.name for f in embedded_fonts(record))
 
 
+def test_a_filing_is_decided_as_a_filing_not_as_a_licence(session, office, templates):
+    case = open_complete(session, office, "vehicle-repair-filing")
+    run_to_close(session, office, case)
+    definition = office.matter_of(case).definition
+    assert paper_title(case, PaperKind.DECISION, definition) == "备案通知书"
+    text = text_of(session, office, case, PaperKind.DECISION, templates)
+    assert "备案通知书" in text and "本机关决定予以机动车维修经营备案" in text
+    assert "许可" not in text
+    assert "备案通知书" in text_of(session, office, case, PaperKind.SERVICE_RECORD, templates)
+
+
 def test_a_denied_decision_states_reason_and_remedies(session, office, templates):
     case = open_complete(session, office, FREIGHT)
     cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
@@ -195,7 +206,7 @@ def test_a_denied_decision_states_reason_and_remedies(session, office, templates
         cases.advance_step(session=session, office=office, case=case, actor=actor_for(role))
     cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=False,
                  reason="拟投入车辆技术等级未达到二级以上")
-    assert paper_title(case, PaperKind.DECISION) == "不予许可决定书"
+    assert paper_title(case, PaperKind.DECISION, office.matter_of(case).definition) == "不予许可决定书"
     text = text_of(session, office, case, PaperKind.DECISION, templates)
     assert "不予许可决定书" in text and "拟投入车辆技术等级未达到二级以上" in text and "行政复议" in text
 

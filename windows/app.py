@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -60,7 +61,8 @@ def install(app: FastAPI) -> None:
     app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
     app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
-    app.state.papers_for = paper_list  # (kind, title) of each paper the case's history calls for
+    # (kind, title) of each paper the case's history calls for
+    app.state.papers_for = functools.partial(paper_list, app.state.office)
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
