@@ -5,12 +5,18 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Where `make demo` serves: `make demo PORT=8001`, or HOST=0.0.0.0 for other machines on the network.
+# Set on the command line only: some shells (tcsh) export HOST as the machine's name.
+HOST = 127.0.0.1
+PORT = 8000
+# The address printed on guides and papers (their QR codes); set it when HOST is not how others reach you.
+ONEVISIT_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo test setup system clean
 
 demo: setup
 	$(PY) service.py demo --reset
-	$(PY) service.py serve
+	ONEVISIT_PUBLIC_BASE_URL=$(ONEVISIT_PUBLIC_BASE_URL) $(PY) service.py serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
