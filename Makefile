@@ -5,12 +5,18 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Where `make demo` serves: `make demo PORT=8001`, or HOST=0.0.0.0 for other machines on the network.
+# Set on the command line only: some shells (tcsh) export HOST as the machine's name.
+# The guides' and papers' QR codes point at the address served (service.py serve works it out, a
+# wildcard HOST giving this machine's name), unless ONEVISIT_PUBLIC_BASE_URL names another.
+HOST = 127.0.0.1
+PORT = 8000
 
 .PHONY: demo test setup system clean
 
 demo: setup
 	$(PY) service.py demo --reset
-	$(PY) service.py serve
+	$(PY) service.py serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

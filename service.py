@@ -338,8 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="工作进程数（建议与 CPU 核数相同；多进程共享同一数据库）")
     sub.add_parser("check", help="校验事项目录，列出到现场次数")
     demo = sub.add_parser("demo", help="生成演示数据")
-    demo.add_argument("--cases", type=int, default=400)
-    demo.add_argument("--seed", type=int, default=2017)
+    # About a dozen applications a working day over the six months simulated, as at a city's transport windows.
+    demo.add_argument("--cases", type=int, default=1500, help="过去六个月的申请件数")
+    demo.add_argument("--seed", type=int, default=2017, help="随机种子")
     demo.add_argument("--reset", action="store_true", help="先删除默认 SQLite 数据库")
     sub.add_parser("sweep", help="终止容缺逾期的办件")
     sub.add_parser("audit", help="效能监察统计").add_argument("audit_command", choices=["rebuild"])

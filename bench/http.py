@@ -73,7 +73,7 @@ def cache_key(cases: int, seed: int) -> str:
     digest = hashlib.sha256(f"{cases}:{seed}".encode())
     sources = [*sorted((ROOT / "workflows" / "definitions").glob("*.yaml")),
                *sorted((ROOT / "workflows" / "migrations").rglob("*.py")),
-               ROOT / "workflows" / "demo.py", ROOT / "workflows" / "demo_users.py"]
+               *sorted((ROOT / "workflows").glob("demo*.py"))]  # the generator, its roster, hours and users
     for path in sources:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,0 +1,270 @@
+"""One demo case played from its applicant's arrival on, through the service layer.
+
+A story is a generator of the moments it acts at: the simulation (`demo.py`) runs
+every story's actions in time order, so the daily sweep and the other cases see the
+office as it was at that moment. Each action comes after the one before it, while
+the office is open (`demo_hours`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from workflows import cases, errors, feedback
+from workflows.cases import MaterialCheck
+from workflows.definition import CaseKind, Channel, Delivery
+from workflows.demo_hours import LAST_ARRIVAL, OfficeHours
+from workflows.demo_plans import DemoStaff, Plan
+from workflows.machine import FINAL_STATES
+from workflows.models import Case
+from workflows.office import Actor, Office
+
+DENIED_SHARE = 0.03
+EVALUATED_SHARE = 0.4
+REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县级交通运输主管部门申请",
+            "营业执照经营范围不含申请事项，申请人不具备申请资格")
+LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
+
+
+@dataclass
+class SimulatedOffice:
+    """What every story shares: the session, the office on the simulated clock, its hours and staff."""
+
+    session: object
+    office: Office
+    hours: OfficeHours
+    rng: random.Random
+    staff: DemoStaff
+    stopped: Counter = field(default_factory=Counter)  # scenarios the rules stopped, by error code
+    on_case_opened: Callable[[], None] = lambda: None
+
+
+class Ended(Exception):
+    """The case was closed while its story waited (the sweep ended it)."""
+
+
+@dataclass
+class CaseStory:
+    """One case from its applicant's arrival on: a generator of the moments it acts at."""
+
+    world: SimulatedOffice
+    plan: Plan
+    case: Case | None = None
+    last: dt.datetime | None = None
+    pending: list[tuple[dt.datetime, str, Channel]] = field(default_factory=list)  # supplements to come
+
+    @property
+    def rng(self) -> random.Random:
+        return self.world.rng
+
+    def run(self) -> Iterator[dt.datetime]:
+        try:
+            yield from self._play()
+        except Ended:
+            return
+        except errors.DomainError as exc:
+            # A scenario the rules stop (after a change of definition, say) ends there and is reported.
+            self.world.stopped[exc.code] += 1
+
+    # -- time ------------------------------------------------------------------------
+
+    def wait(self, moment: dt.datetime) -> Iterator[dt.datetime]:
+        """Until `moment`; tolerated materials that arrive before it are recorded on their way."""
+        yield from self.supplements(before=moment)
+        yield from self._at(moment)
+
+    def supplements(self, before: dt.datetime | None = None) -> Iterator[dt.datetime]:
+        """Record the tolerated materials as they arrive: those due before `before`, or all of them."""
+        while self.pending and (before is None or self.pending[0][0] < before):
+            due, material, channel = self.pending.pop(0)
+            yield from self._at(due)
+            cases.record_supplement(session=self.world.session, office=self.world.office, case=self.case,
+                                    clerk=self.plan.clerk, material_id=material, channel=channel)
+
+    def _at(self, moment: dt.datetime, *, still_open: bool = True) -> Iterator[dt.datetime]:
+        """Until `moment` (at least a minute after the last action); then stop if someone else closed the case."""
+        if self.last is not None and moment <= self.last:
+            moment = self.world.hours.add(self.last, 1)
+        yield moment
+        self.last = moment
+        if still_open and self.case is not None and self.case.state in FINAL_STATES:
+            raise Ended()
+
+    def minutes(self, low: int, high: int) -> Iterator[dt.datetime]:
+        yield from self.wait(self.world.hours.add(self.last, self.rng.randint(low * 60, high * 60) / 60))
+
+    def days(self, low: int, high: int, latest: dt.time | None = None) -> Iterator[dt.datetime]:
+        yield from self.wait(self.world.hours.days_later(self.rng, self.last, self.rng.randint(low, high), latest))
+
+    # -- the case ------------------------------------------------------------------------
+
+    def _play(self) -> Iterator[dt.datetime]:
+        w, p = self.world, self.plan
+        s, o = w.session, w.office
+        yield from self.wait(p.arrival)
+        self.case = cases.open_case(
+            session=s, office=o, matter_code=p.definition.code, applicant=p.applicant, channel=p.channel,
+            clerk=p.clerk, delivery_method=p.delivery,
+            delivery_address=p.entry.address if p.delivery is Delivery.MAIL else None, data=p.data,
+            materials=p.materials)
+        w.on_case_opened()
+        yield from self.minutes(4, 15) if p.channel is Channel.WINDOW else self.minutes(5, 40)
+        if p.scenario == "refused":
+            reason = f"不符合受理条件：{p.definition.preconditions[0].text}" if p.definition.preconditions \
+                else self.rng.choice(REFUSALS)
+            cases.refuse_case(session=s, office=o, case=self.case, clerk=p.clerk, reason=reason)
+            return
+        if p.scenario.startswith("notice"):
+            yield from self._notice_and_return()
+        if p.scenario in ("tolerated", "defaulted"):
+            cases.accept_with_tolerance(session=s, office=o, case=self.case, clerk=p.clerk, pledge_signed=True)
+            if p.scenario == "tolerated":
+                self._plan_supplements()
+        else:
+            cases.accept_case(session=s, office=o, case=self.case, clerk=p.clerk)
+        if p.definition.case_kind is CaseKind.IMMEDIATE:
+            yield from self._on_the_spot()
+        else:
+            yield from self._promised()
+
+    def _notice_and_return(self) -> Iterator[dt.datetime]:
+        w, p = self.world, self.plan
+        cases.issue_correction_notice(session=w.session, office=w.office, case=self.case, clerk=p.clerk)
+        if p.scenario == "notice_dropped":
+            yield from self.days(3, 8)
+            cases.withdraw(session=w.session, office=w.office, case=self.case, clerk=p.clerk,
+                           reason="申请人书面申请撤回，暂不补正")
+            raise Ended()
+        # They come back with exactly what the notice asked for: most within days, some after a
+        # week or so of getting a certificate from another office.
+        back = self.rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6, 8))
+        yield from self.days(back, back, latest=LAST_ARRIVAL)
+        fixed = {item: MaterialCheck("ok") for item in self.case.progress["notice"]}
+        cases.resubmit(session=w.session, office=w.office, case=self.case, clerk=p.clerk, channel=p.channel,
+                       materials=fixed)
+        yield from self.minutes(3, 10)
+
+    def _plan_supplements(self) -> None:
+        """Each tolerated material arrives by its own channel, on a working day no later than its deadline."""
+        calendar, d = self.world.hours.calendar, self.plan.definition
+        accepted = self.world.hours.local_day(self.last)
+        for material, due in self.case.progress["gaps"].items():
+            room = calendar.workdays_between(accepted, dt.date.fromisoformat(due))
+            channels = d.material(material).tolerance.channels
+            channel = self.rng.choices(channels, [3 if c is Channel.WINDOW else 4 for c in channels])[0]
+            latest = LAST_ARRIVAL if channel is Channel.WINDOW else None
+            moment = self.world.hours.days_later(self.rng, self.last, self.rng.randint(1, max(1, room)), latest)
+            self.pending.append((moment, material, channel))
+        self.pending.sort()
+
+    def _on_the_spot(self) -> Iterator[dt.datetime]:
+        """即办件: checked, decided, issued and handed over while the applicant waits."""
+        w, p = self.world, self.plan
+        while self.case.state.startswith("step_"):
+            yield from self.minutes(5, 20)
+            cases.advance_step(session=w.session, office=w.office, case=self.case, actor=self._role_actor())
+        yield from self.minutes(2, 8)
+        yield from self._decide_and_issue(minutes=(2, 8))
+
+    def _promised(self) -> Iterator[dt.datetime]:
+        """承诺件: each step takes working days within its budget; a late case overruns one step."""
+        w, p, d = self.world, self.plan, self.plan.definition
+        plan = self._step_days()
+        for step in d.steps:
+            if self.case.state != f"step_{step.id}":
+                break
+            yield from self._specials_during(step.id)
+            if self.case.state != f"step_{step.id}":
+                continue  # a mandatory special procedure moved the case on
+            days, note = plan[step.id]
+            yield from self.days(days, days)
+            cases.advance_step(session=w.session, office=w.office, case=self.case, actor=self._role_actor(),
+                               note=note)
+            if p.scenario == "withdrawn":
+                yield from self.days(0, 1)
+                cases.withdraw(session=w.session, office=w.office, case=self.case, clerk=p.clerk,
+                               reason="申请人书面申请撤回")
+                return
+        yield from self.days(0, 1)
+        yield from self._decide_and_issue(minutes=(10, 90))
+
+    def _step_days(self) -> dict[str, tuple[int, str]]:
+        """Working days each step takes, within the promised limit (one day kept for decision and issue)."""
+        d = self.plan.definition
+        left = max(0, d.limits.promised_days - 1)
+        plan = {}
+        for step in d.steps:
+            days = min(left, round(self.rng.triangular(0, step.budget_days, step.budget_days * 0.6)))
+            left -= days
+            plan[step.id] = (days, "")
+        if self.plan.scenario == "late":
+            slow = next((s for s in d.steps if s.waits_for == "external"), self.rng.choice(d.steps))
+            days = plan[slow.id][0] + left + 1 + self.rng.randint(1, 4)
+            note = "外部门核查回复晚于预期" if slow.waits_for == "external" else "审查中发现疑点，向有关单位核实"
+            plan[slow.id] = (days, note)
+        return plan
+
+    def _specials_during(self, step_id: str) -> Iterator[dt.datetime]:
+        """The step's mandatory special procedure, or now and then an optional one; off the case's clock."""
+        w, d = self.world, self.plan.definition
+        for proc in d.special_procedures:
+            if proc.during_step != step_id or not (proc.mandatory or self.rng.random() < 0.1):
+                continue
+            yield from self.days(0, 1)
+            cases.start_special(session=w.session, office=w.office, case=self.case, actor=self._role_actor(),
+                                procedure_id=proc.id)
+            yield from self.days(1, max(1, min(proc.max_days - 1, 10)))
+            cases.end_special(session=w.session, office=w.office, case=self.case, actor=self._role_actor())
+            if proc.mandatory:
+                return
+
+    def _decide_and_issue(self, minutes: tuple[int, int]) -> Iterator[dt.datetime]:
+        w, p, d = self.world, self.plan, self.plan.definition
+        s, o = w.session, w.office
+        deny = self.rng.random() < DENIED_SHARE
+        cases.decide(session=s, office=o, case=self.case, approver=w.staff.actor(d.lifecycle.decide, p.clerk),
+                     approve=not deny, reason="经审查，申请人不具备相应的安全生产管理制度条件" if deny else "")
+        if not deny:
+            yield from self.supplements()  # the result waits for the tolerated material
+            yield from self.minutes(*minutes)
+            if self.case.progress["gaps"]:
+                return  # never supplied: 制证 stays blocked until the sweep ends the case
+            cases.issue_result(session=s, office=o, case=self.case,
+                               clerk=w.staff.actor(d.lifecycle.issue, p.clerk))
+        yield from self._deliver()
+
+    def _deliver(self) -> Iterator[dt.datetime]:
+        w, p = self.world, self.plan
+        method = Delivery(self.case.delivery_method)
+        if method is Delivery.WINDOW:
+            # Told the result is ready, the applicant collects it by the promised day, or at once if that has come.
+            room = w.hours.calendar.workdays_between(w.hours.local_day(self.last), self.case.promised_due)
+            yield from self.days(1, min(room, 3), latest=LAST_ARRIVAL) if room > 0 else \
+                self.days(0, 1, latest=LAST_ARRIVAL)
+        elif method is Delivery.MAIL:
+            yield from self.minutes(20, 120)
+        else:
+            yield from self.minutes(1, 10)
+        tracking = f"1{self.rng.randrange(10**11, 10**12)}" if method is Delivery.MAIL else None
+        cases.deliver(session=w.session, office=w.office, case=self.case,
+                      clerk=w.staff.actor(p.definition.lifecycle.deliver, p.clerk), method=method, tracking_no=tracking)
+        if self.rng.random() < EVALUATED_SHARE:
+            # 好差评: at the window's pad when handed the result, else online some days after it arrives.
+            if method in (Delivery.WINDOW, Delivery.ON_THE_SPOT):
+                later = w.hours.add(self.last, self.rng.randint(60, 300) / 60)
+            else:
+                later = w.hours.days_later(self.rng, self.last, self.rng.randint(1, 4))
+            yield from self._at(later, still_open=False)
+            score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
+            feedback.evaluate_case(session=w.session, receipt_no=self.case.receipt_no,
+                                   phone_last4=self.case.applicant_phone[-4:], score=score,
+                                   comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS),
+                                   now=w.office.now())
+
+    def _role_actor(self) -> Actor:
+        role = self.world.office.matter_of(self.case).compiled.states[self.case.state].role
+        return self.world.staff.actor(role, self.plan.clerk)
