@@ -106,10 +106,10 @@ PRODUCTION_PROFILE = Path(__file__).parent / "fixtures" / "office-production.yam
 def test_demo_passwords_are_refused_in_production(database_url, clock, session, tmp_path):
     import service
 
-    create_demo_users(session, NOW)
     settings = service.Settings(database_url=database_url, secret_key="p" * 40, production=True,
                                 office_profile=PRODUCTION_PROFILE, guide_cache_dir=tmp_path / "g")
-    app = service.create_app(settings, clock=clock)
+    app = service.create_app(settings, clock=clock)  # its start writes the profile's windows the users work at
+    create_demo_users(session, NOW)
     with TestClient(app, base_url="https://testserver") as browser:
         assert "secure" in browser.get("/login").headers["set-cookie"].lower()
         response = login(browser, "clerk", "onevisit-clerk")

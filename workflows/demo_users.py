@@ -15,14 +15,6 @@ from sqlmodel import Session
 
 from workflows import accounts
 
-DEMO_WINDOWS = (
-    # code, name, comprehensive, matters (empty: every matter)
-    ("W01", "综合窗口", True, ()),
-    ("W02", "交通运输专窗", False, ("road-freight-licence", "road-passenger-licence", "oversize-transport-permit",
-                                "taxi-driver-qualification", "ride-hailing-vehicle-permit")),
-)
-
-
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -47,10 +39,11 @@ _PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 
 
 def create_demo_users(session: Session, now: dt.datetime) -> list[DemoUser]:
-    """Create the demo windows and users; users that already exist are left as they are."""
-    for code, name, comprehensive, matters in DEMO_WINDOWS:
-        accounts.add_window(session=session, code=code, name=name, comprehensive=comprehensive,
-                            matters=list(matters))
+    """Create the demo users; users that already exist are left as they are.
+
+    Their windows (W01, W02) are the demo office profile's, which every start writes
+    to the windows table (workflows.bootstrap.sync_windows).
+    """
     created = []
     for user in DEMO_USERS:
         if session.get(accounts.StaffUser, user.username) is None:
