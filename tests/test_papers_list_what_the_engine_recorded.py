@@ -10,7 +10,7 @@ import pytest
 from guides.papers import PaperKind, PaperNotCalledFor, PaperUnknown, papers_for, render_paper
 from guides.pdfcheck import A4_MM, embedded_fonts, flat, flat_text, page_sizes_mm, weasyprint_warnings
 from guides.templating import GUIDES_TEMPLATES, build_environment
-from tests.support import STAFF, actor_for, open_complete, run_to_close
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, actor_for, open_complete, run_to_close
 from workflows import cases
 from workflows.cases import MaterialCheck
 from workflows.identity import mask_id
@@ -61,7 +61,7 @@ def test_one_time_notice_lists_exactly_the_items_the_engine_reported(session, of
 
 
 def test_tolerance_notice_names_each_gap_with_due_date_and_channels_and_a_pledge(session, office, templates):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     gaps = events_of(session, case.id)[-1].payload["gaps"]
     d = office.matter_of(case).definition

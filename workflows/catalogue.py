@@ -60,14 +60,20 @@ def version_key(definition: MatterDefinition, text: str) -> str:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_definition(text: str, file: str) -> MatterDefinition:
-    """Parse and validate one definition; raise DefinitionError naming file, field and rule."""
+def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterDefinition:
+    """Parse and validate one definition; raise DefinitionError naming file, field and rule.
+
+    `archived` marks a text kept in the database for the cases started under it,
+    which may be in a shape the files no longer use (see `_upgrade_archived`).
+    """
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise DefinitionError(file, [("(YAML)", f"不是有效的 YAML：{exc}")]) from None
     if not isinstance(raw, dict):
         raise DefinitionError(file, [("(根)", "文件内容必须是一个映射（字段: 值）")])
+    if archived:
+        raw = _upgrade_archived(raw)
     try:
         definition = MatterDefinition.model_validate(raw)
     except ValidationError as exc:
@@ -77,6 +83,19 @@ def parse_definition(text: str, file: str) -> MatterDefinition:
     if problems:
         raise DefinitionError(file, problems)
     return definition
+
+
+def _upgrade_archived(raw: dict) -> dict:
+    """An archived text in an older shape, read as the current one says the same thing.
+
+    Versions stored before 受理条件 named their proving materials list each
+    condition as a bare sentence; it reads as a condition that names none. Its
+    text, and so its version key, stays as stored.
+    """
+    conditions = raw.get("acceptance_conditions")
+    if isinstance(conditions, list):
+        raw = {**raw, "acceptance_conditions": [{"text": c} if isinstance(c, str) else c for c in conditions]}
+    return raw
 
 
 def _path(loc: tuple) -> str:
@@ -92,12 +111,13 @@ def _rule(err: dict) -> str:
         "extra_forbidden": "未知字段（拼写错误？）",
         "string_too_short": "不能为空",
         "too_short": "至少需要一项",
+        "model_type": "须写成字段映射（如 text: …），不能只写一句文字",
     }
     return translations.get(err["type"], err["msg"])
 
 
-def build_version(text: str, file: str) -> MatterVersion:
-    definition = parse_definition(text, file)
+def build_version(text: str, file: str, *, archived: bool = False) -> MatterVersion:
+    definition = parse_definition(text, file, archived=archived)
     return MatterVersion(version_key(definition, text), text, file, compile_matter(definition))
 
 
@@ -121,7 +141,7 @@ class Catalogue:
         return (code, key) in self._versions
 
     def add_old_version(self, text: str, file: str) -> MatterVersion:
-        version = build_version(text, file)
+        version = build_version(text, file, archived=True)
         self._versions.setdefault((version.code, version.key), version)
         return version
 
