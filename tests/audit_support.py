@@ -8,7 +8,7 @@ case  clerk   matter    path                                                    
 A     clerk1  freight   window, complete, decide 11-03, mail                     1      11-03 closed
 B     clerk1  freight   online, complete, same day, mail                         0      11-02 closed
 C     clerk1  freight   window, notice (申请表), 补正 at window 11-05, mail        2      11-06 closed
-D     clerk1  freight   window, 容缺 安全生产管理制度, supplied at window 11-09     2      11-10 closed
+D     clerk1  freight   window, 容缺 车辆技术等级, supplied at window 11-09       2      11-10 closed
 E     clerk1  freight   window, 容缺 车辆技术等级, never supplied, sweep 11-11     1      11-11 terminated
 F     clerk1  freight   window, decide 11-18 (promised 11-16), window pickup      2      11-19 closed
 G     clerk1  freight   window, 不予受理                                           1      11-10 refused
@@ -115,14 +115,14 @@ def build_month(session, office, clock) -> Month:
                    materials={"application_form": MaterialCheck("ok")})
     _accept(s, o, c)
 
-    made["D"] = dd = open_complete(s, o, FREIGHT, missing=("safety_rules",))
+    made["D"] = dd = open_complete(s, o, FREIGHT, missing=("vehicle_grade_copies",), data={"vehicles_ready": True})
     cases.accept_with_tolerance(session=s, office=o, case=dd, clerk=STAFF.clerk, pledge_signed=True)
     made["E"] = e = open_complete(s, o, FREIGHT, missing=("vehicle_grade_copies",), data={"vehicles_ready": True})
     cases.accept_with_tolerance(session=s, office=o, case=e, clerk=STAFF.clerk, pledge_signed=True)
     _finish(s, o, clock, c, d(11, 6))
 
     _at(clock, d(11, 9), 9)
-    cases.record_supplement(session=s, office=o, case=dd, clerk=STAFF.clerk, material_id="safety_rules",
+    cases.record_supplement(session=s, office=o, case=dd, clerk=STAFF.clerk, material_id="vehicle_grade_copies",
                             channel="window")
     made["F"] = f = open_complete(s, o, FREIGHT)
     _accept(s, o, f)

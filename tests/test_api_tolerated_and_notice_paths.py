@@ -1,6 +1,7 @@
 """容缺受理 with a posted supplement, and 一次性告知 with a second visit, over the API."""
 
 from tests.api_fixtures import act, act_ok, allowed, as_role, open_case, tokens, triggers  # noqa: F401
+from tests.support import FREIGHT_GAP, VEHICLES_BOUGHT
 
 
 def _to_issuing(client, as_role, case):
@@ -10,10 +11,10 @@ def _to_issuing(client, as_role, case):
 
 def test_tolerated_gap_blocks_issuing_until_the_posted_supplement_arrives(client, app, as_role):
     clerk = as_role["clerk"]
-    case = open_case(client, clerk, app.state.office, missing=("safety_rules",))
+    case = open_case(client, clerk, app.state.office, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     assert case["verdict"]["outcome"] == "tolerate"
-    assert [p["material"] for p in case["verdict"]["problems"]] == ["safety_rules"]
-    assert case["verdict"]["gaps"] == [{"name": "安全生产管理制度文本", "due": "2026-11-30", "provisional": False,
+    assert [p["material"] for p in case["verdict"]["problems"]] == [FREIGHT_GAP]
+    assert case["verdict"]["gaps"] == [{"name": "车辆技术等级评定结论复印件", "due": "2026-11-30", "provisional": False,
                                         "channels": "邮寄、网上提交、窗口现场"}]
     assert "accept" not in allowed(case) and "accept_tolerated" in allowed(case)
 
@@ -21,7 +22,7 @@ def test_tolerated_gap_blocks_issuing_until_the_posted_supplement_arrives(client
     assert unsigned.status_code == 409 and unsigned.json()["code"] == "pledge-not-signed"
 
     case = act_ok(client, clerk, case, "accept_tolerated", pledge_signed=True)
-    row = next(m for m in case["materials"] if m["id"] == "safety_rules")
+    row = next(m for m in case["materials"] if m["id"] == FREIGHT_GAP)
     assert (row["status"], row["gap_due"]) == ("tolerated", "2026-11-30")  # 3 working days after Wed 25 Nov
     case = _to_issuing(client, as_role, case)
 
@@ -30,8 +31,8 @@ def test_tolerated_gap_blocks_issuing_until_the_posted_supplement_arrives(client
     blocked = act(client, clerk, clerk_view, "issue")
     assert blocked.status_code == 409 and blocked.json()["code"] == "tolerated-gap-open"
 
-    case = act_ok(client, clerk, clerk_view, "supplement_post", material="safety_rules", note="EMS 寄达")
-    assert next(m for m in case["materials"] if m["id"] == "safety_rules")["status"] == "supplied"
+    case = act_ok(client, clerk, clerk_view, "supplement_post", material=FREIGHT_GAP, note="EMS 寄达")
+    assert next(m for m in case["materials"] if m["id"] == FREIGHT_GAP)["status"] == "supplied"
     case = act_ok(client, clerk, case, "issue")
     case = act_ok(client, clerk, case, "deliver_mail", tracking_no="EA000000001CN")
     assert case["state"] == "closed"

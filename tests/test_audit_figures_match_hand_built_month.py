@@ -138,11 +138,11 @@ def test_every_extra_visit_is_listed_with_its_cause_and_the_material_that_caused
              for case_id, rows in causes.items()}
     ids = month.ids
     assert extra[ids["C"]] == [("补正", "applicant", "application_form")]
-    assert extra[ids["D"]] == [("补正", "applicant", "safety_rules")]
+    assert extra[ids["D"]] == [("补正", "applicant", "vehicle_grade_copies")]
     assert extra[ids["F"]] == [("领证", "applicant", None)]  # mail was offered: picking up was the applicant's choice
     assert extra[ids["I"]] == [("领证", "office", None)]  # the port licence is only handed out at the window
     assert [(m.matter_code, m.material_id, m.cases) for m in materials] == [
-        (FREIGHT, "application_form", 1), (FREIGHT, "safety_rules", 1)]
+        (FREIGHT, "application_form", 1), (FREIGHT, "vehicle_grade_copies", 1)]
     assert by_clerk1 == materials and at_w02 == []
     assert [(m.material_id, m.cases) for m in first_week] == [("application_form", 1)]  # C finished 11-06, D 11-10
 

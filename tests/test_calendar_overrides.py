@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import STAFF, open_complete, run_cli, run_to_close, stored
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, open_complete, run_cli, run_to_close, stored
 from workflows import cases, errors
 from workflows.bootstrap import load_office
 from workflows.calendar_admin import load_arrangement_file
@@ -178,11 +178,11 @@ def test_a_missing_arrangement_file_is_a_clear_error(session, office, tmp_path):
 
 def test_a_tolerated_gap_due_beyond_official_data_is_provisional_and_moves_when_the_year_is_loaded(
         session, office, clock, engine):
-    # Accepted Wednesday 2027-02-03 with 安全生产管理制度文本 missing (3 working days to supply).
+    # Accepted Wednesday 2027-02-03 with 车辆技术等级评定结论复印件 missing (3 working days to supply).
     # Provisional count (statutory days only): 02-04, 02-11, 02-12. The arrangement adds
     # 02-11/12 to the festival and makes Sunday 02-14 a working day: 02-04, 02-14, 02-15.
     clock.set_local(D(2027, 2, 3))
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     assert (case.gap_due, case.due_provisional) == (D(2027, 2, 12), True)
 
@@ -191,4 +191,4 @@ def test_a_tolerated_gap_due_beyond_official_data_is_provisional_and_moves_when_
     after = stored(engine, case.id)
     assert (after.gap_due, after.due_provisional) == (D(2027, 2, 15), False)
     # The notice the applicant holds keeps its date; the sweep counts from the later one.
-    assert after.progress["gaps"] == {"safety_rules": "2027-02-12"}
+    assert after.progress["gaps"] == {FREIGHT_GAP: "2027-02-12"}

@@ -30,7 +30,33 @@ def promised_over_legal(d):
 
 
 def tolerance_longer_than_promised(d):
-    d["materials"][material_index(d, "safety_rules")]["tolerance"]["days"] = d["limits"]["promised_days"] + 1
+    d["materials"][material_index(d, "vehicle_grade_copies")]["tolerance"]["days"] = d["limits"]["promised_days"] + 1
+
+
+def tolerance_on_a_material_that_proves_a_condition(d):
+    """安全生产管理制度文本 proves 有健全的安全生产管理制度 (the fifth condition): never 容缺."""
+    d["materials"][material_index(d, "safety_rules")]["tolerance"] = {"days": 3, "channels": ["post"]}
+
+
+def condition_proven_by_an_unknown_material(d):
+    d["acceptance_conditions"][4]["proven_by"] = ["safety_manual"]
+
+
+def condition_proven_by_the_same_material_twice(d):
+    d["acceptance_conditions"][3]["proven_by"] = ["driver_documents", "driver_documents"]
+
+
+def condition_as_a_bare_sentence(d):
+    """The shape before conditions named their materials: a file must now write `text:`."""
+    d["acceptance_conditions"][0] = d["acceptance_conditions"][0]["text"]
+
+
+def blank_branch_heading(d):
+    d["materials"][material_index(d, "vehicle_commitment")]["condition"]["when"] = "  "
+
+
+def duplicate_keyword(d):
+    d["keywords"] = ["货运", "普货", "货运"]
 
 
 def immediate_waits_for_someone(d):
@@ -111,8 +137,18 @@ def blank_name(d):
 # (breakage, seed, field path, words of the rule)
 RULES = [
     (promised_over_legal, "road-freight-licence", "limits.promised_days", "承诺办结时限不得超过法定办结时限"),
-    (tolerance_longer_than_promised, "road-freight-licence", "materials[7].tolerance.days",
+    (tolerance_longer_than_promised, "road-freight-licence", "materials[4].tolerance.days",
      "补齐期限不得超过承诺办结时限"),
+    (tolerance_on_a_material_that_proves_a_condition, "road-freight-licence", "materials[7].tolerance",
+     "材料 'safety_rules'（安全生产管理制度文本）证明受理条件第5项“有健全的安全生产管理制度，包括安全生产责任制度、…”，"
+     "是核心材料，不得容缺受理"),
+    (condition_proven_by_an_unknown_material, "road-freight-licence", "acceptance_conditions[4].proven_by[0]",
+     "'safety_manual' 不在材料清单中"),
+    (condition_proven_by_the_same_material_twice, "road-freight-licence", "acceptance_conditions[3].proven_by[1]",
+     "'driver_documents' 重复"),
+    (condition_as_a_bare_sentence, "road-freight-licence", "acceptance_conditions[0]", "须写成字段映射"),
+    (blank_branch_heading, "road-freight-licence", "materials[5].condition.when", "不能为空"),
+    (duplicate_keyword, "road-freight-licence", "keywords[2]", "检索关键词 '货运' 重复"),
     (immediate_waits_for_someone, "vehicle-repair-filing", "steps[0].waits_for", "即办件不得包含等待他人"),
     (immediate_with_special_procedure, "vehicle-repair-filing", "special_procedures[0]", "即办件不得设置特别程序"),
     (step_role_not_declared, "road-freight-licence", "steps[0].role", "'inspector' 未在 roles 中声明"),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import exc as sa_exc, text
 
 from tests.conftest import ON_POSTGRES
-from tests.support import STAFF, Staff, case_count, in_memory, open_complete, stored
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, Staff, case_count, in_memory, open_complete, stored
 from workflows import cases
 from workflows.db import make_engine
 
@@ -28,10 +28,10 @@ def raise_injected(**_):
 
 def supplied_and_decided(session, office):
     """A case in 待制证 whose tolerated gap was filled: the next step is 制证."""
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     cases.record_supplement(session=session, office=office, case=case, clerk=STAFF.clerk,
-                            material_id="safety_rules", channel="post")
+                            material_id=FREIGHT_GAP, channel="post")
     cases.advance_step(session=session, office=office, case=case, actor=STAFF.reviewer)
     cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=True)
     return case
@@ -41,20 +41,20 @@ def supplied_and_decided(session, office):
 ACTIONS = {
     "accept": (lambda s, o: open_complete(s, o, FREIGHT),
                lambda s, o, c: cases.accept_case(session=s, office=o, case=c, clerk=STAFF.clerk)),
-    "tolerate": (lambda s, o: open_complete(s, o, FREIGHT, missing=("safety_rules",)),
+    "tolerate": (lambda s, o: open_complete(s, o, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT),
                  lambda s, o, c: cases.accept_with_tolerance(session=s, office=o, case=c, clerk=STAFF.clerk,
                                                              pledge_signed=True)),
     "supplement-in-person": (
         lambda s, o: _tolerated(s, o),
         lambda s, o, c: cases.record_supplement(session=s, office=o, case=c, clerk=STAFF.clerk,
-                                                material_id="safety_rules", channel="window")),
+                                                material_id=FREIGHT_GAP, channel="window")),
     "issue": (supplied_and_decided,
               lambda s, o, c: cases.issue_result(session=s, office=o, case=c, clerk=STAFF.clerk)),
 }
 
 
 def _tolerated(session, office):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     return case
 

@@ -9,13 +9,13 @@ import pytest
 
 from sqlmodel import select
 
-from tests.support import STAFF, company, in_memory, open_complete, person, stored
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, company, in_memory, open_complete, person, stored
 from workflows import cases, errors
 from workflows.intake import Outcome
 from workflows.models import Case
 from workflows.queries import events_of
 
-FREIGHT = "road-freight-licence"  # safety_rules may be tolerated (3 days); driver_documents may not
+FREIGHT = "road-freight-licence"  # the vehicle grade copies may be tolerated (3 days); driver_documents may not
 
 
 def verdict(office, case):
@@ -50,18 +50,32 @@ def test_accept_with_a_material_missing_is_refused_and_changes_nothing(session, 
 # ---- accept with tolerance ----------------------------------------------------------
 
 def test_only_tolerable_missing_and_pledge_signed_is_accepted_with_a_gap(session, office):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     assert verdict(office, case).outcome is Outcome.TOLERATE
 
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
 
     assert case.state == "step_review"
-    assert set(case.progress["gaps"]) == {"safety_rules"}
-    assert case.progress["materials"]["safety_rules"]["status"] == "tolerated"
+    assert set(case.progress["gaps"]) == {FREIGHT_GAP}
+    assert case.progress["materials"][FREIGHT_GAP]["status"] == "tolerated"
+
+
+def test_a_material_that_proves_a_condition_is_never_tolerated(session, office, engine):
+    """安全生产管理制度文本 proves 有健全的安全生产管理制度: without it the applicant gets a notice."""
+    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    assert verdict(office, case).outcome is Outcome.NOTIFY
+    before = stored(engine, case.id)
+
+    with pytest.raises(errors.MaterialNotTolerable) as err:
+        cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk,
+                                    pledge_signed=True)
+
+    assert "安全生产管理制度" in err.value.message
+    assert stored(engine, case.id) == before
 
 
 def test_tolerance_without_the_signed_pledge_is_refused(session, office, engine):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     before = stored(engine, case.id)
 
     with pytest.raises(errors.PledgeNotSigned) as err:
@@ -73,7 +87,7 @@ def test_tolerance_without_the_signed_pledge_is_refused(session, office, engine)
 
 
 def test_tolerance_is_refused_when_a_core_material_is_missing_too(session, office, engine):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules", "driver_documents"))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP, "driver_documents"), data=VEHICLES_BOUGHT)
     assert verdict(office, case).outcome is Outcome.NOTIFY
     before = stored(engine, case.id)
 
@@ -82,12 +96,12 @@ def test_tolerance_is_refused_when_a_core_material_is_missing_too(session, offic
                                     pledge_signed=True)
 
     assert err.value.code == "material-not-tolerable"
-    assert "驾驶员" in err.value.message and "安全生产管理制度" not in err.value.message
+    assert "驾驶员" in err.value.message and "技术等级" not in err.value.message
     assert stored(engine, case.id) == before
 
 
 def test_a_defective_core_material_cannot_be_tolerated_either(session, office):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.record_materials(session=session, office=office, case=case, clerk=STAFF.clerk,
                            materials={"application_form": cases.MaterialCheck("defective", "未加盖公章")})
     with pytest.raises(errors.MaterialNotTolerable):

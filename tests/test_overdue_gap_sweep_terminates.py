@@ -3,7 +3,7 @@ second sweep changes nothing."""
 
 import datetime as dt
 
-from tests.support import STAFF, open_complete, run_cli, stored
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, open_complete, run_cli, stored
 from workflows import cases
 from workflows.db import session as new_session
 from workflows.queries import events_of, get_case
@@ -11,13 +11,13 @@ from workflows import sweep
 from workflows.sweep import sweep_overdue_gaps
 
 FREIGHT = "road-freight-licence"
-ACCEPTED = dt.date(2026, 11, 25)  # Wednesday; safety_rules is due 3 working days later, Monday 11-30
+ACCEPTED = dt.date(2026, 11, 25)  # Wednesday; the vehicle grade copies are due 3 working days later, Monday 11-30
 DUE = dt.date(2026, 11, 30)
 
 
 def tolerated(session, office, clock):
     clock.set_local(ACCEPTED)
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     assert case.gap_due == DUE
     return case
@@ -45,7 +45,7 @@ def test_an_overdue_gap_terminates_the_case_once(session, office, clock, engine)
     assert (after.state, after.outcome) == ("terminated", "terminated")
     last = events_of(session, case.id)[-1]
     assert (last.action, last.actor, last.from_state) == ("terminate", "system", "step_review")
-    assert "安全生产管理制度" in last.payload["reason"] and "2026年11月30日" in last.payload["reason"]
+    assert "车辆技术等级评定结论" in last.payload["reason"] and "2026年11月30日" in last.payload["reason"]
 
     clock.advance(days=3)
     second = sweep_overdue_gaps(session=session, office=office)
@@ -57,7 +57,7 @@ def test_an_overdue_gap_terminates_the_case_once(session, office, clock, engine)
 def test_a_supplied_gap_is_never_swept(session, office, clock, engine):
     case = tolerated(session, office, clock)
     cases.record_supplement(session=session, office=office, case=case, clerk=STAFF.clerk,
-                            material_id="safety_rules", channel="post")
+                            material_id=FREIGHT_GAP, channel="post")
     clock.set_local(DUE + dt.timedelta(days=10))
     before = stored(engine, case.id)
 
@@ -68,9 +68,9 @@ def test_a_supplied_gap_is_never_swept(session, office, clock, engine):
 def test_only_the_overdue_cases_are_swept(session, office, clock, engine):
     overdue = tolerated(session, office, clock)
     clock.set_local(DUE)  # accepted Monday 11-30: its gap runs to Thursday 12-03
-    later = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    later = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=later, clerk=STAFF.clerk, pledge_signed=True)
-    withdrawn = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    withdrawn = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=withdrawn, clerk=STAFF.clerk, pledge_signed=True)
     cases.withdraw(session=session, office=office, case=withdrawn, clerk=STAFF.clerk, reason="申请人主动撤回")
     clock.set_local(dt.date(2026, 12, 2))
@@ -121,7 +121,7 @@ def test_a_sweep_in_a_long_lived_session_sees_changes_made_elsewhere(session, of
 
 def test_the_sweep_command_terminates_overdue_cases(session, office, clock, engine, database_url):
     clock.set_local(dt.date(2026, 11, 20))  # due 11-25, long past whenever the command runs
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",))
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
 
     result = run_cli("sweep", env={"DATABASE_URL": database_url})

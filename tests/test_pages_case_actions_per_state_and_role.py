@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.page_helpers import action_buttons, add_staff, client_as, error_code, post_action, soup
-from tests.support import company, open_complete
+from tests.support import FREIGHT_GAP, VEHICLES_BOUGHT, company, open_complete
 from workflows import cases, queries
 from tests.support import STAFF
 
@@ -27,12 +27,12 @@ def test_clerk_sees_the_four_intake_actions_and_only_accept_is_open_when_complet
 
 
 def test_blocked_actions_are_shown_disabled_with_the_engines_reason(app, session, office, staffed):
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     with client_as(app, "clerk") as clerk:
         page = soup(clerk.get(f"/cases/{case.id}"))
     accept = page.select_one('form[data-trigger="accept"]')
     assert accept.find("button")["disabled"] is not None
-    assert "安全生产管理制度文本" in accept.select_one(".why").get_text()
+    assert "车辆技术等级评定结论复印件" in accept.select_one(".why").get_text()
     tolerated = page.select_one('form[data-trigger="accept_tolerated"]')
     assert not tolerated.find("button").has_attr("disabled")
     assert tolerated.find("input", attrs={"name": "pledge_signed", "type": "checkbox"}) is not None
@@ -55,7 +55,7 @@ def test_auditor_reads_the_case_but_has_no_action(app, session, office, staffed)
 
 
 def test_issuing_is_disabled_while_a_tolerated_gap_is_open(app, session, office, staffed):
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     cases.advance_step(session=session, office=office, case=case, actor=STAFF.reviewer)
     cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=True)
@@ -66,7 +66,7 @@ def test_issuing_is_disabled_while_a_tolerated_gap_is_open(app, session, office,
     assert issue.find("button").has_attr("disabled")
     assert "容缺材料" in issue.select_one(".why").get_text()
     supplement = page.select_one('form[data-trigger="supplement_post"]')
-    assert [o["value"] for o in supplement.select("select[name=material] option")] == ["safety_rules"]
+    assert [o["value"] for o in supplement.select("select[name=material] option")] == [FREIGHT_GAP]
 
 
 def test_materials_table_has_one_row_per_material_with_its_status(app, session, office, staffed):
@@ -206,7 +206,7 @@ def test_a_special_procedure_is_started_and_ended_from_the_case_page(app, sessio
 def test_papers_listed_are_the_ones_the_guides_say_this_case_calls_for(app, session, office, staffed):
     from guides.papers import papers_for
 
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     with client_as(app, "clerk") as clerk:
         page = soup(clerk.get(f"/cases/{case.id}"))
@@ -225,11 +225,11 @@ def test_an_auditor_is_offered_no_paper_links_the_papers_route_would_refuse(app,
 
 
 def test_the_tolerance_form_shows_when_each_gap_falls_due(app, session, office, staffed):
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     with client_as(app, "clerk") as clerk:
         form = soup(clerk.get(f"/cases/{case.id}")).select_one('form[data-trigger="accept_tolerated"]')
     cells = [td.get_text(strip=True) for td in form.select("table.gaps tbody td")]
-    assert cells[:2] == ["安全生产管理制度文本", "2026年11月30日"]  # Wed 11-25 + 3 working days
+    assert cells[:2] == ["车辆技术等级评定结论复印件", "2026年11月30日"]  # Wed 11-25 + 3 working days
 
 
 def test_the_delivery_chosen_at_intake_is_offered_first(app, session, office, staffed):

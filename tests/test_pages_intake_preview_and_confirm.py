@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tests.page_helpers import add_staff, client_as, csrf_from, soup
-from tests.support import CREDIT_CODE
+from tests.support import CREDIT_CODE, FREIGHT_GAP, VEHICLES_BOUGHT
 from workflows.catalogue import load_catalogue
 from workflows.intake import required
 from workflows.models import Case
@@ -51,19 +51,19 @@ def test_the_matter_is_found_by_initials_name_or_code(clerk, query):
 
 
 def test_preview_shows_tolerance_with_the_gap_deadline_and_writes_nothing(clerk, office, session):
-    response = submit(clerk, "road-freight-licence", form_for(office, "road-freight-licence", missing=("safety_rules",)))
+    response = submit(clerk, "road-freight-licence", form_for(office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT))
     assert response.status_code == 200
     page = soup(response)
     assert page.select_one("#verdict")["data-outcome"] == "tolerate"
     gap = [td.get_text(strip=True) for td in page.select("#gaps tbody tr td")]
     # Accepted on Wednesday 2026-11-25, 3 working days: Thu 26, Fri 27, Mon 30.
-    assert gap[0] == "安全生产管理制度文本" and gap[1] == "2026年11月30日"
+    assert gap[0] == "车辆技术等级评定结论复印件" and gap[1] == "2026年11月30日"
     assert [b["data-choice"] for b in page.select("#confirm-buttons button")] == ["accept_tolerated", "notify", "refuse"]
     assert case_count(session) == 0
 
 
 def test_tolerated_intake_needs_the_signed_pledge_before_anything_is_written(clerk, office, session):
-    form = form_for(office, "road-freight-licence", missing=("safety_rules",), previewed="tolerate")
+    form = form_for(office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, previewed="tolerate")
     response = submit(clerk, "road-freight-licence", form, step="confirm:accept_tolerated")
     assert response.status_code == 422
     assert soup(response).select_one('[data-error-for="pledge_signed"]') is not None
@@ -72,7 +72,7 @@ def test_tolerated_intake_needs_the_signed_pledge_before_anything_is_written(cle
     assert response.status_code == 303
     case = session.exec(select(Case)).one()
     assert response.headers["location"] == f"/cases/{case.id}"
-    assert case.state == "step_review" and case.progress["gaps"] == {"safety_rules": "2026-11-30"}
+    assert case.state == "step_review" and case.progress["gaps"] == {FREIGHT_GAP: "2026-11-30"}
 
 
 def test_complete_materials_are_accepted_on_confirmation(clerk, office, session):
@@ -142,7 +142,7 @@ def test_invalid_input_re_renders_every_field_error_and_keeps_what_was_typed(cle
 
 
 def test_a_changed_form_after_preview_asks_to_look_again(clerk, office, session):
-    form = form_for(office, "road-freight-licence", missing=("safety_rules",), previewed="accept")
+    form = form_for(office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, previewed="accept")
     response = submit(clerk, "road-freight-licence", form, step="confirm:accept")
     assert response.status_code == 422
     page = soup(response)
@@ -189,4 +189,5 @@ def test_a_special_window_sees_its_own_matters_first(app, session):
         assert login(special, "clerk2").status_code == 303
         rows = soup(special.get("/cases/new")).select("#matter-list tbody tr")
     assert rows[0]["data-code"] == "road-freight-licence" and rows[0].select_one(".tag").get_text() == "本窗口"
-    assert len(rows) == 9 and all(r.select_one(".tag") is None for r in rows[1:])
+    assert len(rows) == len(app.state.office.catalogue.matters())
+    assert all(r.select_one(".tag") is None for r in rows[1:])

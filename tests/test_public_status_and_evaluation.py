@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.page_helpers import csrf_from, error_code, soup
-from tests.support import PERSON_ID, STAFF, open_complete, person, run_to_close
+from tests.support import FREIGHT_GAP, PERSON_ID, STAFF, VEHICLES_BOUGHT, open_complete, person, run_to_close
 from workflows import cases, feedback
 
 
@@ -28,14 +28,15 @@ def test_the_public_catalogue_links_every_matter_to_its_guide(client, office):
 
 def test_status_shows_state_dates_and_what_is_missing_and_no_personal_data(client, session, office):
     applicant = person(name="张小明", phone="13812345678")
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",), applicant=applicant)
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT,
+                         applicant=applicant)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     response = lookup(client, case.receipt_no.lower(), "5678")
     assert response.status_code == 200
     page = soup(response)
     assert page.select_one("#state").get_text() == "审查"
     outstanding = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("#outstanding tbody tr")]
-    assert outstanding == [["安全生产管理制度文本", "容缺待补", "2026-11-30"]]
+    assert outstanding == [["车辆技术等级评定结论复印件", "容缺待补", "2026-11-30"]]
     text = response.text
     for secret in ("张小明", "13812345678", PERSON_ID, PERSON_ID[-4:] + "<", "南湖区中山东路"):
         assert secret not in text

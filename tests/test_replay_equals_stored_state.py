@@ -15,9 +15,17 @@ from workflows.replay import ReplayError, replay
 CATALOGUE = load_catalogue()
 
 
-def tolerable(definition):
-    data = {p.field: p.equals for p in definition.preconditions}
-    return [m.id for m in definition.materials if m.tolerance and required(m, data)]
+def tolerable(definition) -> list[tuple[str, dict]]:
+    """Each tolerable material, with case data that asks for it (a conditional one by its `eq` test)."""
+    found = []
+    for m in definition.materials:
+        data = {p.field: p.equals for p in definition.preconditions}
+        if m.condition is not None:
+            tests = [*m.condition.all_of, *m.condition.any_of[:1]]
+            data |= {c.field: c.value for c in tests if c.op == "eq"}
+        if m.tolerance and required(m, data):
+            found.append((m.id, data))
+    return found
 
 
 def core(definition):
@@ -32,8 +40,8 @@ def optional_specials(definition):
 # ---- the paths ---------------------------------------------------------------------
 
 def tolerance_and_supplement(session, office, code):
-    gap = tolerable(office.catalogue.get(code).definition)[0]
-    case = open_complete(session, office, code, missing=(gap,))
+    gap, data = tolerable(office.catalogue.get(code).definition)[0]
+    case = open_complete(session, office, code, missing=(gap,), data=data)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     cases.record_supplement(session=session, office=office, case=case, clerk=STAFF.clerk, material_id=gap,
                             channel="window")

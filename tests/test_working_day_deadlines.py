@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from tests.support import STAFF, open_complete, stored
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, open_complete, stored
 from workflows import cases
 from workflows.queries import case_view
 from workflows.workdays import WorkCalendar
@@ -51,7 +51,7 @@ def test_working_days_between_count_the_saturday_and_skip_the_holiday(calendar):
 
 def test_a_case_accepted_before_the_2017_holiday_gets_its_dates_from_the_calendar(session, office, clock, engine):
     clock.set_local(D(2017, 9, 28))  # Thursday
-    case = open_complete(session, office, "road-freight-licence", missing=("safety_rules",))
+    case = open_complete(session, office, "road-freight-licence", missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
 
     assert case.accepted_on == D(2017, 9, 28)
@@ -59,7 +59,7 @@ def test_a_case_accepted_before_the_2017_holiday_gets_its_dates_from_the_calenda
     assert case.promised_due == D(2017, 10, 11)
     # legal 20: the same start, then 10-09 .. 11-01
     assert case.legal_due == D(2017, 11, 1)
-    # the 3-day gap for safety_rules: 09-29, 09-30, 10-09
+    # the 3-day gap for the vehicle grade copies: 09-29, 09-30, 10-09
     assert case.gap_due == D(2017, 10, 9)
     assert stored(engine, case.id).due_provisional is False
 

@@ -69,7 +69,11 @@ RETIRED_FIELDS = {
 
 
 def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterDefinition:
-    """Parse and validate one definition; raise DefinitionError naming file, field and rule."""
+    """Parse and validate one definition; raise DefinitionError naming file, field and rule.
+
+    `archived` marks a text kept in the database for the cases started under it,
+    which may be in a shape the files no longer use (see `_upgrade_archived`).
+    """
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
@@ -79,8 +83,8 @@ def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterD
     retired = [(name, why) for name, why in RETIRED_FIELDS.items() if name in raw]
     if retired and not archived:
         raise DefinitionError(file, retired)
-    for name, _ in retired:
-        del raw[name]
+    if archived:
+        raw = _upgrade_archived(raw)
     try:
         definition = MatterDefinition.model_validate(raw)
     except ValidationError as exc:
@@ -96,6 +100,20 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
     return [(_path(err["loc"]), _rule(err)) for err in exc.errors()]
 
 
+def _upgrade_archived(raw: dict) -> dict:
+    """An archived text in an older shape, read as the current one says the same thing.
+
+    Versions stored before 受理条件 named their proving materials list each
+    condition as a bare sentence; it reads as a condition that names none. Versions
+    stored before the office profile carried a `service:` block, which is dropped:
+    the profile says those facts now. Its text, and so its version key, stays as stored.
+    """
+    conditions = raw.get("acceptance_conditions")
+    if isinstance(conditions, list):
+        raw = {**raw, "acceptance_conditions": [{"text": c} if isinstance(c, str) else c for c in conditions]}
+    return {key: value for key, value in raw.items() if key not in RETIRED_FIELDS}
+
+
 def _path(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -109,6 +127,7 @@ def _rule(err: dict) -> str:
         "extra_forbidden": "未知字段（拼写错误？）",
         "string_too_short": "不能为空",
         "too_short": "至少需要一项",
+        "model_type": "须写成字段映射（如 text: …），不能只写一句文字",
     }
     return translations.get(err["type"], err["msg"])
 

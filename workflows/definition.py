@@ -120,11 +120,29 @@ class Comparison(Frozen):
 
 
 class Condition(Frozen):
-    """Holds when any (or all) of the comparisons on the case data hold."""
+    """Holds when any (or all) of the comparisons on the case data hold.
+
+    `text` is the full sentence the guide prints; `when` is its short heading
+    ("已购置车辆的"), under which the one-page checklist groups the materials
+    one question decides.
+    """
 
     any_of: list[Comparison] = Field(default_factory=list)
     all_of: list[Comparison] = Field(default_factory=list)
     text: Text
+    when: Text | None = None
+
+
+class AcceptanceCondition(Frozen):
+    """One 受理条件, and the materials that prove it.
+
+    A material named in `proven_by` is essential: the loader refuses a 容缺
+    tolerance on it, since accepting without it would accept an application
+    that has not shown it meets the condition.
+    """
+
+    text: Text
+    proven_by: list[Ident] = Field(default_factory=list)
 
 
 class Precondition(Frozen):
@@ -205,6 +223,7 @@ class MatterDefinition(Frozen):
     basic_code: Text
     implementation_code: Text
     name: Text
+    keywords: list[Text] = Field(default_factory=list)
     matter_type: MatterType
     version: Text
     effective_date: dt.date
@@ -212,7 +231,7 @@ class MatterDefinition(Frozen):
     uncertain: list[Text] = Field(default_factory=list)
     legal_bases: list[LegalBasis] = Field(min_length=1)
     authority: Text
-    acceptance_conditions: list[Text] = Field(min_length=1)
+    acceptance_conditions: list[AcceptanceCondition] = Field(min_length=1)
     preconditions: list[Precondition] = Field(default_factory=list)
     case_kind: CaseKind
     limits: Limits
@@ -238,7 +257,8 @@ class MatterDefinition(Frozen):
 
 def rule_violations(d: MatterDefinition) -> list[tuple[str, str]]:
     """Every broken rule as (field path, rule in Chinese)."""
-    checks = (_limit_rules, _role_rules, _material_rules, _step_rules, _immediate_rules, _fee_rules, _delivery_rules)
+    checks = (_limit_rules, _role_rules, _material_rules, _condition_rules, _step_rules, _immediate_rules, _fee_rules,
+              _delivery_rules, _keyword_rules)
     return [problem for check in checks for problem in check(d)]
 
 
@@ -281,6 +301,27 @@ def _material_rules(d: MatterDefinition):
     for i, p in enumerate(d.preconditions):
         if p.field not in fields:
             yield f"preconditions[{i}].field", f"前置条件引用的办件字段 {p.field!r} 未在 case_fields 中声明"
+
+
+def _condition_rules(d: MatterDefinition):
+    """A material that proves a 受理条件 is never tolerable: 容缺 is for secondary materials only."""
+    material_ids = {m.id for m in d.materials}
+    for i, condition in enumerate(d.acceptance_conditions):
+        at = f"acceptance_conditions[{i}].proven_by"
+        yield from _unique_ids(at, condition.proven_by, "证明材料", suffix="")
+        for j, mid in enumerate(condition.proven_by):
+            if mid not in material_ids:
+                yield f"{at}[{j}]", f"证明受理条件的材料 {mid!r} 不在材料清单中"
+    for k, m in enumerate(d.materials):
+        for i, condition in enumerate(d.acceptance_conditions):
+            if m.tolerance is not None and m.id in condition.proven_by:
+                yield (f"materials[{k}].tolerance",
+                       f"材料 {m.id!r}（{m.name}）证明受理条件第{i + 1}项“{_short(condition.text)}”，"
+                       "是核心材料，不得容缺受理（容缺仅适用于次要或辅助材料）")
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _step_rules(d: MatterDefinition):
@@ -330,9 +371,13 @@ def _delivery_rules(d: MatterDefinition):
         yield f"delivery_methods[{i}]", "只有即办件可以当场送达"
 
 
-def _unique_ids(collection: str, ids: list[str], label: str):
+def _keyword_rules(d: MatterDefinition):
+    yield from _unique_ids("keywords", d.keywords, "检索关键词", suffix="")
+
+
+def _unique_ids(collection: str, ids: list[str], label: str, suffix: str = ".id"):
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
-            yield f"{collection}[{i}].id", f"{label} {ident!r} 重复"
+            yield f"{collection}[{i}]{suffix}", f"{label} {ident!r} 重复"
         seen.add(ident)

@@ -65,11 +65,15 @@ class Plan:
 
 def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff: DemoStaff,
               arrival: dt.datetime) -> Plan:
+    names, weights = zip(*SCENARIOS)
+    wanted = rng.choices(names, weights)[0]
     versions = catalogue.matters()
+    if wanted in ("tolerated", "defaulted"):  # only some matters publish a 容缺 list: the case is one of them
+        versions = [v for v in versions if any(m.tolerance for m in v.definition.materials)] or versions
     d = rng.choices(versions, [VOLUME.get(v.code, OTHER_VOLUME) for v in versions])[0].definition
     entry = roster.applicant_for(d.code)
     data = _case_data(rng, d, entry)
-    scenario = _fitting(rng, d, data)
+    scenario = _fitting(d, data, wanted)
     if scenario == "refused" and d.preconditions:
         data[d.preconditions[0].field] = not d.preconditions[0].equals  # e.g. 考试未通过
     online = Channel.ONLINE in d.application_channels and rng.random() < ONLINE_SHARE
@@ -78,11 +82,15 @@ def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff
                  _delivery(rng, d, channel), data, _materials(rng, d, data, scenario))
 
 
-def _fitting(rng: random.Random, d: MatterDefinition, data: dict) -> str:
-    """A scenario this matter can play: a 即办件 is done on the spot, only tolerable gaps are tolerated."""
-    names, weights = zip(*SCENARIOS)
-    scenario = rng.choices(names, weights)[0]
+def _fitting(d: MatterDefinition, data: dict, scenario: str) -> str:
+    """A scenario this matter can play: a 即办件 is done on the spot, only tolerable gaps are tolerated.
+
+    A tolerable material that applies only in some cases (车辆技术等级评定结论 once vehicles are
+    bought) makes this case one of those, by `data`, so the 容缺 it was drawn for can happen.
+    """
     immediate = d.case_kind is CaseKind.IMMEDIATE
+    if scenario in ("tolerated", "defaulted") and not tolerable(d, data):
+        _make_a_tolerable_material_apply(d, data)
     if scenario in ("tolerated", "defaulted") and not tolerable(d, data):
         return "complete"
     if scenario in ("late", "withdrawn") and immediate:
@@ -92,6 +100,17 @@ def _fitting(rng: random.Random, d: MatterDefinition, data: dict) -> str:
 
 def tolerable(d: MatterDefinition, data: dict) -> list[str]:
     return [m.id for m in d.materials if m.tolerance and required(m, data)]
+
+
+def _make_a_tolerable_material_apply(d: MatterDefinition, data: dict) -> None:
+    """Answer the 办件情况 question of a conditional tolerable material so that it applies."""
+    fixed = {p.field for p in d.preconditions}
+    for m in d.materials:
+        if m.tolerance and m.condition and m.condition.any_of:
+            first = m.condition.any_of[0]
+            if first.op == "eq" and first.field not in fixed:
+                data[first.field] = first.value
+                return
 
 
 # Realistic values for the case fields the catalogue has; any other field gets a plain default.

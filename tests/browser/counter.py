@@ -36,6 +36,7 @@ class Intake:
     not_handed_in: list[str] = field(default_factory=list)  # material names the applicant did not bring
     # Conditional items the page leaves to the clerk: ticked as handed in when the applicant brought them.
     conditional_handed_in: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)  # 办件情况 boxes the clerk ticks, by their label
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Desk:
 
     def start_intake(self, search: str, matter_name: str) -> None:
         self.page.get_by_role("link", name="新建办件").first.click()
-        self.page.get_by_label("事项名称、拼音首字母或编码").fill(search)
+        self.page.get_by_label("事项名称、简称、拼音首字母或编码").fill(search)
         self.page.get_by_role("link", name=matter_name, exact=True).click()
         expect(self.page.get_by_role("heading", level=1)).to_have_text(f"新建办件：{matter_name}")
 
@@ -70,6 +71,8 @@ class Desk:
         page.get_by_label(intake.delivery).check()
         if "邮寄" in intake.delivery:
             page.get_by_label("邮寄地址（选择邮寄时必填）").fill(ADDRESS)
+        for fact in intake.facts:
+            page.get_by_label(fact).check()
         page.get_by_role("button", name="全部标为已收取").click()
         for name in intake.conditional_handed_in:
             self.material_row(name).get_by_label("已收取").check()
