@@ -18,6 +18,7 @@ PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 ADDRESS = "浙江省嘉兴市南湖区中山东路1号"
 # The freight applicants in these tests have not bought their lorries yet, so they bring the commitment.
 COMMITMENT = "拟投入运输车辆承诺书"
+RECEIPT_NO = re.compile(r"[0-9]{8}[0-9A-Z]{8}")
 
 
 @dataclass
@@ -87,9 +88,13 @@ class Desk:
     def confirm(self, button: str) -> str:
         """Confirm the intake; returns the receipt number the flash message announces."""
         self.page.get_by_role("button", name=button).click()
+        return self.announced_number()
+
+    def announced_number(self) -> str:
+        """The receipt number in the message the case page opens with."""
         status = self.page.get_by_role("status")
-        expect(status).to_contain_text("已收件")
-        return re.search(r"[0-9]{8}[0-9A-Z]{8}", status.inner_text()).group(0)
+        expect(status).to_contain_text(RECEIPT_NO)
+        return RECEIPT_NO.search(status.inner_text()).group(0)
 
     # ---- the case page --------------------------------------------------------------
 
