@@ -35,8 +35,6 @@ class Intake:
     applicant: Applicant
     delivery: str = "邮寄送达（EMS）"
     not_handed_in: list[str] = field(default_factory=list)  # material names the applicant did not bring
-    # Conditional items the page leaves to the clerk: ticked as handed in when the applicant brought them.
-    conditional_handed_in: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,11 +69,28 @@ class Desk:
         page.get_by_label(intake.delivery).check()
         if "邮寄" in intake.delivery:
             page.get_by_label("邮寄地址（选择邮寄时必填）").fill(ADDRESS)
-        page.get_by_role("button", name="全部标为已收取").click()
-        for name in intake.conditional_handed_in:
-            self.material_row(name).get_by_label("已收取").check()
+        page.get_by_role("button", name="全部标为已收取").click()  # conditional items that apply included
         for name in intake.not_handed_in:
             self.material_row(name).get_by_label("未提交").check()
+
+    # ---- the keyboard alone ------------------------------------------------------------
+
+    def tab_to(self, target: Locator, limit: int = 80) -> None:
+        """Press Tab, and no other key, until `target` has the focus."""
+        for _ in range(limit):
+            if target.evaluate("element => element === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+    def type_into(self, target: Locator, text: str) -> None:
+        self.tab_to(target)
+        self.page.keyboard.type(text)
+
+    def press_on(self, target: Locator, key: str) -> None:
+        """Tab to `target` and press `key` there (Space ticks a box or presses a button)."""
+        self.tab_to(target)
+        self.page.keyboard.press(key)
 
     def material_row(self, name: str, within: Page | Locator | None = None) -> Locator:
         return (within or self.page).get_by_role("row").filter(has_text=name)

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.counter import COMMITMENT, Applicant, Intake
+from tests.browser.counter import Applicant, Intake
 from tests.support import CREDIT_CODE
 
 FREIGHT = "道路货物运输经营许可"
@@ -13,7 +13,7 @@ def test_tolerated_gap_is_supplied_by_post_and_the_result_is_mailed(desk, clock,
     clerk = desk("clerk")
     clerk.start_intake("road-freight", FREIGHT)
     clerk.fill_intake(Intake(Applicant(name="嘉兴市安运物流有限公司", credit_code=CREDIT_CODE),
-                             not_handed_in=[GAP], conditional_handed_in=[COMMITMENT]))
+                             not_handed_in=[GAP]))
     assert clerk.preview() == "可容缺受理（申请人须签署承诺书）"
     gaps = clerk.page.locator("#gaps tbody tr")
     expect(gaps).to_have_count(1)
