@@ -62,3 +62,11 @@ def test_a_refusal_is_announced_as_a_decision_not_to_accept(clerk, session, offi
     assert text.startswith("已收件并作出不予受理决定") and case.receipt_no in text
     assert "受理编号" not in text and f"收件编号 {case.receipt_no}" in heading
     assert case.state == "refused"
+
+
+def test_an_intake_whose_action_failed_says_the_case_was_only_received():
+    from windows.intake_flow import done_message
+    from workflows import errors
+
+    message = done_message("accept", "20261125ABCDEFGH", errors.Conflict("材料不齐"))
+    assert message == "已收件（收件编号 20261125ABCDEFGH），但受理未完成：材料不齐"
