@@ -142,7 +142,8 @@ def applicant() -> Applicant:
 def plan_life(office: Office, matter_code: str) -> Life:
     definition = office.catalogue.get(matter_code).definition
     data = {p.field: p.equals for p in definition.preconditions}
-    materials = {m.id: MaterialCheck("ok") for m in definition.materials if required(m, data)}
+    typed = cases.coerce_data(definition, data)  # as the case holds it: an unanswered yes/no is no
+    materials = {m.id: MaterialCheck("ok") for m in definition.materials if required(m, typed)}
     method = Delivery.MAIL if Delivery.MAIL in definition.delivery_methods else definition.delivery_methods[0]
     clerk = staff(definition.lifecycle.intake)
 

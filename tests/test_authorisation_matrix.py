@@ -55,6 +55,8 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cases/new"): CLERK,
     ("GET", "/cases/new/{code}"): CLERK,
     ("POST", "/cases/new/{code}"): CLERK,
+    ("POST", "/cases/new/{code}/applicable-materials"): CLERK,
+    ("POST", "/cases/new/{code}/known-applicant"): CLERK,
     ("GET", "/matters"): STAFF,
     ("GET", "/matters/{code}"): STAFF,
     # 效能监察

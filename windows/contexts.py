@@ -8,10 +8,11 @@ from typing import Callable, Mapping, NamedTuple
 
 from sqlmodel import Session
 
+from workflows.localtime import cn_day
 from windows.actions import DANGER, widgets_for
 from workflows import accounts, errors, intake, queries
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
-from workflows.identity import mask_id
+from workflows.identity import mask_id, mask_phone
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
 from workflows.timeline import TimelineEntry, timeline
@@ -203,3 +204,24 @@ def gap_deadlines(office: Office, definition, verdict: intake.Verdict) -> list[G
             out.append(GapDue(problem.name, due.due, due.provisional,
                               "、".join(CHANNEL_LABELS[Channel(c)] for c in tolerance.channels)))
     return out
+
+
+def known_applicant(office: Office, found: queries.ApplicantOnFile | None) -> dict:
+    """The intake page's look-up answer: the values that fill the form on the clerk's word, and the same
+    masked for the offer the clerk reads first. Empty values are left out: they fill nothing."""
+    if found is None:
+        return {"found": False}
+    fill = {"applicant_kind": found.kind, "applicant_name": found.name, "applicant_phone": found.phone,
+            "agent_name": found.agent_name, "agent_id_no": found.agent_id_no}
+    try:
+        matter = office.catalogue.get(found.matter_code).definition.name
+    except errors.NotFound:  # a matter since taken out of the catalogue
+        matter = found.matter_code
+    agent = f"{found.agent_name} {mask_id(found.agent_id_no)}".strip()
+    return {
+        "found": True,
+        "fill": {name: value for name, value in fill.items() if value},
+        "shown": {"kind": "个人" if found.kind == "person" else "单位", "name": found.name,
+                  "phone": mask_phone(found.phone), "agent": agent,
+                  "source": f"{cn_day(found.received_on)}{matter}，收件编号 {found.receipt_no}"},
+    }

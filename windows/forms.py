@@ -111,12 +111,22 @@ def _routing(f: IntakeForm, d: MatterDefinition) -> None:
     f.channel, f.delivery_method, f.delivery_address = raw["channel"], raw["delivery_method"], raw["delivery_address"]
 
 
+def _ticked(value: str) -> bool:
+    # An unticked box posts nothing; on this form that means "no", which conditions test for.
+    return value in ("on", "true", "1")
+
+
+def case_data(form: Mapping[str, Any], definition: MatterDefinition) -> dict[str, Any]:
+    """The 办件情况 fields as posted, untyped but for the tick boxes: for the live checklist."""
+    return {f.id: _ticked(_text(form, f"data.{f.id}")) if f.type == "bool" else _text(form, f"data.{f.id}")
+            for f in definition.case_fields}
+
+
 def _case_data(f: IntakeForm, d: MatterDefinition) -> None:
     for case_field in d.case_fields:
         key = f"data.{case_field.id}"
         if case_field.type == "bool":
-            # An unticked box posts nothing; on this form that means "no", which conditions test for.
-            f.data[case_field.id] = f.raw[key] in ("on", "true", "1")
+            f.data[case_field.id] = _ticked(f.raw[key])
             continue
         try:
             f.data |= cases.coerce_data(d, {case_field.id: f.raw[key]})
@@ -134,3 +144,17 @@ def _materials(f: IntakeForm, d: MatterDefinition) -> None:
             f.errors[f"materials.{m.id}.note"] = "不符合要求的材料须写明问题，以便一次性告知"
         else:
             f.checks[m.id] = MaterialCheck(status, note)
+
+
+# The form's fields in the order a clerk meets them; the first one in error takes the focus.
+LEADING_FIELDS = ("applicant_kind", "applicant_id_no", "applicant_name", "applicant_phone", "agent_name",
+                  "agent_id_no", "channel", "delivery_method", "delivery_address")
+TRAILING_FIELDS = ("reason", "pledge_signed", "intake_action")
+
+
+def first_error(errors: Mapping[str, str], definition: MatterDefinition) -> str | None:
+    """The field a clerk should fix first, in the form's order (None: no field error)."""
+    order = [*LEADING_FIELDS, *(f"data.{f.id}" for f in definition.case_fields),
+             *(k for m in definition.materials for k in (f"materials.{m.id}", f"materials.{m.id}.note")),
+             *TRAILING_FIELDS]
+    return next((name for name in order if name in errors), None)

@@ -59,3 +59,20 @@ def confirm(*, session: Session, office: Office, clerk: Actor, definition: Matte
     except errors.DomainError as exc:
         return case, exc
     return case, None
+
+
+# What the flash message says once the intake is confirmed: the outcome, and the 收件编号 that
+# every paper prints and the public status page asks for, accepted or not.
+DONE = {
+    "accept": "已受理（收件编号 {no}）。请打印受理通知书交给申请人。",
+    "accept_tolerated": "已容缺受理（收件编号 {no}）。请打印容缺受理通知书和承诺书，承诺书由申请人签署，提醒其按期补齐。",
+    "notify": "已收件（收件编号 {no}），已出具一次性告知书。请打印交给申请人。",
+    "refuse": "已收件并作出不予受理决定（收件编号 {no}）。请打印不予受理决定书交给申请人。",
+}
+UNFINISHED = {"accept": "受理", "accept_tolerated": "容缺受理", "notify": "出具一次性告知书", "refuse": "不予受理"}
+
+
+def done_message(chosen: str, receipt_no: str, failed: errors.DomainError | None) -> str:
+    if failed:
+        return f"已收件（收件编号 {receipt_no}），但{UNFINISHED[chosen]}未完成：{failed.message}"
+    return DONE[chosen].format(no=receipt_no)

@@ -6,6 +6,8 @@
     GET  /search?q=              办件查询 by receipt no., name, ID/credit code, phone
     GET  /cases/new?q=           新建办件: choose the matter (name, pinyin initials, code)
     GET  /cases/new/{code}       the intake form; POST it with step=preview | confirm:<action>
+    POST /cases/new/{code}/applicable-materials   (JSON) which materials the 办件情况 posted call for
+    POST /cases/new/{code}/known-applicant        (JSON) the applicant last on file under an exact ID number
     GET  /cases/{id}             办件详情 with one form per action the engine allows this user
     POST /cases/{id}/act         take one action (trigger + version + its fields)
     GET  /matters, /matters/{code}   事项目录 and one matter's definition and states
@@ -19,7 +21,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -28,7 +30,7 @@ from windows.auth import (STAFF, TooManyAttempts, anyone, checked_form, client_k
                           optional_actor, require_roles)
 from windows.errors import status_of
 from windows.rendering import CASE_READERS, WORKERS, render
-from workflows import accounts, actions, errors, queries
+from workflows import accounts, actions, errors, intake, queries
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
 from workflows.office import Actor
@@ -232,18 +234,54 @@ def _intake_confirm(request: Request, session: Session, actor: Actor, definition
     except errors.DomainError as exc:
         parsed.errors[exc.field or "form"] = exc.message
         return _intake_page(request, actor, definition, parsed, preview=seen, status=status_of(exc))
-    if failed:
-        flash(request, f"已收件（{case.receipt_no}），但{contexts.INTAKE_LABELS[chosen]}未完成：{failed.message}", "error")
-    else:
-        flash(request, f"已收件，受理编号 {case.receipt_no}：{contexts.INTAKE_LABELS[chosen]}。请打印并交给申请人。")
+    flash(request, intake_flow.done_message(chosen, case.receipt_no, failed), "error" if failed else "ok")
     return _see_other(f"/cases/{case.id}")
 
 
 def _intake_page(request: Request, actor: Actor, definition, parsed, *, preview, status: int = 200,
                  show_errors: bool = True):
+    errs = parsed.errors if show_errors else {}
+    # The checklist opens with the materials this data calls for, so nothing jumps once the script runs.
+    applicable = preview.applicable if preview else frozenset(intake.applicable_materials(definition, parsed.data))
     return render(request, "intake_form.html", actor=actor, status=status, title=f"新建办件：{definition.name}",
-                  d=definition, f=parsed, errs=parsed.errors if show_errors else {}, preview=preview,
-                  labels=contexts.INTAKE_LABELS, office=_office(request))
+                  d=definition, f=parsed, errs=errs, preview=preview, applicable=applicable,
+                  focus=_focus(definition, errs, preview), labels=contexts.INTAKE_LABELS, office=_office(request))
+
+
+def _focus(definition, errs: dict[str, str], preview) -> str:
+    """Where the keyboard starts: the first field to fix, else the verdict's first choice, else the first field."""
+    if errs:
+        first = forms.first_error(errs, definition)
+        return "confirm" if first == "intake_action" else (first or "form-errors")
+    return "confirm" if preview else "applicant_kind"
+
+
+@router.post("/cases/new/{code}/applicable-materials")
+def intake_applicable(request: Request, code: str, actor: Actor = Depends(clerk_only),
+                      form: FormData = Depends(checked_form)):
+    """Which materials apply to the 办件情况 on the form now: the intake page's checklist follows it as it changes."""
+    definition = _office(request).catalogue.get(code).definition
+    try:
+        applicable = actions.preview_applicable(office=_office(request), matter_code=code,
+                                                data=forms.case_data(form, definition))
+    except errors.DomainError as exc:
+        return JSONResponse(exc.as_dict(), status_code=status_of(exc))
+    return {"applicable": list(applicable),
+            "not_applicable": [m.id for m in definition.materials if m.id not in applicable]}
+
+
+@router.post("/cases/new/{code}/known-applicant")
+def intake_known_applicant(request: Request, code: str, actor: Actor = Depends(clerk_only),
+                           form: FormData = Depends(checked_form), session: Session = Depends(db)):
+    """The applicant of the latest case under exactly this ID number or credit code, for the clerk to fill in."""
+    office = _office(request)
+    office.catalogue.get(code)  # an unknown matter is a 404 here as on the form itself
+    try:
+        found = queries.applicant_on_file(session=session, id_no=forms.clean(form.get("id_no"), 32),
+                                          time=office.time)
+    except errors.DomainError as exc:
+        return JSONResponse(exc.as_dict(), status_code=status_of(exc))
+    return contexts.known_applicant(office, found)
 
 
 # ---- the catalogue --------------------------------------------------------------------------

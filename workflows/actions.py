@@ -267,3 +267,13 @@ def preview(*, office: Office, matter_code: str, data: Fields, materials: Mappin
     entries = cases._material_entries(definition, materials)  # noqa: SLF001  (the same checks as open_case)
     progress = pg.evolve(pg.empty(), "preview", {"materials": entries})
     return intake.assess(definition, typed, progress)
+
+
+def preview_applicable(*, office: Office, matter_code: str, data: Fields) -> tuple[str, ...]:
+    """Which materials a submission with this 办件情况 is asked for, before any case exists.
+
+    The data is typed as `open_case` types it, so the counter's checklist follows
+    the same conditions the verdict applies.
+    """
+    definition = office.catalogue.get(matter_code).definition
+    return intake.applicable_materials(definition, cases.coerce_data(definition, data))

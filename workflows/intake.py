@@ -80,6 +80,11 @@ def applies(material: Material, data: Mapping[str, Any]) -> bool:
     return True
 
 
+def applicable_materials(definition: MatterDefinition, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ids of the materials asked for on a case with this (typed) data, in the definition's order."""
+    return tuple(m.id for m in definition.materials if applies(m, data))
+
+
 def required(material: Material, data: Mapping[str, Any]) -> bool:
     return material.necessity is not Necessity.OPTIONAL and applies(material, data)
 
@@ -89,7 +94,7 @@ def unmet_preconditions(definition: MatterDefinition, data: Mapping[str, Any]) -
 
 
 def assess(definition: MatterDefinition, data: Mapping[str, Any], progress: pg.Progress) -> Verdict:
-    applicable = tuple(m.id for m in definition.materials if applies(m, data))
+    applicable = applicable_materials(definition, data)
     unmet = unmet_preconditions(definition, data)
     if unmet:
         return Verdict(Outcome.REFUSE, unmet_preconditions=tuple(unmet), applicable=applicable)

@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from sqlalchemy import Row, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
-from workflows import errors, intake
+from workflows import errors, identity, intake
 from workflows import progress as pg
 from workflows.catalogue import MatterVersion
 from workflows.deadlines import SpecialTimeBox, special_time_boxes
 from workflows.definition import Material
 from workflows.engine import may_take
 from workflows.machine import FINAL_STATES, Action, CaseProxy
+from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
 
@@ -43,7 +44,7 @@ class MaterialRow:
     applies: bool
     required: bool
     status: str
-    note: str
+    note: str  # written with the current status: the problem while one, else a remark
     gap_due: dt.date | None
 
     @property
@@ -133,16 +134,39 @@ def _blocked(action: Action, case: Case) -> str | None:
     return None
 
 
-def material_rows(matter: MatterVersion, case: Case) -> list[MaterialRow]:
+PROBLEM_STATUSES = frozenset({pg.MISSING, pg.DEFECTIVE})
+
+
+def problem_notes(events: Iterable[EventRecord]) -> dict[str, str]:
+    """Each material's last problem note in the log: what the clerk wrote when it was missing or defective."""
+    notes: dict[str, str] = {}
+    for event in events:
+        for material_id, entry in ((event.payload or {}).get("materials") or {}).items():
+            if entry.get("status") in PROBLEM_STATUSES and entry.get("note"):
+                notes[material_id] = entry["note"]
+    return notes
+
+
+def material_rows(matter: MatterVersion, case: Case, events: Iterable[EventRecord] = ()) -> list[MaterialRow]:
+    """The case's materials as they stand now.
+
+    A material received after a notice keeps only what was written with it: when
+    its note is the problem note from before (a form that carried the old text
+    along), it is not shown as current; the log still holds the old note.
+    """
+    earlier = problem_notes(events)
     rows = []
     for m in matter.definition.materials:
         entry = case.progress["materials"].get(m.id, {})
+        status, note = entry.get("status", pg.MISSING), entry.get("note", "")
+        if status in pg.PRESENT and note and note == earlier.get(m.id):
+            note = ""
         rows.append(MaterialRow(
             material=m,
             applies=intake.applies(m, case.data),
             required=intake.required(m, case.data),
-            status=entry.get("status", pg.MISSING),
-            note=entry.get("note", ""),
+            status=status,
+            note=note,
             gap_due=dt.date.fromisoformat(case.progress["gaps"][m.id]) if m.id in case.progress["gaps"] else None,
         ))
     return rows
@@ -192,14 +216,15 @@ def special_views(office: Office, case: Case) -> list[SpecialTimeBox]:
 def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> CaseView:
     matter = office.matter_of(case)
     verdict = intake.assess(matter.definition, case.data, case.progress) if case.state == "received" else None
+    events = events_of(session, case.id)
     return CaseView(
         case=case,
         matter=matter,
         state_label=matter.compiled.state_label(case.state),
-        materials=material_rows(matter, case),
+        materials=material_rows(matter, case, events),
         deadlines=deadline_view(office, case),
         specials=special_views(office, case),
-        events=events_of(session, case.id),
+        events=events,
         actions=available_actions(office=office, case=case, actor=actor),
         verdict=verdict,
     )
@@ -288,3 +313,42 @@ def search_cases(session: Session, text: str, *, limit: int = 50) -> list[CaseLi
 def count_by_state(session: Session) -> dict[str, int]:
     rows = session.exec(select(Case.state, func.count()).group_by(Case.state))
     return {state: n for state, n in rows}
+
+
+@dataclass(frozen=True)
+class ApplicantOnFile:
+    """Who applied under an ID number or credit code last time, as the intake form asks for it."""
+
+    kind: str
+    name: str
+    id_no: str
+    phone: str
+    agent_name: str
+    agent_id_no: str
+    receipt_no: str  # the case it comes from
+    matter_code: str
+    received_on: dt.date  # local date
+
+
+_LAST_CASE_OF = (sa_select(Case.applicant_kind, Case.applicant_name, Case.applicant_id_no, Case.applicant_phone,
+                           Case.agent_name, Case.agent_id_no, Case.receipt_no, Case.matter_code, Case.received_at)
+                 .where(Case.applicant_id_no == bindparam("id_no"))
+                 .order_by(col(Case.received_at).desc(), col(Case.id).desc()).limit(1))
+
+
+def applicant_on_file(*, session: Session, id_no: str, time: OfficeTime) -> ApplicantOnFile | None:
+    """The applicant of the most recent case under exactly this ID number or credit code.
+
+    Only a complete, valid number is looked up, and only an exact match answers:
+    the counter fills a form for someone standing there, it does not browse
+    other people's numbers.
+    """
+    id_no = id_no.strip().upper()
+    if not (identity.valid_person_id(id_no) or identity.valid_credit_code(id_no)):
+        raise errors.BadInput("请输入完整的居民身份证号码或统一社会信用代码", field="id_no")
+    row = session.connection().execute(_LAST_CASE_OF, {"id_no": id_no}).first()
+    if row is None:
+        return None
+    return ApplicantOnFile(row.applicant_kind, row.applicant_name, row.applicant_id_no, row.applicant_phone,
+                           row.agent_name or "", row.agent_id_no or "", row.receipt_no, row.matter_code,
+                           time.date(row.received_at))

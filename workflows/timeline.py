@@ -14,6 +14,7 @@ from workflows.catalogue import MatterVersion
 from workflows.definition import MatterDefinition
 from workflows.localtime import OfficeTime, cn_day
 from workflows.models import CaseEvent
+from workflows.progress import STATUS_LABELS
 from workflows.visits import VISIT_CAUSES
 
 
@@ -56,10 +57,18 @@ def detail(definition: MatterDefinition, payload: dict[str, Any]) -> str:
         parts.append("容缺：" + "、".join(_material(definition, m) for m in payload["gaps"]))
     if payload.get("material"):
         parts.append("补齐：" + _material(definition, payload["material"]))
+    parts += _material_notes(definition, payload.get("materials") or {})
     for key, label in (("reason", "理由"), ("tracking_no", "邮件号"), ("note", "备注")):
         if payload.get(key):
             parts.append(f"{label}：{payload[key]}")
     return "；".join(parts)
+
+
+def _material_notes(definition: MatterDefinition, entries: dict[str, Any]) -> list[str]:
+    # What the clerk wrote about a material at this step; the case page shows only the latest,
+    # so an earlier problem (e.g. before a 补正) is read here.
+    return [f"{_material(definition, material_id)}（{STATUS_LABELS.get(entry.get('status'), '')}）：{entry['note']}"
+            for material_id, entry in entries.items() if entry.get("note")]
 
 
 def _material(definition: MatterDefinition, material_id: str) -> str:

@@ -18,6 +18,7 @@ PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 ADDRESS = "浙江省嘉兴市南湖区中山东路1号"
 # The freight applicants in these tests have not bought their lorries yet, so they bring the commitment.
 COMMITMENT = "拟投入运输车辆承诺书"
+RECEIPT_NO = re.compile(r"[0-9]{8}[0-9A-Z]{8}")
 
 
 @dataclass
@@ -34,8 +35,6 @@ class Intake:
     applicant: Applicant
     delivery: str = "邮寄送达（EMS）"
     not_handed_in: list[str] = field(default_factory=list)  # material names the applicant did not bring
-    # Conditional items the page leaves to the clerk: ticked as handed in when the applicant brought them.
-    conditional_handed_in: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)  # 办件情况 boxes the clerk ticks, by their label
 
 
@@ -73,11 +72,28 @@ class Desk:
             page.get_by_label("邮寄地址（选择邮寄时必填）").fill(ADDRESS)
         for fact in intake.facts:
             page.get_by_label(fact).check()
-        page.get_by_role("button", name="全部标为已收取").click()
-        for name in intake.conditional_handed_in:
-            self.material_row(name).get_by_label("已收取").check()
+        page.get_by_role("button", name="全部标为已收取").click()  # conditional items that apply included
         for name in intake.not_handed_in:
             self.material_row(name).get_by_label("未提交").check()
+
+    # ---- the keyboard alone ------------------------------------------------------------
+
+    def tab_to(self, target: Locator, limit: int = 80) -> None:
+        """Press Tab, and no other key, until `target` has the focus."""
+        for _ in range(limit):
+            if target.evaluate("element => element === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+    def type_into(self, target: Locator, text: str) -> None:
+        self.tab_to(target)
+        self.page.keyboard.type(text)
+
+    def press_on(self, target: Locator, key: str) -> None:
+        """Tab to `target` and press `key` there (Space ticks a box or presses a button)."""
+        self.tab_to(target)
+        self.page.keyboard.press(key)
 
     def material_row(self, name: str, within: Page | Locator | None = None) -> Locator:
         return (within or self.page).get_by_role("row").filter(has_text=name)
@@ -90,9 +106,13 @@ class Desk:
     def confirm(self, button: str) -> str:
         """Confirm the intake; returns the receipt number the flash message announces."""
         self.page.get_by_role("button", name=button).click()
+        return self.announced_number()
+
+    def announced_number(self) -> str:
+        """The receipt number in the message the case page opens with."""
         status = self.page.get_by_role("status")
-        expect(status).to_contain_text("已收件")
-        return re.search(r"[0-9]{8}[0-9A-Z]{8}", status.inner_text()).group(0)
+        expect(status).to_contain_text(RECEIPT_NO)
+        return RECEIPT_NO.search(status.inner_text()).group(0)
 
     # ---- the case page --------------------------------------------------------------
 

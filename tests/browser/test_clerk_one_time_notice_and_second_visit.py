@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.counter import COMMITMENT, Applicant, Intake
+from tests.browser.counter import Applicant, Intake
 from tests.support import CREDIT_CODE
 
 FREIGHT = "道路货物运输经营许可"
@@ -14,7 +14,7 @@ def test_one_time_notice_then_the_corrections_at_a_second_visit(desk, clock, art
     clerk = desk("clerk")
     clerk.start_intake("道路货物", FREIGHT)
     clerk.fill_intake(Intake(Applicant(name="嘉兴市禾运物流有限公司", credit_code=CREDIT_CODE),
-                             not_handed_in=[FORM, RULES], conditional_handed_in=[COMMITMENT]))
+                             not_handed_in=[FORM, RULES]))
     assert clerk.preview() == "材料不齐，出具一次性告知书"
     notice = clerk.page.locator("#notice-items li")
     expect(notice).to_have_count(2)  # every item at once, the tolerable one too

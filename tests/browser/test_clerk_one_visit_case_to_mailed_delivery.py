@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.counter import COMMITMENT, Applicant, Intake
+from tests.browser.counter import Applicant, Intake
 from tests.support import CREDIT_CODE
 
 FREIGHT = "道路货物运输经营许可"
@@ -11,7 +11,7 @@ FREIGHT = "道路货物运输经营许可"
 def test_one_visit_case_from_the_counter_to_mailed_delivery(desk, clock, artifacts):
     clerk = desk("clerk")
     clerk.start_intake("dlhw", FREIGHT)
-    clerk.fill_intake(Intake(Applicant(credit_code=CREDIT_CODE), conditional_handed_in=[COMMITMENT]))
+    clerk.fill_intake(Intake(Applicant(credit_code=CREDIT_CODE)))
     assert clerk.preview() == "材料齐全，予以受理"
     receipt_no = clerk.confirm("确认收件并受理")
     assert clerk.state() == "审查"

@@ -8,7 +8,6 @@ from tests.support import CREDIT_CODE
 FREIGHT = "道路货物运输经营许可"
 # The lorries are bought: the 行驶证 copies come along, the 技术等级评定结论 (a supporting copy) may follow.
 BOUGHT = "已购置拟投入运输的车辆"
-VEHICLE_LICENCES = "机动车行驶证复印件"
 GAP = "车辆技术等级评定结论复印件"
 
 
@@ -16,7 +15,7 @@ def test_tolerated_gap_is_supplied_by_post_and_the_result_is_mailed(desk, clock,
     clerk = desk("clerk")
     clerk.start_intake("road-freight", FREIGHT)
     clerk.fill_intake(Intake(Applicant(name="嘉兴市安运物流有限公司", credit_code=CREDIT_CODE),
-                             facts=[BOUGHT], not_handed_in=[GAP], conditional_handed_in=[VEHICLE_LICENCES]))
+                             facts=[BOUGHT], not_handed_in=[GAP]))
     assert clerk.preview() == "可容缺受理（申请人须签署承诺书）"
     gaps = clerk.page.locator("#gaps tbody tr")
     expect(gaps).to_have_count(1)

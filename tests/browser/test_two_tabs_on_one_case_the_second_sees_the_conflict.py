@@ -3,7 +3,7 @@ and an applicant name with <script> is shown as text, never run."""
 
 from playwright.sync_api import expect
 
-from tests.browser.counter import COMMITMENT, Applicant, Intake
+from tests.browser.counter import Applicant, Intake
 from tests.support import CREDIT_CODE
 
 HOSTILE = "<script>alert('x')</script>物流"
@@ -15,7 +15,7 @@ def test_second_tab_acting_on_an_old_page_gets_the_conflict_and_the_case_is_done
     clerk.page.context.on("page", lambda p: p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
     clerk.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     clerk.start_intake("dlhw", "道路货物运输经营许可")
-    clerk.fill_intake(Intake(Applicant(name=HOSTILE, credit_code=CREDIT_CODE), conditional_handed_in=[COMMITMENT]))
+    clerk.fill_intake(Intake(Applicant(name=HOSTILE, credit_code=CREDIT_CODE)))
     verdict = clerk.preview()
     assert verdict == "材料齐全，予以受理", clerk.page.locator("#preview").inner_text()
     receipt_no = clerk.confirm("确认收件并受理")
