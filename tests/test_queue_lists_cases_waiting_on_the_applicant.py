@@ -109,7 +109,7 @@ def test_near_deadlines_are_flagged_and_past_ones_marked_overdue(app, session, w
     add_staff(session)
     rows = waiting_page(app).select("table#waiting tbody tr")
     assert [r["class"] for r in rows] == [["overdue"], ["near"], ["near"], ["normal"], ["normal"]]
-    assert [cells(r, "left") for r in rows] == ["已逾期 2 个工作日", "0 临近期限", "2 临近期限", "3", "10"]
+    assert [cells(r, "left") for r in rows] == ["已逾期 2 个工作日", "今日到期", "2 临近期限", "3", "10"]
 
 
 def test_a_deadline_that_fell_on_a_weekend_is_overdue_on_the_monday(app, session, office, clock):
