@@ -211,6 +211,14 @@ def test_a_case_in_hand_shows_no_result_and_nothing_owed(client, session, office
     assert summary(page)["承诺办结日"].startswith("2026年")
 
 
+def test_a_case_received_with_an_item_missing_lists_it_without_a_deadline_until_notified(client, session, office):
+    case = open_complete(session, office, FREIGHT, missing=("safety_rules",), applicant=APPLICANT)
+    page = soup(look_up(client, case))
+    assert page.select_one("#owed") is None
+    assert [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("#outstanding tbody tr")] == [
+        ["安全生产管理制度文本", "未提交"]]
+
+
 def test_the_api_mirrors_the_owed_items_the_ways_the_result_and_the_ems_number(client, session, office):
     tolerated = open_complete(session, office, FREIGHT, missing=("safety_rules",), applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=tolerated, clerk=STAFF.clerk,

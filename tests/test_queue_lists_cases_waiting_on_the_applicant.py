@@ -20,6 +20,7 @@ from tests.support import STAFF, open_complete, person, run_to_close
 from workflows import cases, queries
 from workflows.cases import MaterialCheck
 from workflows.models import CaseEvent
+from workflows.sweep import sweep_overdue_gaps
 
 FREIGHT = "road-freight-licence"
 TODAY = dt.date(2026, 11, 25)
@@ -45,15 +46,20 @@ def tolerated_on(session, office, clock, day: dt.date, phone: str, *, clerk=STAF
 
 @pytest.fixture
 def week(session, office, clock):
-    """Five waiting cases with deadlines on 23, 25, 27, 30 November and 9 December, and four that do not wait."""
+    """Five waiting cases with deadlines on 23, 25, 27, 30 November and 9 December, and six that do not wait."""
+    # Opened out of deadline order, so that neither the ids nor the opening dates give the order.
     made = {
+        "in_three": tolerated_on(session, office, clock, TODAY, "13800000004"),  # due Mon 30 Nov
         "overdue": notified_on(session, office, clock, dt.date(2026, 11, 9), "13800000001"),  # due Mon 23 Nov
+        "in_ten": notified_on(session, office, clock, TODAY, "13800000005"),  # due Wed 9 Dec
         "due_today": tolerated_on(session, office, clock, dt.date(2026, 11, 20), "13800000002"),  # due Wed 25 Nov
         "in_two": notified_on(session, office, clock, dt.date(2026, 11, 13), "13800000003"),  # due Fri 27 Nov
-        "in_three": tolerated_on(session, office, clock, TODAY, "13800000004"),  # due Mon 30 Nov
-        "in_ten": notified_on(session, office, clock, TODAY, "13800000005"),  # due Wed 9 Dec
     }
+    defaulted = tolerated_on(session, office, clock, dt.date(2026, 11, 9), "13800000010")  # gap due Thu 12 Nov
     clock.set_local(TODAY)
+    assert sweep_overdue_gaps(session=session, office=office).terminated == [defaulted.receipt_no]
+    session.refresh(defaulted)
+    assert defaulted.gap_due is not None  # ended with its gap open: final, so nobody's to chase
     accepted = open_complete(session, office, FREIGHT)
     cases.accept_case(session=session, office=office, case=accepted, clerk=STAFF.clerk)
     received = open_complete(session, office, FREIGHT, missing=("safety_rules",))  # the clerk's, not yet notified
@@ -66,7 +72,7 @@ def week(session, office, clock):
     cases.record_supplement(session=session, office=office, case=closed, clerk=STAFF.clerk,
                             material_id="safety_rules", channel="post")
     run_to_close(session, office, closed)
-    made["not_waiting"] = [accepted, received, supplied, withdrawn, closed]
+    made["not_waiting"] = [accepted, received, supplied, withdrawn, closed, defaulted]
     return made
 
 

@@ -81,7 +81,8 @@ def mail_tracking_no(*, session: Session, case: Case) -> str | None:
 
 def _outstanding(office: Office, case: Case) -> list[Outstanding]:
     rows = queries.material_rows(office.matter_of(case), case)
-    return [Outstanding(row.material.name, row.status_label, dt.date.fromisoformat(row.gap_due) if row.gap_due else None)
+    return [Outstanding(row.material.name, row.status_label,
+                        dt.date.fromisoformat(row.gap_due) if row.gap_due else None)
             for row in rows if row.required and row.status not in pg.PRESENT]
 
 
