@@ -57,10 +57,6 @@ class ApplicantStatus:
     final: bool
     evaluated: bool
 
-    @property
-    def owed_label(self) -> str:
-        return queries.WAITING_KINDS[self.owed_kind] if self.owed_kind else ""
-
 
 def result_label(case: Case) -> str | None:
     """The result in words once the case is closed: 准予许可, 不予许可, 不予受理, 已撤回 or 已终止."""
