@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tests.page_helpers import csrf_from, soup
-from tests.support import PERSON_ID, STAFF, actor_for, open_complete, person, run_to_close
+from tests.support import FREIGHT_GAP, PERSON_ID, STAFF, VEHICLES_BOUGHT, actor_for, open_complete, person, run_to_close
 from workflows import cases
 from workflows.catalogue import load_catalogue
 from workflows.definition import Channel
@@ -81,7 +81,19 @@ def first_required(code: str) -> str:
 
 
 def first_tolerable(code: str) -> str | None:
-    return next((m.id for m in CATALOGUE.get(code).definition.materials if m.tolerance and m.condition is None), None)
+    materials = [m for m in CATALOGUE.get(code).definition.materials if m.tolerance]
+    return next((m.id for m in materials if m.condition is None), materials[0].id if materials else None)
+
+
+def applying(code: str, material_id: str) -> dict:
+    """Case data under which the material applies (its condition's first comparison made true)."""
+    condition = CATALOGUE.get(code).definition.material(material_id).condition
+    if condition is None:
+        return {}
+    first = (condition.any_of or condition.all_of)[0]
+    value = first.value if first.op in ("eq", "ge", "le") else (
+        first.value + 1 if first.op == "gt" else first.value - 1)
+    return {first.field: value} | {c.field: c.value for c in condition.all_of[1:] if c.op == "eq"}
 
 
 @pytest.mark.parametrize("code", MATTERS)
@@ -112,7 +124,7 @@ def test_a_tolerated_case_shows_each_gap_with_its_deadline_and_the_ways_it_may_b
     gap = first_tolerable(code)
     definition = CATALOGUE.get(code).definition
     tolerance = definition.material(gap).tolerance
-    case = open_complete(session, office, code, missing=(gap,), applicant=APPLICANT)
+    case = open_complete(session, office, code, missing=(gap,), data=applying(code, gap), applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     due = office.calendar.add_workdays(dt.date(2026, 11, 25), tolerance.days).due
     response = look_up(client, case)
@@ -126,10 +138,10 @@ def test_a_tolerated_case_shows_each_gap_with_its_deadline_and_the_ways_it_may_b
 
 
 def test_the_freight_gap_is_due_on_monday_and_may_be_posted_to_the_named_recipient(client, session, office):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",), applicant=APPLICANT)
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     page = soup(look_up(client, case))
-    assert owed_items(page) == [("安全生产管理制度文本", "容缺受理，待补齐", "2026年11月30日前", "邮寄提交、网上提交、到窗口提交")]
+    assert owed_items(page) == [("车辆技术等级评定结论复印件", "容缺受理，待补齐", "2026年11月30日前", "邮寄提交、网上提交、到窗口提交")]
     post = ways_shown(page)["post"]
     assert "嘉兴市交通运输局驻市民服务中心窗口（补正材料收件）" in post and "314000" in post
     assert case.receipt_no in post  # the note to put in the envelope names the case
@@ -178,6 +190,11 @@ def test_a_mailed_denial_shows_the_result_and_the_ems_number(client, session, of
         "不予许可", "EA000000123CN")
 
 
+def test_a_filing_is_worded_as_a_filing(client, session, office):
+    case = run_to_close(session, office, open_complete(session, office, "vehicle-repair-filing", applicant=APPLICANT))
+    assert soup(look_up(client, case)).select_one("#result").get_text() == "予以备案"
+
+
 def test_a_result_collected_at_the_window_has_no_tracking_number(client, session, office):
     case = run_to_close(session, office, open_complete(session, office, FREIGHT, delivery="window"))
     page = soup(look_up(client, case))
@@ -186,7 +203,7 @@ def test_a_result_collected_at_the_window_has_no_tracking_number(client, session
 
 @pytest.mark.parametrize("end, result", [("refuse", "不予受理"), ("withdraw", "已撤回"), ("terminate", "已终止")])
 def test_a_case_ended_otherwise_says_how_it_ended(client, session, office, end, result):
-    case = open_complete(session, office, FREIGHT, missing=("safety_rules",), applicant=APPLICANT)
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, applicant=APPLICANT)
     if end == "refuse":
         cases.refuse_case(session=session, office=office, case=case, clerk=STAFF.clerk, reason="不属于本机关职权范围")
     elif end == "withdraw":
@@ -220,15 +237,16 @@ def test_a_case_received_with_an_item_missing_lists_it_without_a_deadline_until_
 
 
 def test_the_api_mirrors_the_owed_items_the_ways_the_result_and_the_ems_number(client, session, office):
-    tolerated = open_complete(session, office, FREIGHT, missing=("safety_rules",), applicant=APPLICANT)
+    tolerated = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT,
+                              applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=tolerated, clerk=STAFF.clerk,
                                 pledge_signed=True)
     body = client.get("/api/public/status", params={"receipt_no": tolerated.receipt_no, "phone_last4": "5678"}).json()
     assert (body["owed_kind"], body["result"], body["tracking_no"]) == ("gaps", None, None)
-    assert body["owed"] == [{"material": "safety_rules", "name": "安全生产管理制度文本", "problem": "容缺受理，待补齐",
+    assert body["owed"] == [{"material": FREIGHT_GAP, "name": "车辆技术等级评定结论复印件", "problem": "容缺受理，待补齐",
                              "due": "2026-11-30", "channels": ["post", "online", "window"]}]
     assert [(w["channel"], w["visit"]) for w in body["ways"]] == [("post", False), ("online", False), ("window", True)]
-    assert body["outstanding"] == [{"name": "安全生产管理制度文本", "status": "容缺待补", "due": "2026-11-30"}]
+    assert body["outstanding"] == [{"name": "车辆技术等级评定结论复印件", "status": "容缺待补", "due": "2026-11-30"}]
 
     closed = run_to_close(session, office, open_complete(session, office, FREIGHT, applicant=APPLICANT),
                           tracking_no="EA123456789CN")

@@ -5,7 +5,7 @@ as the queue is; the same list over the API.
 
 The week (office calendar, no holidays in November 2026): today is Wednesday
 25 November. A 一次性告知书 gives 10 working days (office profile), a gap of
-the freight licence's safety rules 3 working days.
+the freight licence's vehicle grade certificates 3 working days.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from tests.api_fixtures import as_role, tokens  # noqa: F401
 from tests.page_helpers import add_staff, client_as, login, soup
-from tests.support import STAFF, open_complete, person, run_to_close
+from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, open_complete, person, run_to_close
 from workflows import cases, queries
 from workflows.cases import MaterialCheck
 from workflows.models import CaseEvent
@@ -36,9 +36,9 @@ def notified_on(session, office, clock, day: dt.date, phone: str, *, clerk=STAFF
 
 
 def tolerated_on(session, office, clock, day: dt.date, phone: str, *, clerk=STAFF.clerk):
-    """A freight application accepted on `day` with its safety rules still to come (容缺)."""
+    """A freight application accepted on `day` with its vehicles' grade certificates still to come (容缺)."""
     clock.set_local(day)
-    case = open_complete(session, office, FREIGHT, clerk=clerk, missing=("safety_rules",),
+    case = open_complete(session, office, FREIGHT, clerk=clerk, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT,
                          applicant=person(name=f"申请人{phone[-4:]}", phone=phone))
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=clerk, pledge_signed=True)
     return case
@@ -65,12 +65,12 @@ def week(session, office, clock):
     received = open_complete(session, office, FREIGHT, missing=("safety_rules",))  # the clerk's, not yet notified
     supplied = tolerated_on(session, office, clock, TODAY, "13800000006")
     cases.record_supplement(session=session, office=office, case=supplied, clerk=STAFF.clerk,
-                            material_id="safety_rules", channel="post")
+                            material_id=FREIGHT_GAP, channel="post")
     withdrawn = notified_on(session, office, clock, TODAY, "13800000007")
     cases.withdraw(session=session, office=office, case=withdrawn, clerk=STAFF.clerk, reason="申请人撤回申请")
     closed = tolerated_on(session, office, clock, TODAY, "13800000008")
     cases.record_supplement(session=session, office=office, case=closed, clerk=STAFF.clerk,
-                            material_id="safety_rules", channel="post")
+                            material_id=FREIGHT_GAP, channel="post")
     run_to_close(session, office, closed)
     made["not_waiting"] = [accepted, received, supplied, withdrawn, closed, defaulted]
     return made
@@ -104,7 +104,7 @@ def test_each_row_names_what_is_owed_and_the_phone_in_full(app, session, week):
     notified, tolerated = rows[week["in_two"].id], rows[week["in_three"].id]
     assert [li.get_text(strip=True) for li in notified.select("td.owed li")] == [
         "《道路货物运输经营申请表》", "安全生产管理制度文本"]
-    assert [li.get_text(strip=True) for li in tolerated.select("td.owed li")] == ["安全生产管理制度文本"]
+    assert [li.get_text(strip=True) for li in tolerated.select("td.owed li")] == ["车辆技术等级评定结论复印件"]
     assert cells(notified, "phone") == "13800000003"
     assert notified.select_one("td.phone a")["href"] == "tel:13800000003"
     assert cells(notified, "applicant") == "申请人0003"

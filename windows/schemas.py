@@ -469,7 +469,8 @@ class PublicStatusOut(BaseModel):
         description="while the case waits on the applicant: 补正 after a 一次性告知书, or 容缺补齐")
     owed: list[DemandOut] = Field(description="each item owed, with its reason and deadline")
     ways: list[WayOut] = Field(description="how the owed items may be sent, the ways without a visit first")
-    result: str | None = Field(description="once closed: 准予许可 / 不予许可 / 不予受理 / 已撤回 / 已终止")
+    result: str | None = Field(
+        description="once closed: 准予许可 / 不予许可 (予以备案 / 不予备案 … by kind of matter) / 不予受理 / 已撤回 / 已终止")
     tracking_no: str | None = Field(description="the EMS number, when the result was mailed")
 
     @classmethod

@@ -19,13 +19,22 @@ from sqlmodel import Session
 
 from workflows import feedback, queries
 from workflows import progress as pg
+from workflows.definition import MatterDefinition, MatterType
 from workflows.demands import Demand, Way, owed_channels, ways
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.office import Office
 
-RESULT_LABELS = {"approved": "准予许可", "denied": "不予许可", "refused": "不予受理", "withdrawn": "已撤回",
-                 "terminated": "已终止"}
+# A decision is worded by the kind of matter: a 备案 is 予以备案, not 准予许可 (the
+# counter papers word their titles the same way, guides/papers.py DECISION_WORDING).
+DECISION_RESULTS = {
+    MatterType.LICENCE: ("准予许可", "不予许可"),
+    MatterType.FILING: ("予以备案", "不予备案"),
+    MatterType.CONFIRMATION: ("予以确认", "不予确认"),
+    MatterType.PUBLIC_SERVICE: ("予以办理", "不予办理"),
+    MatterType.OTHER: ("准予办理", "不予办理"),
+}
+ENDED_RESULTS = {"refused": "不予受理", "withdrawn": "已撤回", "terminated": "已终止"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,15 @@ class ApplicantStatus:
     evaluated: bool
 
 
-def result_label(case: Case) -> str | None:
-    """The result in words once the case is closed: 准予许可, 不予许可, 不予受理, 已撤回 or 已终止."""
-    return RESULT_LABELS.get(case.outcome or "") if case.state in FINAL_STATES else None
+def result_label(case: Case, definition: MatterDefinition) -> str | None:
+    """The result in words once the case is closed: 准予许可 or 不予许可 (worded for the kind of
+    matter), 不予受理, 已撤回 or 已终止."""
+    if case.state not in FINAL_STATES:
+        return None
+    if case.outcome in ("approved", "denied"):
+        approved, denied = DECISION_RESULTS[definition.matter_type]
+        return approved if case.outcome == "approved" else denied
+    return ENDED_RESULTS.get(case.outcome or "")
 
 
 _MAILINGS = (sa_select(CaseEvent.__table__.c.payload)
@@ -77,8 +92,7 @@ def mail_tracking_no(*, session: Session, case: Case) -> str | None:
 
 def _outstanding(office: Office, case: Case) -> list[Outstanding]:
     rows = queries.material_rows(office.matter_of(case), case)
-    return [Outstanding(row.material.name, row.status_label,
-                        dt.date.fromisoformat(row.gap_due) if row.gap_due else None)
+    return [Outstanding(row.material.name, row.status_label, row.gap_due)
             for row in rows if row.required and row.status not in pg.PRESENT]
 
 
@@ -95,7 +109,7 @@ def applicant_status(*, session: Session, office: Office, case: Case) -> Applica
         outstanding=[] if final else _outstanding(office, case),
         owed_kind=kind, owed=owed,
         ways=ways(office.profile, matter.definition.code, owed_channels(owed), case.receipt_no) if owed else (),
-        today=office.today(), result=result_label(case),
+        today=office.today(), result=result_label(case, matter.definition),
         tracking_no=mail_tracking_no(session=session, case=case) if final else None,
         final=final, evaluated=session.get(feedback.Evaluation, case.id) is not None,
     )
