@@ -32,7 +32,7 @@ def test_applicant_scans_the_notice_and_types_only_the_four_digits(chromium, liv
     try:
         page = context.new_page()
         page.goto(status_url(live_server.url, receipt_no))  # what the camera opens
-        expect(page.get_by_label("受理编号")).to_have_value(receipt_no)
+        expect(page.get_by_label("收件编号")).to_have_value(receipt_no)
         expect(page.get_by_label("申请时所留手机号码后四位")).to_be_focused()
 
         page.keyboard.type("1234")
