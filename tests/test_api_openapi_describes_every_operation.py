@@ -18,7 +18,7 @@ def test_every_api_operation_documents_auth_success_and_errors(client):
     assert spec["components"]["securitySchemes"]["HTTPBearer"] == {
         "type": "http", "scheme": "bearer", "description": "接口令牌，由系统管理员签发"}
     operations = dict(_operations(spec))
-    assert len(operations) == 16
+    assert len(operations) == 17
     for name, operation in operations.items():
         responses = operation["responses"]
         success = next(code for code in responses if code.startswith("2"))

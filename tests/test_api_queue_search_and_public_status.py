@@ -55,13 +55,25 @@ def test_public_status_shows_state_dates_and_what_is_missing_but_no_personal_dat
                                                        "phone_last4": "5678"})
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    ways = body.pop("ways")
+    assert body == {
         "receipt_no": case["receipt_no"], "matter_name": "道路货物运输经营许可",
         "state_label": "待补正（已一次性告知）", "received_on": "2026-11-25", "accepted_on": None,
         "promised_due": None, "provisional": False, "closed_on": None, "final": False, "evaluated": False,
         "outstanding": [{"name": "《道路货物运输经营申请表》", "status": "未提交", "due": None},
                         {"name": "安全生产管理制度文本", "status": "未提交", "due": None}],
+        # 补正期限: 10 working days after Wednesday 25 November
+        "owed_kind": "correction",
+        "owed": [{"material": "application_form", "name": "《道路货物运输经营申请表》", "problem": "未提交",
+                  "due": "2026-12-09", "channels": ["window", "online"]},
+                 {"material": "safety_rules", "name": "安全生产管理制度文本", "problem": "未提交",
+                  "due": "2026-12-09", "channels": ["window", "online"]}],
+        "result": None, "tracking_no": None,
     }
+    profile = app.state.office.profile
+    assert [(w["channel"], w["visit"]) for w in ways] == [("online", False), ("window", True)]  # no visit first
+    assert profile.online.url in ways[0]["details"][0] and profile.hall.address in ways[1]["details"][0]
     for private in ("script", "物流", CREDIT_CODE, "13900005678"):
         assert private not in response.text
 

@@ -49,6 +49,7 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/logout"): PUBLIC,
     # counter pages
     ("GET", "/queue"): WORKERS,
+    ("GET", "/queue/waiting"): WORKERS,
     ("GET", "/search"): READERS,
     ("GET", "/cases/{case_id:int}"): READERS,
     ("POST", "/cases/{case_id:int}/act"): WORKERS,
@@ -76,6 +77,7 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/cases/{case_id}"): READERS,
     ("POST", "/api/cases/{case_id}/actions/{trigger}"): WORKERS,
     ("GET", "/api/queue"): WORKERS,
+    ("GET", "/api/queue/waiting"): WORKERS,
     ("GET", "/api/search"): READERS,
     ("GET", "/api/public/status"): PUBLIC,
     ("POST", "/api/public/evaluations"): PUBLIC,

@@ -89,5 +89,5 @@ def test_api_answers_generated_requests_as_its_schema_declares(app, api_schema, 
             check()
         except Exception as exc:  # collect every operation's failure, not just the first
             failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
-    assert len(operations) == 16
+    assert len(operations) == 17
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())

@@ -35,8 +35,9 @@ def test_status_shows_state_dates_and_what_is_missing_and_no_personal_data(clien
     assert response.status_code == 200
     page = soup(response)
     assert page.select_one("#state").get_text() == "审查"
-    outstanding = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("#outstanding tbody tr")]
-    assert outstanding == [["车辆技术等级评定结论复印件", "容缺待补", "2026-11-30"]]
+    owed = [(li.select_one(".name").get_text(strip=True), li.select_one(".due").get_text(strip=True))
+            for li in page.select("#owed li.demand")]
+    assert owed == [("车辆技术等级评定结论复印件", "2026年11月30日前")]
     text = response.text
     for secret in ("张小明", "13812345678", PERSON_ID, PERSON_ID[-4:] + "<", "南湖区中山东路"):
         assert secret not in text

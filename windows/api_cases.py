@@ -17,7 +17,7 @@ from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.contexts import gap_deadlines
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
-                             VerdictOut)
+                             VerdictOut, WaitingItemOut)
 from workflows import accounts, actions, cases, queries
 from workflows.cases import Applicant, MaterialCheck
 from workflows.machine import FINAL_STATES
@@ -127,6 +127,17 @@ def my_queue(session: Session = Depends(db), office: Office = Depends(office_of)
         items.append(QueueItemOut(**CaseSummaryOut.of(case, office.time).model_dump(), promised_left=left,
                                   overdue=left is not None and left < 0 and case.state not in FINAL_STATES))
     return items
+
+
+@router.get("/queue/waiting", response_model=list[WaitingItemOut])
+def waiting_queue(session: Session = Depends(db), office: Office = Depends(office_of),
+                  actor: Actor = Depends(staff(*CASE_WORKERS)),
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[WaitingItemOut]:
+    """Cases waiting on the applicant (待补正, 容缺待补), scoped as the queue: soonest deadline first,
+    each with what is owed, its deadline and the applicant's phone."""
+    found = queries.waiting_on_applicant(session=session, office=office, actor=actor,
+                                         all_windows=_comprehensive(session, actor))
+    return [WaitingItemOut.of(w, office.matter_of(w.case).definition.name, office.time) for w in found[:limit]]
 
 
 def _comprehensive(session: Session, actor: Actor) -> bool:

@@ -17,9 +17,9 @@ from windows.api_access import office_of
 from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
-from windows.public import public_status
-from windows.schemas import ErrorOut, EvaluationIn, EvaluationOut, OutstandingOut, PublicStatusOut
+from windows.schemas import ErrorOut, EvaluationIn, EvaluationOut, PublicStatusOut
 from workflows import feedback
+from workflows.applicant_status import applicant_status
 from workflows.office import Office
 
 router = APIRouter(prefix="/public", tags=["public 公众查询"], route_class=AnsweredInThread,
@@ -33,13 +33,9 @@ def case_status(
     phone_last4: Annotated[str, Query(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")],
     session: Session = Depends(db), office: Office = Depends(office_of),
 ) -> PublicStatusOut:
-    found = public_status(session, office, throttled_lookup(request, session, receipt_no, phone_last4))
-    return PublicStatusOut(
-        receipt_no=found.receipt_no, matter_name=found.matter_name, state_label=found.state_label,
-        received_on=found.received_on, accepted_on=found.accepted_on, promised_due=found.promised_due,
-        provisional=found.provisional, closed_on=found.closed_on, final=found.final, evaluated=found.evaluated,
-        outstanding=[OutstandingOut(name=o.name, status=o.status, due=o.due) for o in found.outstanding],
-    )
+    """State and dates; what is owed, by when and how to send it; once closed, the result and the EMS number."""
+    case = throttled_lookup(request, session, receipt_no, phone_last4)
+    return PublicStatusOut.of(applicant_status(session=session, office=office, case=case))
 
 
 @router.post("/evaluations", response_model=EvaluationOut, status_code=201)

@@ -69,6 +69,44 @@ def queue_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow
     return sorted(rows, key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.case_id))
 
 
+class OwedItem(NamedTuple):
+    name: str
+    due: dt.date
+
+
+class WaitingRow(NamedTuple):
+    """A case waiting on the applicant, as the 等待申请人 tab lists it."""
+
+    case_id: int
+    receipt_no: str
+    matter_name: str
+    applicant_name: str
+    phone: str  # in full: the clerk rings the applicant
+    kind_label: str  # 补正 / 容缺补齐
+    owed: tuple[OwedItem, ...]
+    one_due: bool  # every item is due the same day, so the row's deadline says it for each
+    due: dt.date | None  # the earliest deadline of the items owed
+    left: int | None  # working days to it; negative once past
+    overdue: bool
+
+    @property
+    def urgency(self) -> str:
+        if self.overdue:
+            return "overdue"
+        return "near" if self.left is not None and self.left <= NEAR_DAYS else "normal"
+
+
+def waiting_rows(office: Office, waiting: list[queries.WaitingCase]) -> list[WaitingRow]:
+    rows = []
+    for w in waiting:
+        c = w.case
+        owed = tuple(OwedItem(d.name, d.due) for d in w.demands)
+        rows.append(WaitingRow(c.id, c.receipt_no, office.matter_of(c).definition.name, c.applicant_name,
+                               c.applicant_phone, w.kind_label, owed, len({d.due for d in owed}) <= 1, w.due, w.left,
+                               w.overdue))
+    return rows
+
+
 # ---- case page ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
     GET  /                       home: the queue, 效能监察 or the public pages, by who is asking
     GET  /login, POST /login     login form (CSRF, per-account lock, per-address limit); POST /logout
     GET  /queue                  我的待办 (clerk, reviewer, approver)
+    GET  /queue/waiting          等待申请人: 待补正 and 容缺待补 cases, soonest deadline first
     GET  /search?q=              办件查询 by receipt no., name, ID/credit code, phone
     GET  /cases/new?q=           新建办件: choose the matter (name, pinyin initials, code)
     GET  /cases/new/{code}       the intake form; POST it with step=preview | confirm:<action>
@@ -110,14 +111,31 @@ def logout(request: Request, form: FormData = Depends(checked_form)):
 
 # ---- my queue and search ------------------------------------------------------------
 
+def _window(session: Session, actor: Actor):
+    """The clerk's window and whether it is a 综合窗口 (whose queues show every window's cases)."""
+    window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
+    return window, bool(window and window.comprehensive)
+
+
 @router.get("/queue")
 def queue(request: Request, actor: Actor = Depends(workers), session: Session = Depends(db)):
-    window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
-    comprehensive = bool(window and window.comprehensive)
+    window, comprehensive = _window(session, actor)
     found = queries.queue_for(session, actor, all_windows=comprehensive)
-    return render(request, "queue.html", actor=actor, title="我的待办", window=window,
-                  comprehensive=comprehensive, rows=contexts.queue_rows(_office(request), found),
-                  near_days=contexts.NEAR_DAYS)
+    waiting = queries.count_waiting(session=session, actor=actor, all_windows=comprehensive)
+    return render(request, "queue.html", actor=actor, title="我的待办", window=window, tab="mine",
+                  counts={"mine": len(found), "waiting": waiting}, comprehensive=comprehensive,
+                  rows=contexts.queue_rows(_office(request), found), near_days=contexts.NEAR_DAYS)
+
+
+@router.get("/queue/waiting")
+def queue_waiting(request: Request, actor: Actor = Depends(workers), session: Session = Depends(db)):
+    office = _office(request)
+    window, comprehensive = _window(session, actor)
+    found = queries.waiting_on_applicant(session=session, office=office, actor=actor, all_windows=comprehensive)
+    mine = len(queries.queue_for(session, actor, all_windows=comprehensive))
+    return render(request, "queue.html", actor=actor, title="我的待办 · 等待申请人", window=window, tab="waiting",
+                  counts={"mine": mine, "waiting": len(found)}, comprehensive=comprehensive,
+                  waiting=contexts.waiting_rows(office, found), near_days=contexts.NEAR_DAYS)
 
 
 @router.get("/search")

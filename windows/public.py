@@ -1,14 +1,15 @@
 """Public pages (no login): the catalogue with links to the guides, case status lookup, and 好差评.
 
-The status page shows the state, the dates and what is still missing, and
-nothing else about the applicant: whoever knows a receipt number and four
-digits of a phone number learns no name, ID or address.
+The status page shows what `workflows.applicant_status` lets an applicant
+see: the state and dates, what they owe and how to send it, the result, and
+nothing else about them. Every QR code on a paper links here with the
+receipt number (`/public/status?receipt_no=…`): the form comes back with it
+filled in and the cursor on the phone digits, so four digits and Enter find
+the case. Filling it in looks nothing up, so the link says no more about a
+case than the number printed beside it.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
@@ -18,51 +19,12 @@ from windows.auth import TooManyAttempts, anyone, checked_form, client_key, db
 from windows.errors import status_of
 from windows.forms import clean
 from windows.rendering import render
-from workflows import errors, feedback, queries
-from workflows import progress as pg
-from workflows.machine import FINAL_STATES
+from workflows import errors, feedback
+from workflows.applicant_status import ApplicantStatus, applicant_status
+from workflows.cases import is_receipt_no
 from workflows.models import Case
-from workflows.office import Office
 
 router = APIRouter(dependencies=[Depends(anyone)])
-
-
-@dataclass(frozen=True)
-class Outstanding:
-    name: str
-    status: str
-    due: str | None
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    receipt_no: str
-    matter_name: str
-    state_label: str
-    received_on: dt.date
-    accepted_on: dt.date | None
-    promised_due: dt.date | None
-    provisional: bool
-    closed_on: dt.date | None
-    outstanding: list[Outstanding]
-    final: bool
-    evaluated: bool
-
-
-def public_status(session: Session, office: Office, case: Case) -> PublicStatus:
-    matter = office.matter_of(case)
-    final = case.state in FINAL_STATES
-    outstanding = [] if final else [
-        Outstanding(row.material.name, row.status_label, row.gap_due.isoformat() if row.gap_due else None)
-        for row in queries.material_rows(matter, case)
-        if row.required and row.status not in pg.PRESENT
-    ]
-    return PublicStatus(
-        case.receipt_no, matter.definition.name, matter.compiled.state_label(case.state), office.time.date(case.received_at),
-        case.accepted_on, case.promised_due, case.due_provisional,
-        office.time.date(case.closed_at) if case.closed_at else None, outstanding, final,
-        session.get(feedback.Evaluation, case.id) is not None,
-    )
 
 
 @router.get("/public")
@@ -72,15 +34,19 @@ def catalogue(request: Request):
 
 
 @router.get("/public/status")
-def status_form(request: Request):
-    return _status_page(request)
+def status_form(request: Request, receipt_no: str = ""):
+    """The lookup form; a well-formed `receipt_no` (the QR codes' link) comes filled in."""
+    given = clean(receipt_no, 32)
+    return _status_page(request, receipt_no=given.upper() if is_receipt_no(given) else "")
 
 
-def _status_page(request: Request, *, found: PublicStatus | None = None, error: errors.DomainError | None = None,
+def _status_page(request: Request, *, found: ApplicantStatus | None = None, error: errors.DomainError | None = None,
                  receipt_no: str = "", last4: str = "", thanks: bool = False):
+    # The cursor waits where the applicant types next; a page with an answer keeps it where it is.
+    focus = None if found else ("phone_last4" if receipt_no else "receipt_no")
     return render(request, "public_status.html", actor=None, status=status_of(error) if error else 200,
-                  title="办件进度查询", found=found, error=error, receipt_no=receipt_no, last4=last4, thanks=thanks)
-
+                  title="办件进度查询", found=found, error=error, receipt_no=receipt_no, last4=last4, thanks=thanks,
+                  focus=focus)
 
 def _lookup(request: Request, session: Session, receipt_no: str, last4: str) -> Case:
     throttle, now, address = request.app.state.lookup_throttle, request.app.state.office.now(), client_key(request)
@@ -104,7 +70,7 @@ def status_lookup(request: Request, form: FormData = Depends(checked_form), sess
         case = _lookup(request, session, receipt_no, last4)
     except errors.DomainError as exc:
         return _status_page(request, error=exc, receipt_no=receipt_no)
-    found = public_status(session, request.app.state.office, case)
+    found = applicant_status(session=session, office=request.app.state.office, case=case)
     return _status_page(request, found=found, receipt_no=receipt_no, last4=last4)
 
 
@@ -118,10 +84,10 @@ def evaluate(request: Request, form: FormData = Depends(checked_form), session: 
                                score=_score(form.get("score")), comment=clean(form.get("comment")),
                                now=office.now())
     except errors.DomainError as exc:
-        found = public_status(session, office, case) if case is not None else None
+        found = applicant_status(session=session, office=office, case=case) if case is not None else None
         return _status_page(request, found=found, error=exc, receipt_no=receipt_no, last4=last4)
-    return _status_page(request, found=public_status(session, office, case), receipt_no=receipt_no, last4=last4,
-                        thanks=True)
+    return _status_page(request, found=applicant_status(session=session, office=office, case=case),
+                        receipt_no=receipt_no, last4=last4, thanks=True)
 
 
 def _score(value) -> int:

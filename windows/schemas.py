@@ -4,7 +4,9 @@ Inputs forbid unknown keys (a typo is a 422, not a silently ignored field) and
 refuse NUL characters, which no text column can store. Outputs are built from
 the read side's views (`workflows.queries`) by the `of` constructors below.
 Identity numbers and phones go out masked, in lists and on a single case alike,
-as on the pages; only the audit exports unmask, for admins, and log it.
+as on the pages; only the audit exports unmask, for admins, and log it. The
+one exception is the phone on the list of cases waiting on the applicant,
+which is there for the window to ring them.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraint
 
 from windows.contexts import GapDue
 from workflows import identity
+from workflows.applicant_status import ApplicantStatus
 from workflows.catalogue import MatterVersion
 from workflows.deadlines import SpecialTimeBox
+from workflows.demands import Demand, Way
 from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinition
 from workflows.intake import Outcome, Verdict
 from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
-from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow
+from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow, WaitingCase
 
 NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
@@ -230,6 +234,52 @@ class QueueItemOut(CaseSummaryOut):
     overdue: bool
 
 
+class WayOut(BaseModel):
+    """One way of sending what is owed, with every fact needed to use it (from the office profile)."""
+
+    channel: Channel
+    label: str
+    details: list[str] = Field(description="address and recipient, web address and steps, or window, hours and phone")
+    visit: bool = Field(description="sending this way brings the applicant to the window")
+
+    @classmethod
+    def of(cls, w: Way) -> "WayOut":
+        return cls(channel=w.channel, label=w.label, details=list(w.details), visit=w.visit)
+
+
+class DemandOut(BaseModel):
+    """One item the applicant owes: a correction (补正) or a tolerated gap (容缺补齐)."""
+
+    material: str
+    name: str
+    problem: str = Field(description="the reason recorded in the 一次性告知书; for a gap, 容缺受理，待补齐")
+    due: dt.date
+    channels: list[Channel] = Field(description="the ways this item may be sent")
+
+    @classmethod
+    def of(cls, d: Demand) -> "DemandOut":
+        return cls(material=d.material, name=d.name, problem=d.problem, due=d.due, channels=list(d.channels))
+
+
+class WaitingItemOut(CaseSummaryOut):
+    """A case waiting on the applicant, with what they owe and the phone to call them on."""
+
+    matter_name: str
+    applicant_phone: str = Field(description="in full: the window rings the applicant about what is owed")
+    waiting_for: Literal["correction", "gaps"] = Field(description="补正 after a 一次性告知书, or 容缺补齐")
+    waiting_label: str
+    due: dt.date | None = Field(description="the earliest deadline of the items owed")
+    due_left: int | None = Field(description="working days to `due`; negative once past")
+    overdue: bool = Field(description="the deadline day has passed")
+    owed: list[DemandOut]
+
+    @classmethod
+    def of(cls, w: WaitingCase, matter_name: str, time: OfficeTime) -> "WaitingItemOut":
+        return cls(**CaseSummaryOut.of(w.case, time).model_dump(), matter_name=matter_name,
+                   applicant_phone=w.case.applicant_phone, waiting_for=w.kind, waiting_label=w.kind_label,
+                   due=w.due, due_left=w.left, overdue=w.overdue, owed=[DemandOut.of(d) for d in w.demands])
+
+
 class ApplicantOut(BaseModel):
     """Masked as on the case page: enough for staff to confirm with the applicant, useless to copy."""
 
@@ -398,7 +448,7 @@ class CaseOut(BaseModel):
 class OutstandingOut(BaseModel):
     name: str
     status: str = Field(description="未提交 / 不符合要求 / 容缺待补")
-    due: str | None = Field(description="a tolerated item's due date")
+    due: dt.date | None = Field(description="a tolerated item's due date")
 
 
 class PublicStatusOut(BaseModel):
@@ -415,6 +465,24 @@ class PublicStatusOut(BaseModel):
     final: bool
     evaluated: bool = Field(description="好差评 already given")
     outstanding: list[OutstandingOut] = Field(description="materials still to hand in or supply")
+    owed_kind: Literal["correction", "gaps"] | None = Field(
+        description="while the case waits on the applicant: 补正 after a 一次性告知书, or 容缺补齐")
+    owed: list[DemandOut] = Field(description="each item owed, with its reason and deadline")
+    ways: list[WayOut] = Field(description="how the owed items may be sent, the ways without a visit first")
+    result: str | None = Field(
+        description="once closed: 准予许可 / 不予许可 (予以备案 / 不予备案 … by kind of matter) / 不予受理 / 已撤回 / 已终止")
+    tracking_no: str | None = Field(description="the EMS number, when the result was mailed")
+
+    @classmethod
+    def of(cls, s: ApplicantStatus) -> "PublicStatusOut":
+        return cls(
+            receipt_no=s.receipt_no, matter_name=s.matter_name, state_label=s.state_label, received_on=s.received_on,
+            accepted_on=s.accepted_on, promised_due=s.promised_due, provisional=s.provisional,
+            closed_on=s.closed_on, final=s.final, evaluated=s.evaluated,
+            outstanding=[OutstandingOut(name=o.name, status=o.status, due=o.due) for o in s.outstanding],
+            owed_kind=s.owed_kind, owed=[DemandOut.of(d) for d in s.owed], ways=[WayOut.of(w) for w in s.ways],
+            result=s.result, tracking_no=s.tracking_no,
+        )
 
 
 class EvaluationOut(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
@@ -27,6 +28,7 @@ from workflows.models import Case, new_case
 from workflows.office import Actor, Office
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+RECEIPT_NO = re.compile(rf"[0-9]{{8}}[{RECEIPT_ALPHABET}]{{8}}")  # what _receipt_no makes
 RECORDABLE = (pg.OK, pg.MISSING, pg.DEFECTIVE)
 
 
@@ -311,6 +313,11 @@ def _material_entries(definition: MatterDefinition, materials: Mapping[str, Mate
             raise errors.BadInput("不符合要求的材料须写明问题，以便一次性告知", field=f"materials.{material_id}")
         entries[material_id] = {"status": check.status, "note": check.note.strip()}
     return entries
+
+
+def is_receipt_no(text: str) -> bool:
+    """Whether `text` (in either case, spaces around it) has the shape of a receipt number this service issues."""
+    return RECEIPT_NO.fullmatch(text.strip().upper()) is not None
 
 
 def _receipt_no(today: dt.date) -> str:

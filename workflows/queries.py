@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import Row, bindparam, func, or_
+from sqlalchemy import Row, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -21,9 +21,10 @@ from workflows import progress as pg
 from workflows.catalogue import MatterVersion
 from workflows.deadlines import SpecialTimeBox, special_time_boxes
 from workflows.definition import Material
+from workflows.demands import Demand, correction_due, notice_demands, open_demands
 from workflows.engine import may_take
-from workflows.machine import FINAL_STATES, Action, CaseProxy
 from workflows.localtime import OfficeTime
+from workflows.machine import AWAITING_CORRECTION, FINAL_STATES, Action, CaseProxy
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
 
@@ -286,13 +287,91 @@ def _list_statement(filters: frozenset[str], open_only: bool):
     return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
+def _window_scope(actor: Actor, all_windows: bool) -> str | None:
+    """The window whose cases a queue shows: a clerk's own, unless they sit at a 综合窗口; None for all."""
+    return None if (all_windows or not actor.has("clerk")) else actor.window
+
+
 def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limit: int = 100) -> list[CaseListing]:
     """My queue: cases waiting for one of my roles, soonest promised deadline first.
 
     A clerk sees their own window's cases unless they sit at a 综合窗口 (`all_windows`).
     """
-    window = None if (all_windows or not actor.has("clerk")) else actor.window
+    window = _window_scope(actor, all_windows)
     return list_cases(session, awaiting_roles=actor.roles, window=window, open_only=True, limit=limit)
+
+
+# ---- waiting on the applicant ---------------------------------------------------------
+# A case that waits on the applicant (待补正 after a 一次性告知书, or accepted with 容缺
+# gaps still open) is nobody's step in the machine, yet somebody has to ring the
+# applicant before the deadline passes: the window that took it in.
+
+WAITING_KINDS = {"correction": "补正", "gaps": "容缺补齐"}
+WAITING_LISTED = (*LISTED, Case.applicant_phone, Case.progress, Case.gap_due)
+_WAITING = or_(Case.__table__.c.state == AWAITING_CORRECTION,
+               and_(Case.__table__.c.gap_due.is_not(None), Case.__table__.c.state.not_in(sorted(FINAL_STATES))))
+
+
+class WaitingCase(NamedTuple):
+    case: CaseListing  # the listed columns, with the applicant's phone and the progress
+    kind: str  # a key of WAITING_KINDS
+    demands: tuple[Demand, ...]  # every item owed, each with its own deadline
+    due: dt.date | None  # the earliest deadline of the demands
+    left: int | None  # working days from today to `due`; negative once past
+    overdue: bool  # the deadline day has passed
+
+    @property
+    def kind_label(self) -> str:
+        return WAITING_KINDS[self.kind]
+
+
+@lru_cache(maxsize=None)
+def _waiting_statement(by_window: bool, count: bool):
+    query = sa_select(func.count()).select_from(Case.__table__) if count else sa_select(*WAITING_LISTED)
+    query = query.where(_WAITING)
+    if by_window:
+        query = query.where(Case.__table__.c.window == bindparam("window"))
+    return query if count else query.order_by(Case.id)
+
+
+def count_waiting(*, session: Session, actor: Actor, all_windows: bool = False) -> int:
+    """How many cases `waiting_on_applicant` would list, in one COUNT."""
+    window = _window_scope(actor, all_windows)
+    return session.connection().execute(_waiting_statement(window is not None, True), {"window": window}).scalar_one()
+
+
+def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
+                         all_windows: bool = False) -> list[WaitingCase]:
+    """Cases waiting on the applicant, scoped as `queue_for`, soonest deadline first.
+
+    The deadlines live in each case's progress (the 补正期限 of its last notice, the
+    due date printed for each gap), so the order is made here, not in SQL.
+    """
+    window = _window_scope(actor, all_windows)
+    rows = _listed(session, _waiting_statement(window is not None, False), {"window": window})
+    today, counted = office.today(), {}
+    found = []
+    for row in rows:
+        demands = tuple(owed_by_applicant(session=session, office=office, case=row))
+        due = min((d.due for d in demands), default=None)
+        if due is not None and due not in counted:
+            counted[due] = office.calendar.workdays_between(today, due)
+        kind = "correction" if row.state == AWAITING_CORRECTION else "gaps"
+        found.append(WaitingCase(row, kind, demands, due, counted.get(due), due is not None and due < today))
+    return sorted(found, key=lambda w: (w.due is None, w.due or today, w.case.id))
+
+
+def owed_by_applicant(*, session: Session, office: Office, case: Case | CaseListing) -> list[Demand]:
+    """`demands.open_demands`, and for a notice recorded before its 补正期限 was stored, the
+    notice's items due by the same rule from the notice's own date (as its paper prints it)."""
+    definition = office.matter_of(case).definition
+    demands = open_demands(definition, case)
+    if demands or case.state != AWAITING_CORRECTION or case.progress.get("correction"):
+        return demands
+    notice = next((e for e in reversed(events_of(session, case.id)) if e.action == "notify"), None)
+    if notice is None:
+        return []
+    return notice_demands(definition, notice.payload["items"], correction_due(office, office.time.date(notice.at)))
 
 
 def search_cases(session: Session, text: str, *, limit: int = 50) -> list[CaseListing]:

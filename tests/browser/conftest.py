@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 class LiveServer:
     url: str
     clock: FixedClock  # the server's clock: tests move it between the steps of a case
+    app: Any  # the served application: a test may build its cases through app.state.office and .engine
 
 
 @pytest.fixture(scope="package")
@@ -57,7 +59,7 @@ def live_server(tmp_path_factory):
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{sock.getsockname()[1]}", clock)
+    yield LiveServer(f"http://127.0.0.1:{sock.getsockname()[1]}", clock, app)
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()

@@ -117,12 +117,12 @@ class Desk:
     # ---- the case page --------------------------------------------------------------
 
     def open_from_queue(self, receipt_no: str) -> None:
-        self.page.get_by_role("link", name="我的待办").click()
+        self.page.get_by_role("link", name="我的待办", exact=True).click()  # the menu, not the tab "我的待办（n）"
         self.page.get_by_role("link", name=receipt_no).click()
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(receipt_no)
 
     def open_from_queue_or_search(self, receipt_no: str) -> None:
-        """A case waiting for the applicant is in nobody's queue: the clerk searches its receipt number."""
+        """A case waiting for the applicant is not in 我的待办 (it is on the 等待申请人 tab): the clerk searches its number."""
         self.page.get_by_role("link", name="查询", exact=True).click()
         self.page.get_by_role("searchbox").fill(receipt_no)
         self.page.get_by_role("searchbox").press("Enter")
