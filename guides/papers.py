@@ -23,7 +23,8 @@ from guides.pdf import PdfRenderer, default_renderer
 from guides.qr import qr_data_uri, status_url
 from workflows import accounts, errors, intake
 from workflows import progress as pg
-from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition, MatterType
+from workflows.decisions import DECISION_WORDING, DecisionWording
+from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
 from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
 from workflows.documents import DocumentKind, doc_no, documents_of
 from workflows.identity import mask_id, mask_phone
@@ -92,26 +93,6 @@ def paper_title(case: Case, kind: PaperKind, definition: MatterDefinition) -> st
         return wording.approved_title if case.outcome == "approved" else wording.denied_title
     return TITLES[kind]
 
-
-@dataclass(frozen=True)
-class DecisionWording:
-    """How a decision is named and phrased for a kind of matter: a 备案 is not a 许可."""
-
-    approved_title: str
-    denied_title: str
-    grant: str  # 准予许可 / 予以备案 …
-    refusal: str  # 不予许可 / 不予备案 …
-    denial_basis: str  # the article a refusal of this kind rests on, or ""
-
-
-DECISION_WORDING = {
-    MatterType.LICENCE: DecisionWording("准予许可决定书", "不予许可决定书", "准予", "不予许可",
-                                        "《中华人民共和国行政许可法》第三十八条第二款"),
-    MatterType.FILING: DecisionWording("备案通知书", "不予备案通知书", "予以", "不予备案", ""),
-    MatterType.CONFIRMATION: DecisionWording("确认决定书", "不予确认决定书", "予以确认：", "不予确认", ""),
-    MatterType.PUBLIC_SERVICE: DecisionWording("办理结果通知书", "不予办理通知书", "办理", "不予办理", ""),
-    MatterType.OTHER: DecisionWording("办理决定书", "不予办理决定书", "准予", "不予办理", ""),
-}
 
 
 

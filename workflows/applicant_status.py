@@ -19,21 +19,13 @@ from sqlmodel import Session
 
 from workflows import feedback, queries
 from workflows import progress as pg
-from workflows.definition import MatterDefinition, MatterType
+from workflows.decisions import DECISION_WORDING
+from workflows.definition import MatterDefinition
 from workflows.demands import Demand, Way, owed_channels, ways
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.office import Office
 
-# A decision is worded by the kind of matter: a 备案 is 予以备案, not 准予许可 (the
-# counter papers word their titles the same way, guides/papers.py DECISION_WORDING).
-DECISION_RESULTS = {
-    MatterType.LICENCE: ("准予许可", "不予许可"),
-    MatterType.FILING: ("予以备案", "不予备案"),
-    MatterType.CONFIRMATION: ("予以确认", "不予确认"),
-    MatterType.PUBLIC_SERVICE: ("予以办理", "不予办理"),
-    MatterType.OTHER: ("准予办理", "不予办理"),
-}
 ENDED_RESULTS = {"refused": "不予受理", "withdrawn": "已撤回", "terminated": "已终止"}
 
 
@@ -73,8 +65,8 @@ def result_label(case: Case, definition: MatterDefinition) -> str | None:
     if case.state not in FINAL_STATES:
         return None
     if case.outcome in ("approved", "denied"):
-        approved, denied = DECISION_RESULTS[definition.matter_type]
-        return approved if case.outcome == "approved" else denied
+        wording = DECISION_WORDING[definition.matter_type]  # a 备案 is 予以备案, not 准予许可
+        return wording.granted if case.outcome == "approved" else wording.refusal
     return ENDED_RESULTS.get(case.outcome or "")
 
 
