@@ -8,6 +8,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from sqlmodel import Session
 
+from workflows.demands import Demand, open_demands
 from workflows.localtime import cn_day
 from windows.actions import DANGER, widgets_for
 from workflows import accounts, errors, intake, queries
@@ -165,6 +166,9 @@ class CasePage:
     conflict: str | None
     error: errors.DomainError | None
     is_final: bool
+    owed: list[Demand] = field(default_factory=list)  # what the applicant still has to send, by when
+    today: dt.date | None = None
+
 
 
 def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError | None,
@@ -207,7 +211,8 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         channel=channel_label(case.channel), delivery=delivery_label(case.delivery_method),
         forms=_forms(view, failed, error if failed else None, values or {}),
         events=events, visits=[e for e in events if e.visit],
-        open_gaps=[Option(m, f"{definition.material(m).name}（{due} 前）") for m, due in sorted(gaps.items())],
+        open_gaps=[Option(m, f"{definition.material(m).name}（{cn_day(dt.date.fromisoformat(due))}前）")
+                   for m, due in sorted(gaps.items())],
         notice_items=[Option(i["material"], f"{definition.material(i['material']).name}：{i['problem']}")
                       for i in notice],
         gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable else [],
@@ -217,6 +222,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         can_print=can_print,
         conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
         is_final=case.state in FINAL_STATES,
+        owed=open_demands(definition, case), today=office.today(),
     )
 
 
