@@ -205,9 +205,11 @@ def headline(analysis: VisitAnalysis, *, immediate: bool) -> str:
         deliveries = "或".join(_distinct(DELIVERY_PLANS[p.delivery] for p in zero))
         on_the_spot = "，当场办结" if immediate else ""
         return f"{channels}、{deliveries}可一次不跑；到窗口办理请带齐以下材料{on_the_spot}"
-    purposes = [a.visit for a in analysis.best.path if a.visit and a.visit != "*"]
     if analysis.visits == 1:
-        return f"带齐以下材料，只需跑一次（{analysis.best.how}）"
+        best = analysis.best
+        on_the_spot = "，当场办结" if immediate else ""
+        return f"{CHANNEL_PLANS[best.channel]}、{DELIVERY_PLANS[best.delivery]}只需跑一次；到窗口请带齐以下材料{on_the_spot}"
+    purposes = [a.visit for a in analysis.best.path if a.visit and a.visit != "*"]
     first = f"{purposes[0]}时" if purposes else "第一次到现场时"
     return f"本事项需到现场 {analysis.visits} 次（{'、'.join(purposes)}）；{first}请带齐以下材料"
 
