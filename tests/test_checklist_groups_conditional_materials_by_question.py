@@ -37,7 +37,8 @@ def _conditional(d: MatterDefinition, fields: list[CaseField], conditions: dict[
         if mid is None:
             materials.append(m.model_copy(update={"condition": None, "necessity": Necessity.REQUIRED}))
         else:
-            materials.append(m.model_copy(update={"id": mid, "necessity": Necessity.CONDITIONAL, "condition": conditions[mid]}))
+            materials.append(m.model_copy(update={"id": mid, "necessity": Necessity.CONDITIONAL,
+                                                  "condition": conditions[mid]}))
     return d.model_copy(update={"case_fields": fields, "materials": materials})
 
 
@@ -86,8 +87,9 @@ def test_exclusive_and_exhaustive_are_found_from_the_comparisons():
     assert _coverage(height, _cond(("height_m", "gt", 4.5)), _cond(("height_m", "le", 4.5))) == (True, True)
     assert _coverage(height, _cond(("height_m", "gt", 4.5)), _cond(("height_m", "gt", 3))) == (False, False)
     assert _coverage(height, _cond(("height_m", "gt", 4.5)), _cond(("height_m", "lt", 4.5))) == (True, False)
-    # between two thresholds: 4.2 holds for neither side of 4.5 nor below 4
+    # Between two thresholds: 4.2 is neither at least 4.5 nor below 4; and both above 4 and below 4.5.
     assert _coverage(height, _cond(("height_m", "ge", 4.5)), _cond(("height_m", "lt", 4))) == (True, False)
+    assert _coverage(height, _cond(("height_m", "gt", 4)), _cond(("height_m", "lt", 4.5))) == (False, True)
     kind = [CaseField(id="kind", label="申请人类型", type="text")]
     assert _coverage(kind, _cond(("kind", "eq", "企业")), _cond(("kind", "eq", "个人"))) == (True, False)
     assert _coverage(kind, _cond(("kind", "eq", "企业")), _cond(("kind", "ne", "企业"))) == (True, True)
@@ -134,7 +136,8 @@ def test_the_checklist_page_has_one_box_per_everyones_material_and_per_answer(co
         for element, branch in zip(branches, group.branches):
             assert len(element.select("span.tick")) == 1
             assert element.select_one(".when").get_text(strip=True) == f"{branch.when}："
-            assert [s.get_text(strip=True) for s in element.select("tr.material strong")] == [m.name for m in branch.materials]
+            names = [s.get_text(strip=True) for s in element.select("tr.material strong")]
+            assert names == [m.name for m in branch.materials]
         if len(group.branches) > 1 and group.exclusive:
             assert ONLY_ONE in question.get_text()  # never two 缺一不可 answers without saying only one applies
 

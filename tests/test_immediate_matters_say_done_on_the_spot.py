@@ -65,3 +65,20 @@ def test_the_counters_lists_say_done_on_the_spot_instead_of_a_bare_zero(clerk, u
         d = CATALOGUE.get(code).definition
         promised = "即办" if code in IMMEDIATE_CODES else str(d.limits.promised_days)
         assert rows[code][3] == f"{promised} / {d.limits.legal_days}"
+
+
+@pytest.mark.parametrize("code", IMMEDIATE_CODES)
+def test_the_acceptance_notice_of_a_matter_done_on_the_spot_says_so(session, office, code):
+    from guides.papers import PaperKind, render_paper
+    from guides.templating import GUIDES_TEMPLATES, build_environment
+    from tests.support import STAFF, open_complete
+    from workflows import cases
+
+    case = open_complete(session, office, code)
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    templates = build_environment([GUIDES_TEMPLATES], time=office.time)
+    pdf = render_paper(session=session, office=office, case=case, kind=PaperKind.ACCEPTANCE, templates=templates,
+                       base_url="https://ban.example.gov.cn")
+    text = flat_text(pdf)
+    assert "本事项为即办件" in text and "承诺办结时限：即办" in text
+    assert ZERO_DAYS.findall(text) == [] and "承诺于" not in text

@@ -57,7 +57,8 @@ def test_on_a_phone_each_material_is_a_card_with_its_facts_one_under_another(ope
     for upper, lower in zip(boxes, boxes[1:]):
         assert lower["y"] >= upper["y"] + upper["height"] - 0.5
     first = cards[0]
-    labels = first.eval_on_selector_all("td[data-label]", "tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    labels = first.eval_on_selector_all("td[data-label]",
+                                        "tds => tds.map(td => getComputedStyle(td, '::before').content)")
     assert labels == ['"份数："', '"形式："', '"必要性："', '"来源："', '"容缺受理："']
     facts = [cell.bounding_box() for cell in first.query_selector_all("td[data-label]")]
     assert len({round(f["x"]) for f in facts}) == 1  # one under another, not side by side
