@@ -27,13 +27,13 @@ from workflows.definition import (
     Fees,
     Material,
     MatterDefinition,
-    MatterType,
     Necessity,
     Tolerance,
 )
 from workflows.intake import condition_holds
 from workflows.visits import VisitAnalysis
 
+from guides.papers import DECISION_WORDING
 from guides.qr import guide_url, qr_data_uri, status_url
 from workflows.profile import OfficeProfile, ServiceWindowInfo
 
@@ -289,10 +289,6 @@ def checklist(d: MatterDefinition, rows: tuple[MaterialRow, ...]) -> Checklist:
     return Checklist(tuple(unconditional), tuple(out))
 
 
-# What the decision is called, by the kind of matter: a 备案 is not "许可".
-DECISION_WORDS = {MatterType.LICENCE: "许可", MatterType.FILING: "备案", MatterType.CONFIRMATION: "确认"}
-
-
 def _role(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 
@@ -303,14 +299,14 @@ def _steps(d: MatterDefinition) -> tuple[StepRow, ...]:
     life = d.lifecycle
     immediate = d.case_kind is CaseKind.IMMEDIATE
     closing = "、".join(_distinct(_role(r) for r in (life.decide, life.issue, life.deliver)))
-    decision = DECISION_WORDS.get(d.matter_type, "办理")
+    wording = DECISION_WORDING[d.matter_type]  # a 备案 is not a 许可: the papers' own titles
     return (
         StepRow("收件、受理", _role(life.intake), "当场",
                 "材料齐全、符合法定形式的当场受理；不齐全的当场一次性告知需补正的全部内容。"),
         *(StepRow(s.name, _role(s.role), "当场" if s.budget_days == 0 else f"{s.budget_days} 个工作日", s.standard)
           for s in d.steps),
         StepRow("决定、制证、送达", closing, "当场" if immediate else "承诺时限内",
-                f"作出准予或不予{decision}的书面决定，按申请人选择的方式送达。"),
+                f"作出{wording.approved_title}或{wording.denied_title}，按申请人选择的方式送达。"),
     )
 
 
