@@ -30,10 +30,10 @@ from workflows.definition import (
     Necessity,
     Tolerance,
 )
+from workflows.decisions import DECISION_WORDING
 from workflows.intake import condition_holds
 from workflows.visits import VisitAnalysis
 
-from guides.papers import DECISION_WORDING
 from guides.qr import guide_url, qr_data_uri, status_url
 from workflows.profile import OfficeProfile, ServiceWindowInfo
 
