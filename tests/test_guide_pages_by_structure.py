@@ -6,11 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from guides.pdfcheck import flat_text
-from workflows.catalogue import load_catalogue
-
-CATALOGUE = load_catalogue()
-SECTIONS = ["一、基本信息", "二、设定依据与实施依据", "三、受理条件", "四、办理时限", "五、申请材料", "六、收费标准",
-            "七、办理流程", "八、到办事现场次数", "九、送达方式", "十、办理地点、时间与咨询"]
+from tests.guide_papers import CATALOGUE, SECTIONS
 
 
 def _page(client, url: str) -> BeautifulSoup:
@@ -38,12 +34,17 @@ def test_guide_page_has_every_section_and_one_row_per_material(client, code):
     assert {f"/guides/{code}.pdf", f"/guides/{code}/checklist"} <= links
 
 
-def test_checklist_page_has_a_tick_box_per_material(client):
+def test_checklist_page_has_a_tick_box_per_material_asked_of_everyone_and_per_answer(client):
     d = CATALOGUE.get("road-passenger-licence").definition
     soup = _page(client, "/guides/road-passenger-licence/checklist")
     rows = soup.select("table.checklist tbody tr.material")
     assert len(rows) == len(d.materials)
-    assert all(r.select_one("span.tick") for r in rows)
+    everyone = soup.select("table.checklist tbody.everyone tr.material")
+    assert [r.find("strong").get_text(strip=True) for r in everyone] == [m.name for m in d.materials if not m.condition]
+    assert all(len(r.select("span.tick")) == 1 for r in everyone)
+    branches = soup.select("table.checklist tbody.branch")
+    assert len(branches) == 1 and len(branches[0].select("span.tick")) == 1  # 委托他人代为办理的
+    assert branches[0].find("strong").get_text(strip=True) == "经办人身份证明及授权委托书"
 
 
 def test_flow_svg_is_drawn_from_the_state_machine_in_a_cjk_font(client):

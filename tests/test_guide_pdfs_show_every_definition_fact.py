@@ -43,7 +43,8 @@ def test_guide_text_has_every_material_both_limits_fee_and_visits(rendered, code
     for material in d.materials:
         assert flat(material.name) in text, material.name
     assert f"法定办结时限{d.limits.legal_days}个工作日" in text
-    assert f"承诺办结时限{d.limits.promised_days}个工作日" in text
+    promised = "即办（当场办结）" if d.case_kind.value == "即办件" else f"{d.limits.promised_days}个工作日"
+    assert f"承诺办结时限{promised}" in text
     assert flat(fee_text(d.fees)) in text
     assert f"到办事现场次数：{visits.visits}次" in text
     assert flat(visits.advice()) in text
@@ -114,4 +115,4 @@ def test_text_extracts_as_the_right_chinese_characters(rendered):
     text = flat_text(rendered["road-freight-licence"][0])
     assert "道路货物运输经营许可" in text
     assert "《道路运输经营许可证》" in flat_text(rendered["oversize-transport-permit"][0])
-    assert "办事指南" in text and "一、基本信息" in text and "十、办理地点、时间与咨询" in text
+    assert "办事指南" in text and "一、到办事现场次数" in text and "十、设定依据与实施依据" in text

@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from guides.pdfcheck import page_sizes_mm
+from guides.pdfcheck import page_texts
 from guides.qr import guide_url, qr_code, status_url
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
@@ -44,8 +44,9 @@ def decoded(image: Image.Image) -> set[str]:
 def test_guide_qr_codes_scan_to_the_guide_and_the_status_lookup(renderer, tmp_path):
     version = load_catalogue().get(CODE)
     pdf = renderer.pdf_bytes(version, GUIDE)
-    last = len(page_sizes_mm(pdf))
-    found = decoded(rasterise(pdf, tmp_path, last))
+    # They print beside 办理地点、时间与咨询, wherever that section falls.
+    page = next(n for n, text in enumerate(page_texts(pdf), start=1) if "扫码查看本指南" in text)
+    found = decoded(rasterise(pdf, tmp_path, page))
     assert found == {f"{BASE_URL}/guides/{CODE}", f"{BASE_URL}/public/status"}
 
 
