@@ -235,7 +235,7 @@ def branch_heading(condition: Condition) -> str:
 
 def _question(fields: list[CaseField]) -> str:
     if all(f.type == "bool" for f in fields):
-        return "，".join(f.label if f.label.startswith("是否") else f"是否{f.label}" for f in fields)
+        return "，".join(f.question or (f.label if f.label.startswith("是否") else f"是否{f.label}") for f in fields)
     return "、".join(f.label for f in fields) + "是否属于以下情形"
 
 

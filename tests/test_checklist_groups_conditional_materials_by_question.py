@@ -155,3 +155,13 @@ def test_the_checklist_pdf_puts_each_answers_materials_under_its_question_and_he
             at = text.index(flat(f"{branch.when}："), at)
             for row in branch.materials:
                 at = text.index(flat(row.name), at)
+
+
+def test_a_question_reads_as_the_definition_asks_it_where_it_says_how():
+    from guides.context import checklist, material_row
+    from workflows.catalogue import load_catalogue
+
+    d = load_catalogue().get("ride-hailing-vehicle-permit").definition
+    rows = tuple(material_row(i, m) for i, m in enumerate(d.materials, start=1))
+    questions = [g.question for g in checklist(d, rows).groups]
+    assert "车辆所有人是否为个人" in questions and "是否车辆所有人为个人" not in questions

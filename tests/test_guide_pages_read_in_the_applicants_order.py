@@ -41,7 +41,7 @@ def test_the_guide_page_puts_visits_and_materials_first_and_codes_last(client, c
     page = _page(client, f"/guides/{code}")
     assert [h.get_text(strip=True) for h in page.select("main h2")] == SECTIONS
     text = page.select_one("main").get_text()
-    assert text.index(d.materials[-1].name) < text.index("九、基本信息") < text.index(d.basic_code)
+    assert text.index(d.materials[-1].name) < text.index("九、基本信息") < text.index(d.authority, text.index("九、基本信息"))
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -50,7 +50,8 @@ def test_the_guide_pdf_reads_in_the_same_order(code):
     text = flat_text(guide_pdf(code))
     positions = [text.index(flat(section)) for section in SECTIONS]
     assert positions == sorted(positions)
-    assert text.index(flat(d.materials[-1].name)) < text.index(flat("九、基本信息")) < text.index(d.basic_code)
+    basics = text.index(flat("九、基本信息"))
+    assert text.index(flat(d.materials[-1].name)) < basics < text.index(flat(d.authority), basics)
 
 
 @pytest.mark.parametrize("kind", [GUIDE, CHECKLIST])

@@ -10,7 +10,7 @@ from guides.pdfcheck import (A4_MM, embedded_fonts, flat, flat_text, page_sizes_
                              weasyprint_warnings)
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
-from workflows.catalogue import load_catalogue
+from workflows.catalogue import DEFAULT_DIR, load_catalogue
 from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
@@ -60,8 +60,11 @@ def test_guide_text_has_every_material_both_limits_fee_and_visits(rendered, code
 def test_guide_text_has_codes_bases_specials_and_tolerance(rendered, code):
     d = CATALOGUE.get(code).definition
     text = flat_text(rendered[code][0])
-    for fact in (d.basic_code, d.implementation_code, d.matter_type.value, d.authority, d.case_kind.value):
+    for fact in (d.matter_type.value, d.authority, d.case_kind.value):
         assert flat(fact) in text
+    for label, code_value in (("基本编码", d.basic_code), ("实施编码", d.implementation_code)):
+        # a code is printed once it is checked against the provincial catalogue, and never a blank row before
+        assert (flat(f"{label}{code_value}") in text) if code_value else (label not in text)
     for basis in d.legal_bases:
         assert flat(basis.law) in text and flat(basis.article) in text
     for condition in d.acceptance_conditions:
@@ -116,3 +119,15 @@ def test_text_extracts_as_the_right_chinese_characters(rendered):
     assert "道路货物运输经营许可" in text
     assert "《道路运输经营许可证》" in flat_text(rendered["oversize-transport-permit"][0])
     assert "办事指南" in text and "一、到办事现场次数" in text and "十、设定依据与实施依据" in text
+
+
+def test_a_checked_code_is_printed_in_the_guide(tmp_path):
+    from guides.render import GuideRenderer
+    from guides.templating import GUIDES_TEMPLATES, build_environment
+    from workflows.catalogue import build_version
+
+    source = (DEFAULT_DIR / "road-works-permit.yaml").read_text(encoding="utf-8")
+    source = source.replace("name: 涉路施工许可", 'name: 涉路施工许可\nbasic_code: "000117099000"', 1)
+    version = build_version(source, "road-works-permit.yaml")
+    renderer = GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile())
+    assert "基本编码000117099000" in flat_text(renderer.pdf_bytes(version))

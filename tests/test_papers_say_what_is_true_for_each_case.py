@@ -198,6 +198,16 @@ def test_a_filing_is_decided_as_a_filing_not_as_a_licence(session, office, templ
     assert "备案通知书" in text_of(session, office, case, PaperKind.SERVICE_RECORD, templates)
 
 
+def test_a_filings_flow_and_timeline_never_speak_of_a_licence():
+    from guides.flow import FlowDiagrams
+
+    version = CATALOGUE.get("vehicle-repair-filing")
+    labels = [a.label for a in version.compiled.actions.values()]
+    assert "作出予以备案决定" in labels and "作出不予备案决定" in labels
+    assert not any("许可" in label for label in labels)
+    assert "许可" not in FlowDiagrams().svg(version)
+
+
 def test_a_denied_decision_states_reason_and_remedies(session, office, templates):
     case = open_complete(session, office, FREIGHT)
     cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)

@@ -42,7 +42,7 @@ def initials_of(text: str) -> str:
 
 def _entry(version: MatterVersion) -> MatterEntry:
     d = version.definition
-    codes = " ".join((d.code, d.basic_code, d.implementation_code)).lower()
+    codes = " ".join(c for c in (d.code, d.basic_code, d.implementation_code) if c).lower()
     keywords = tuple(d.keywords)
     return MatterEntry(d.code, d.name, initials_of(d.name), d.matter_type.value, d.case_kind.value,
                        d.limits.promised_days, d.limits.legal_days, version.visits.visits, codes,

@@ -111,6 +111,7 @@ class CaseField(Frozen):
     label: Text
     type: Literal["number", "text", "bool"]
     unit: Text | None = None
+    question: Text | None = None  # as the applicant is asked it (车辆所有人是否为个人); default 是否 + label
 
 
 class Comparison(Frozen):
@@ -220,8 +221,10 @@ class Result(Frozen):
 
 class MatterDefinition(Frozen):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
-    basic_code: Text
-    implementation_code: Text
+    # The provincial catalogue's codes, once checked against it; left out until then, so that
+    # no guide prints a code that is not the matter's.
+    basic_code: Text | None = None
+    implementation_code: Text | None = None
     name: Text
     keywords: list[Text] = Field(default_factory=list)
     matter_type: MatterType

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from transitions import Machine
 
 from workflows import guards as g
+from workflows.decisions import DECISION_WORDING
 from workflows.definition import (
     ATTENDED_PROCEDURE_PURPOSE,
     CHANNEL_LABELS,
@@ -240,9 +241,11 @@ def _step_actions(d: MatterDefinition) -> list[Action]:
 
 def _result_actions(d: MatterDefinition) -> list[Action]:
     life = d.lifecycle
+    wording = DECISION_WORDING[d.matter_type]
     actions = [
-        Action("decide_approve", "作出准予决定", DECIDING, ISSUING, life.decide, main=True),
-        Action("decide_deny", "作出不予许可决定", DECIDING, DELIVERING, life.decide, needs=("reason",)),
+        # Worded for the kind of matter, as the papers are: a 备案 is 予以备案, not 准予许可.
+        Action("decide_approve", f"作出{wording.granted}决定", DECIDING, ISSUING, life.decide, main=True),
+        Action("decide_deny", f"作出{wording.refusal}决定", DECIDING, DELIVERING, life.decide, needs=("reason",)),
         Action("issue", f"制证：{d.result.name}", ISSUING, DELIVERING, life.issue, main=True,
                guards=(g.no_open_gap,)),
     ]

@@ -42,7 +42,7 @@ def test_one_time_notice_then_the_corrections_at_a_second_visit(desk, clock, art
     reviewer.take("完成审查，转下一环节")
     approver = desk("approver")
     approver.open_from_queue(receipt_no)
-    approver.take("作出准予决定")
+    approver.take("作出准予许可决定")
     clerk.open_from_queue(receipt_no)
     issue = next(h for h in clerk.page.locator("#actions h3").all_inner_texts() if h.startswith("制证"))
     clerk.take(issue)

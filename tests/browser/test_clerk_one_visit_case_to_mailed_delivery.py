@@ -26,7 +26,7 @@ def test_one_visit_case_from_the_counter_to_mailed_delivery(desk, clock, artifac
     clock.advance(days=1)
     approver = desk("approver")
     approver.open_from_queue(receipt_no)
-    approver.take("作出准予决定")
+    approver.take("作出准予许可决定")
     assert approver.state() == "待制证"
 
     clock.advance(hours=2)

@@ -35,7 +35,7 @@ def test_tolerated_gap_is_supplied_by_post_and_the_result_is_mailed(desk, clock,
     reviewer.take("完成审查，转下一环节")
     approver = desk("approver")
     approver.open_from_queue(receipt_no)
-    approver.take("作出准予决定")
+    approver.take("作出准予许可决定")
 
     clerk.open_from_queue(receipt_no)
     issue_form = clerk.page.locator("form").filter(has=clerk.page.locator("h3", has_text="制证"))
