@@ -44,7 +44,7 @@ def test_tolerated_gap_is_supplied_by_post_and_the_result_is_mailed(desk, clock,
 
     clock.advance(days=1)  # the envelope arrives on Friday
     supplement = clerk.action("登记容缺材料补齐（邮寄）")
-    supplement.get_by_label("补齐的材料").select_option(label=f"{GAP}（2026-11-30 前）")
+    supplement.get_by_label("补齐的材料").select_option(label=f"{GAP}（2026年11月30日前）")
     clerk.take("登记容缺材料补齐（邮寄）", {"备注（可不填）": "EMS 寄达，已核对"})
     assert clerk.material_status(GAP).startswith("已补齐")
 
