@@ -19,6 +19,8 @@ from sqlalchemy import UniqueConstraint, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, select
 
+from workflows.decisions import DECISION_WORDING
+from workflows.definition import MatterType
 from workflows.office import Office
 
 
@@ -64,8 +66,9 @@ DOCUMENTS = CaseDocument.__table__
 SERIALS = DocumentSerial.__table__
 
 
-def issued_by(action: str) -> tuple[tuple[DocumentKind, str], ...]:
-    """The documents an action issues, each with its series word."""
+def issued_by(action: str, matter_type: MatterType) -> tuple[tuple[DocumentKind, str], ...]:
+    """The documents an action issues, each with its series word (a decision's by the kind of matter)."""
+    wording = DECISION_WORDING[matter_type]
     if action.startswith("receive_"):
         return ((DocumentKind.RECEIPT, "收"),)
     if action in ("accept", "accept_tolerated"):
@@ -75,9 +78,9 @@ def issued_by(action: str) -> tuple[tuple[DocumentKind, str], ...]:
     if action == "refuse":
         return ((DocumentKind.REFUSAL, "不受"), (DocumentKind.SERVICE_RECORD, "送"))
     if action == "decide_approve":
-        return ((DocumentKind.DECISION, "许"), (DocumentKind.SERVICE_RECORD, "送"))
+        return ((DocumentKind.DECISION, wording.approved_series), (DocumentKind.SERVICE_RECORD, "送"))
     if action == "decide_deny":
-        return ((DocumentKind.DECISION, "不许"), (DocumentKind.SERVICE_RECORD, "送"))
+        return ((DocumentKind.DECISION, wording.denied_series), (DocumentKind.SERVICE_RECORD, "送"))
     if action == "terminate":
         return ((DocumentKind.TERMINATION, "终"),)
     return ()
@@ -105,7 +108,7 @@ _INSERT = insert(DOCUMENTS)
 def register_documents(*, session: Session, case, values: Mapping[str, Any], event: Mapping[str, Any],
                        office: Office) -> None:
     """The before_commit hook: number every document this event issues."""
-    kinds = issued_by(event["action"])
+    kinds = issued_by(event["action"], office.matter_of(case).definition.matter_type)
     if not kinds:
         return
     conn = session.connection()
