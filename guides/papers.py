@@ -314,7 +314,8 @@ def _served_at(f: Facts, method: Delivery, delivered: CaseEvent | None) -> str:
 def _termination(f: Facts, event: CaseEvent) -> dict[str, Any]:
     default = event.actor == "system" and bool(f.progress_after(event.seq - 1)["gaps"])
     fields: dict[str, Any] = {"reason": event.payload.get("reason", ""), "default": default,
-                              "tolerated": was_tolerated(f.case)}
+                              "tolerated": was_tolerated(f.case),
+                              "remedies": REMEDIES.replace("本决定书", "本告知书")}
     if default:
         fields["demands"] = tuple(gap_demands(f.d, f.progress_after(event.seq - 1)["gaps"]))
     return fields

@@ -171,6 +171,7 @@ def test_a_default_is_ended_with_a_termination_notice_naming_the_gap_and_its_dea
     name = office.matter_of(case).definition.material(gap).name
     assert "终止办理告知书" in text and flat(f"{name}{cn(due)}前") in text
     assert "决定终止办理本申请" in text and "重新提出申请" in text and "行政复议" in text
+    assert "自收到本告知书之日起" in text and "本决定书" not in text  # the paper names itself
     assert "经办人" not in text  # the system's sweep is nobody to name
 
 
