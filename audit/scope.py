@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from workflows import errors
-from workflows.localtime import OfficeTime
+from workflows.localtime import OfficeTime, cn_day
 
 PERIODS = ("day", "week", "month", "range")
 DIMENSIONS = ("matter", "window", "clerk", "department")
@@ -29,8 +29,8 @@ class Scope:
     @property
     def label(self) -> str:
         if self.start == self.end:
-            return f"{self.start:%Y-%m-%d}"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return cn_day(self.start)
+        return f"{cn_day(self.start)} 至 {cn_day(self.end)}"
 
     def narrowed(self, **dims: str | None) -> "Scope":
         return replace(self, **dims)

@@ -165,7 +165,7 @@ def test_monthly_report_pdf_prints_the_months_figures(client, month):
 def test_admin_sees_the_dashboard_and_bad_ranges_get_a_clear_error(client, month):
     _as(client, STAFF.admin)
     page = client.get("/audit?start=2026-11-16&end=2026-11-22")
-    assert page.status_code == 200 and "2026-11-16 至 2026-11-22" in soup(page).find("h1").get_text()
+    assert page.status_code == 200 and "2026年11月16日 至 2026年11月22日" in soup(page).find("h1").get_text()
     rates = {row["data-measure"]: row.find_all("td")[0].get_text(strip=True) for row in _rows(page, "rates")}
     assert rates["one_visit_rate"] == "33.3%"  # F I K closed that week; only K within one visit
     backwards = client.get("/audit?start=2026-11-30&end=2026-11-01")
