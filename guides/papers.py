@@ -23,7 +23,7 @@ from guides.pdf import PdfRenderer, default_renderer
 from guides.qr import qr_data_uri, status_url
 from workflows import accounts, errors, intake
 from workflows import progress as pg
-from workflows.decisions import DECISION_WORDING, DecisionWording
+from workflows.decisions import DECISION_WORDING, DecisionWording, IntakeBasis, intake_basis
 from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
 from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
 from workflows.documents import DocumentKind, doc_no, documents_of
@@ -167,6 +167,7 @@ class PaperContext:
     pledge_party: Party | None = None
     default: bool = False  # a termination for gaps not filled in time
     wording: DecisionWording | None = None  # how this kind of matter's decision is phrased
+    basis: IntakeBasis | None = None  # the law the intake papers cite: 行政许可法 only for a 行政许可
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,7 @@ def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKi
         window_phone=_window_phone(windows, case.window), status_url=lookup, status_qr=qr_data_uri(lookup),
     )
     return PaperContext(h=header, d=d, case=case, office=profile, received_at=office.time.local(case.received_at),
-                        **fields)
+                        basis=intake_basis(d), **fields)
 
 
 def _staff_name(session: Session, username: str) -> str:

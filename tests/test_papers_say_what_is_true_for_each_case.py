@@ -199,6 +199,35 @@ def test_a_filing_is_decided_as_a_filing_not_as_a_licence(session, office, templ
     assert "备案通知书" in text_of(session, office, case, PaperKind.SERVICE_RECORD, templates)
 
 
+def test_a_filings_intake_papers_cite_its_own_rules_not_the_licensing_law(session, office, templates):
+    """A 备案 is not taken in under 行政许可法 art. 32: no five-day deemed acceptance is promised."""
+    filing = "vehicle-repair-filing"
+    basis = next(b for b in office.matter_of(open_complete(session, office, filing)).definition.legal_bases
+                 if b.kind == "实施依据")
+    own = flat(basis.law + basis.article)
+    noticed = open_complete(session, office, filing, missing=("management_rules",))
+    cases.issue_correction_notice(session=session, office=office, case=noticed, clerk=STAFF.clerk)
+    refused = open_complete(session, office, filing)
+    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk, reason="营业执照经营范围不含机动车维修")
+    for case, kind in ((noticed, PaperKind.RECEIPT), (noticed, PaperKind.NOTICE), (refused, PaperKind.REFUSAL)):
+        text = text_of(session, office, case, kind, templates)
+        assert "行政许可法" not in text and "即为受理" not in text, kind
+        assert own in text, kind
+
+
+def test_a_licences_intake_papers_cite_article_32_of_the_licensing_law(session, office, templates):
+    noticed = open_complete(session, office, FREIGHT, missing=("driver_documents",))
+    cases.issue_correction_notice(session=session, office=office, case=noticed, clerk=STAFF.clerk)
+    refused = open_complete(session, office, FREIGHT)
+    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk, reason="申请事项不属于本机关职权范围")
+    receipt = text_of(session, office, noticed, PaperKind.RECEIPT, templates)
+    assert "逾期不告知的，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）" in receipt
+    assert "根据《中华人民共和国行政许可法》第三十二条第一款第（四）项" in text_of(
+        session, office, noticed, PaperKind.NOTICE, templates)
+    assert "依据：《中华人民共和国行政许可法》第三十二条第一款。" in text_of(
+        session, office, refused, PaperKind.REFUSAL, templates)
+
+
 def test_a_filings_flow_and_timeline_never_speak_of_a_licence():
     from guides.flow import FlowDiagrams
 

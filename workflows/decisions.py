@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows.definition import MatterType
+from workflows.definition import MatterDefinition, MatterType
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,30 @@ DECISION_WORDING = {
                                                "办", "不办"),
     MatterType.OTHER: DecisionWording("办理决定书", "不予办理决定书", "准予", "准予办理", "不予办理", "", "决", "不决"),
 }
+
+
+LICENSING_LAW = "《中华人民共和国行政许可法》"
+
+
+@dataclass(frozen=True)
+class IntakeBasis:
+    """The law the intake papers (收件凭证, 一次性告知书, 不予受理决定书) cite.
+
+    Only a 行政许可 is taken in under the Administrative Licensing Law: its art. 32 sets the
+    five days to decide on acceptance and deems an application accepted when no notice is given.
+    Any other kind of matter (a 备案, say) cites its own 实施依据 and promises neither.
+    """
+
+    licensing: bool
+    receipt: str  # the citation after the 收件凭证's promise
+    notice: str  # 根据……，现一次性告知
+    refusal: str  # 依据：……
+
+
+def intake_basis(d: MatterDefinition) -> IntakeBasis:
+    if d.matter_type is MatterType.LICENCE:
+        return IntakeBasis(True, f"{LICENSING_LAW}第三十二条", f"{LICENSING_LAW}第三十二条第一款第（四）项",
+                           f"{LICENSING_LAW}第三十二条第一款")
+    own = next((b for b in d.legal_bases if b.kind == "实施依据"), d.legal_bases[0])
+    citation = f"{own.law}{own.article}"
+    return IntakeBasis(False, citation, citation, citation)
