@@ -15,7 +15,7 @@ from typing import Callable
 
 from workflows.cases import Applicant, MaterialCheck
 from workflows.catalogue import Catalogue
-from workflows.definition import CaseKind, Channel, Delivery, MatterDefinition
+from workflows.definition import CaseKind, Channel, Delivery, Material, MatterDefinition
 from workflows.demo_roster import Roster, RosterEntry
 from workflows.intake import required
 from workflows.office import Actor
@@ -30,7 +30,18 @@ SCENARIOS = (
     ("refused", 3), ("withdrawn", 2), ("late", 6),
 )
 ONLINE_SHARE = 0.2  # of applications to matters that accept them
-DEFECTS = ("复印件不清晰，须重新复印", "未加盖单位公章", "申请表填写不完整（缺经营范围）", "证件已过有效期")
+
+
+def defect_of(material: Material) -> tuple[str, ...]:
+    """Problems a clerk really finds in this kind of paper: a rules text does not expire, a form is not blurred."""
+    name = material.name
+    if "申请表" in name or "备案表" in name or "登记表" in name:
+        return ("申请表填写不完整，缺经营范围", "申请表未加盖单位公章")
+    if material.originals == 0:
+        return ("复印件不清晰，须重新复印", "复印件未注明“与原件一致”并加盖公章")
+    if any(w in name for w in ("证", "执照", "资格", "合格")):
+        return ("证件已过有效期", "复印件不清晰，须重新复印" if material.copies else "未加盖出具单位公章")
+    return ("未加盖单位公章", "缺少负责人签字页")
 
 
 @dataclass
@@ -150,7 +161,7 @@ def _materials(rng: random.Random, d: MatterDefinition, data: dict, scenario: st
     materials = {m: MaterialCheck("missing" if m in missing else "ok") for m in needed}
     if scenario.startswith("notice") and rng.random() < 0.4:
         flawed = rng.choice([m for m in needed if m not in missing] or needed)
-        materials[flawed] = MaterialCheck("defective", rng.choice(DEFECTS))
+        materials[flawed] = MaterialCheck("defective", rng.choice(defect_of(d.material(flawed))))
     return materials
 
 
