@@ -8,7 +8,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from sqlmodel import Session
 
-from workflows.demands import Demand, open_demands
+from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
 from windows.actions import DANGER, widgets_for
 from workflows import accounts, errors, intake, queries
@@ -240,14 +240,10 @@ INTAKE_LABELS = {"accept": "确认收件并受理", "accept_tolerated": "确认�
 
 def gap_deadlines(office: Office, definition, verdict: intake.Verdict) -> list[GapDue]:
     """When each tolerated gap would fall due if the case were accepted today."""
-    today, out = office.today(), []
-    for problem in verdict.problems:
-        tolerance = definition.material(problem.material).tolerance
-        if problem.tolerable and tolerance:
-            due = office.calendar.add_workdays(today, tolerance.days)
-            out.append(GapDue(problem.name, due.due, due.provisional,
-                              "、".join(CHANNEL_LABELS[Channel(c)] for c in tolerance.channels)))
-    return out
+    dues = tolerated_gap_dues(office, definition, verdict, office.today())
+    return [GapDue(definition.material(material).name, due.due, due.provisional,
+                   "、".join(CHANNEL_LABELS[Channel(c)] for c in definition.material(material).tolerance.channels))
+            for material, due in dues.items()]
 
 
 def known_applicant(office: Office, found: queries.ApplicantOnFile | None) -> dict:

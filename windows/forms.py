@@ -1,7 +1,8 @@
 """Reading the intake form into typed values, with every field error at once.
 
-Formats are checked with the same validators the service layer uses
-(workflows.identity, cases.coerce_data); the service checks again on write.
+The rules are the service layer's: who may apply and how (workflows.submission) and the
+case data's types (cases.coerce_data). Each field's error carries the same stable code the
+API answers with; the service checks again on write.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from workflows import cases, errors, identity
+from workflows import cases, errors
 from workflows import progress as pg
-from workflows.cases import Applicant, MaterialCheck
-from workflows.definition import Channel, Delivery, MatterDefinition
+from workflows.cases import MaterialCheck
+from workflows.definition import MatterDefinition
+from workflows.submission import Applicant, submission_problems
 
 
 MAX_TEXT = 500
@@ -38,6 +40,17 @@ def posted_version(form: Mapping[str, Any]) -> int | None:
         return int(_text(form, "version", 12))
     except ValueError:
         return None
+
+
+class FieldError(str):
+    """A field's message as the form shows it, carrying the service layer's stable code for the page's markup."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str = "invalid-input") -> "FieldError":
+        made = super().__new__(cls, message)
+        made.code = code
+        return made
 
 
 @dataclass
@@ -68,47 +81,20 @@ def intake_form(form: Mapping[str, Any], definition: MatterDefinition) -> Intake
     raw |= {k: _text(form, k) for m in definition.materials for k in (f"materials.{m.id}", f"materials.{m.id}.note")}
     raw |= {k: _text(form, k) for k in ("reason", "pledge_signed", "previewed")}
     parsed = IntakeForm(raw=raw)
-    _applicant(parsed)
-    _routing(parsed, definition)
+    _applicant(parsed, definition)
     _case_data(parsed, definition)
     _materials(parsed, definition)
     return parsed
 
 
-def _applicant(f: IntakeForm) -> None:
-    raw, errs = f.raw, f.errors
-    kind, id_no = raw["applicant_kind"], raw["applicant_id_no"].upper()
-    if kind not in ("person", "company"):
-        errs["applicant_kind"] = "请选择申请人类型：个人或单位"
-    if not raw["applicant_name"]:
-        errs["applicant_name"] = "请填写申请人名称"
-    if kind == "person" and not identity.valid_person_id(id_no):
-        errs["applicant_id_no"] = "居民身份证号码格式或校验位不正确"
-    if kind == "company" and not identity.valid_credit_code(id_no):
-        errs["applicant_id_no"] = "统一社会信用代码格式或校验位不正确"
-    if not identity.valid_phone(raw["applicant_phone"]):
-        errs["applicant_phone"] = "联系电话格式不正确（手机 11 位，或带区号的固定电话）"
-    agent_id = raw["agent_id_no"].upper()
-    if agent_id and not identity.valid_person_id(agent_id):
-        errs["agent_id_no"] = "代理人身份证号码格式或校验位不正确"
-    if agent_id and not raw["agent_name"]:
-        errs["agent_name"] = "填写了代理人证件号，请同时填写代理人姓名"
-    if kind in ("person", "company"):
-        f.applicant = Applicant(kind, raw["applicant_name"], id_no, raw["applicant_phone"],
-                                raw["agent_name"] or None, agent_id or None)
-
-
-def _routing(f: IntakeForm, d: MatterDefinition) -> None:
+def _applicant(f: IntakeForm, d: MatterDefinition) -> None:
     raw = f.raw
-    if raw["channel"] not in {c.value for c in d.application_channels}:
-        f.errors["channel"] = "请选择本事项接受的申请方式"
-    if raw["delivery_method"] not in {m.value for m in d.delivery_methods}:
-        f.errors["delivery_method"] = "请选择本事项提供的送达方式"
-    if raw["delivery_method"] == Delivery.MAIL.value and not raw["delivery_address"]:
-        f.errors["delivery_address"] = "选择邮寄送达须填写收件地址"
-    if raw["delivery_method"] == Delivery.ON_THE_SPOT.value and raw["channel"] != Channel.WINDOW.value:
-        f.errors["delivery_method"] = "只有窗口现场申请才能当场领取"
+    f.applicant = Applicant(raw["applicant_kind"], raw["applicant_name"], raw["applicant_id_no"].upper(),
+                            raw["applicant_phone"], raw["agent_name"] or None, raw["agent_id_no"].upper() or None)
     f.channel, f.delivery_method, f.delivery_address = raw["channel"], raw["delivery_method"], raw["delivery_address"]
+    for problem in submission_problems(d, f.applicant, channel=f.channel, delivery_method=f.delivery_method,
+                                       delivery_address=f.delivery_address):
+        f.errors.setdefault(problem.field or "form", FieldError(problem.message, problem.code))
 
 
 def _ticked(value: str) -> bool:
@@ -131,7 +117,7 @@ def _case_data(f: IntakeForm, d: MatterDefinition) -> None:
         try:
             f.data |= cases.coerce_data(d, {case_field.id: f.raw[key]})
         except errors.BadInput as exc:
-            f.errors[key] = exc.message
+            f.errors[key] = FieldError(exc.message, exc.code)
 
 
 def _materials(f: IntakeForm, d: MatterDefinition) -> None:
@@ -139,9 +125,9 @@ def _materials(f: IntakeForm, d: MatterDefinition) -> None:
         status = f.raw[f"materials.{m.id}"] or pg.MISSING
         note = f.raw[f"materials.{m.id}.note"]
         if status not in CHECK_STATUSES:
-            f.errors[f"materials.{m.id}"] = "材料状态须为已收取、未提交或不符合要求"
+            f.errors[f"materials.{m.id}"] = FieldError("材料状态须为已收取、未提交或不符合要求")
         elif status == pg.DEFECTIVE and not note:
-            f.errors[f"materials.{m.id}.note"] = "不符合要求的材料须写明问题，以便一次性告知"
+            f.errors[f"materials.{m.id}.note"] = FieldError("不符合要求的材料须写明问题，以便一次性告知")
         else:
             f.checks[m.id] = MaterialCheck(status, note)
 

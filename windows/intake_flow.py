@@ -1,6 +1,6 @@
 """The counter's intake: preview the engine's verdict on the form, then open the case and take the chosen action.
 
-Nothing is written until the clerk confirms. The confirmation checks what the
+Nothing is written until the clerk confirms. The confirmation asks the engine what the
 chosen action will need (the signed pledge, a reason) before the case is
 opened, so a confirmed intake does not stop half-way for a missing tick box.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from windows.contexts import INTAKE_CHOICES, GapDue, gap_deadlines
-from windows.forms import IntakeForm
+from windows.forms import FieldError, IntakeForm
 from workflows import actions, cases, errors, intake
 from workflows.definition import MatterDefinition
 from workflows.models import Case
@@ -33,16 +33,13 @@ def preview(office: Office, definition: MatterDefinition, form: IntakeForm) -> P
                    frozenset(verdict.applicable))
 
 
-def confirmation_errors(form: IntakeForm, chosen: str, seen: Preview) -> dict[str, str]:
-    """What the chosen action will refuse, found before anything is written."""
-    problems = {}
+def confirmation_errors(office: Office, definition: MatterDefinition, form: IntakeForm, chosen: str,
+                        seen: Preview) -> dict[str, str]:
+    """What the chosen action will refuse, found before anything is written: the engine's own needs."""
     if chosen not in seen.choices or form.raw.get("previewed") != seen.verdict.outcome.value:
-        problems["intake_action"] = "预审结论已变化，请按新的结论选择办理方式"
-    if chosen == "accept_tolerated" and form.raw.get("pledge_signed") != "on":
-        problems["pledge_signed"] = "容缺受理须由申请人签署容缺受理承诺书"
-    if chosen == "refuse" and not form.raw.get("reason"):
-        problems["reason"] = "不予受理须写明理由"
-    return problems
+        return {"intake_action": FieldError("预审结论已变化，请按新的结论选择办理方式", "verdict-changed")}
+    unmet = actions.intake_needs_unmet(office=office, matter_code=definition.code, trigger=chosen, fields=form.raw)
+    return {problem.field or "intake_action": FieldError(problem.message, problem.code) for problem in unmet}
 
 
 def confirm(*, session: Session, office: Office, clerk: Actor, definition: MatterDefinition, form: IntakeForm,

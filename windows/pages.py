@@ -234,7 +234,7 @@ def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only
     try:
         seen = intake_flow.preview(office, definition, parsed)
     except errors.DomainError as exc:
-        parsed.errors[exc.field or "form"] = exc.message
+        parsed.errors[exc.field or "form"] = forms.FieldError(exc.message, exc.code)
         return _intake_page(request, actor, definition, parsed, preview=None, status=status_of(exc))
     if not step.startswith("confirm:"):
         return _intake_page(request, actor, definition, parsed, preview=seen)
@@ -243,14 +243,14 @@ def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only
 
 def _intake_confirm(request: Request, session: Session, actor: Actor, definition, parsed, seen, chosen: str):
     office = _office(request)
-    parsed.errors |= intake_flow.confirmation_errors(parsed, chosen, seen)
+    parsed.errors |= intake_flow.confirmation_errors(office, definition, parsed, chosen, seen)
     if not parsed.valid:
         return _intake_page(request, actor, definition, parsed, preview=seen, status=422)
     try:
         case, failed = intake_flow.confirm(session=session, office=office, clerk=actor, definition=definition,
                                            form=parsed, chosen=chosen)
     except errors.DomainError as exc:
-        parsed.errors[exc.field or "form"] = exc.message
+        parsed.errors[exc.field or "form"] = forms.FieldError(exc.message, exc.code)
         return _intake_page(request, actor, definition, parsed, preview=seen, status=status_of(exc))
     flash(request, intake_flow.done_message(chosen, case.receipt_no, failed), "error" if failed else "ok")
     return _see_other(f"/cases/{case.id}")

@@ -24,10 +24,11 @@ from typing import Any, Callable, Mapping
 
 from sqlmodel import Session
 
-from workflows import cases, errors, intake
+from workflows import cases, engine, errors, intake
 from workflows import progress as pg
 from workflows.cases import MaterialCheck
 from workflows.intake import Verdict
+from workflows.machine import RECEIVED
 from workflows.models import Case
 from workflows.office import Actor, Office
 
@@ -255,6 +256,22 @@ PREFIXED: tuple[tuple[str, Handler], ...] = (
 
 
 # ---- intake preview ---------------------------------------------------------------
+
+FLAG_FIELDS = frozenset({"pledge_signed"})  # the needs given as a yes/no tick, read with `flag`
+# The needs a person types or ticks; the others (a notice's items) the service function works out itself.
+GIVEN_FIELDS = FLAG_FIELDS | {"reason", "note", "purpose", "cause", "material", "tracking_no", "address"}
+
+
+def intake_needs_unmet(*, office: Office, matter_code: str, trigger: str, fields: Fields) -> list[errors.DomainError]:
+    """What the intake action `trigger` would refuse for want of a field (the signed 承诺书, a reason), asked
+    before the case is opened, so that a confirmed intake does not stop half-way."""
+    action = office.catalogue.get(matter_code).compiled.action(trigger, RECEIVED)
+    if action is None:
+        return [errors.ActionNotAllowed(f"收件时不能执行此操作（{trigger}）", field="intake_action")]
+    given = [name for name in action.needs if name in GIVEN_FIELDS]
+    payload = {name: flag(fields, name) if name in FLAG_FIELDS else text(fields, name) for name in given}
+    return [problem for problem in engine.unmet_needs(action, payload) if problem.field in given]
+
 
 def preview(*, office: Office, matter_code: str, data: Fields, materials: Mapping[str, MaterialCheck]) -> Verdict:
     """The verdict the engine would reach for this submission, before any case exists.

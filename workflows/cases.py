@@ -13,33 +13,24 @@ import math
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
 from sqlmodel import Session
 
-from workflows import errors, identity, intake
+from workflows import errors, intake
 from workflows import progress as pg
 from workflows.deadlines import limit_dues
-from workflows.demands import correction_due
+from workflows.demands import correction_due, tolerated_gap_dues
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
 from workflows.engine import run, start
 from workflows.machine import NEW, special_state
 from workflows.models import Case, new_case
 from workflows.office import Actor, Office
+from workflows.submission import Applicant, submission_problems
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECEIPT_NO = re.compile(rf"[0-9]{{8}}[{RECEIPT_ALPHABET}]{{8}}")  # what _receipt_no makes
 RECORDABLE = (pg.OK, pg.MISSING, pg.DEFECTIVE)
-
-
-@dataclass(frozen=True)
-class Applicant:
-    kind: Literal["person", "company"]
-    name: str
-    id_no: str
-    phone: str
-    agent_name: str | None = None
-    agent_id_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,11 +59,12 @@ def open_case(
     """收件: register a submission with what was handed in; one transaction."""
     version = office.catalogue.get(matter_code)
     definition = version.definition
-    channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此申请方式")
-    method = _choice(Delivery, delivery_method, definition.delivery_methods, "delivery_method", "该事项不提供此送达方式")
-    if method is Delivery.MAIL and not (delivery_address or "").strip():
-        raise errors.BadInput("选择邮寄送达须填写收件地址", field="delivery_address")
-    _check_applicant(applicant)
+    problems = submission_problems(definition, applicant, channel=getattr(channel, "value", channel),
+                                   delivery_method=getattr(delivery_method, "value", delivery_method),
+                                   delivery_address=delivery_address)
+    if problems:
+        raise problems[0]
+    channel, method = Channel(channel), Delivery(delivery_method)
     now = office.now()
     case = new_case(
         receipt_no=_receipt_no(office.today()), matter_code=definition.code, definition_version=version.key,
@@ -109,11 +101,8 @@ def accept_with_tolerance(*, session: Session, office: Office, case: Case, clerk
     """容缺受理: only tolerable materials missing and the 承诺书 signed."""
     definition = office.matter_of(case).definition
     verdict = intake.assess(definition, case.data, case.progress)
-    today = office.today()
-    gaps = {
-        p.material: office.calendar.add_workdays(today, definition.material(p.material).tolerance.days).due.isoformat()
-        for p in verdict.problems if p.tolerable
-    }
+    gaps = {material: due.due.isoformat()
+            for material, due in tolerated_gap_dues(office, definition, verdict, office.today()).items()}
     return run(session=session, office=office, case=case, actor=clerk, trigger="accept_tolerated",
                payload={"pledge_signed": pledge_signed, "gaps": gaps}, changes=_acceptance(office, case))
 
@@ -251,22 +240,6 @@ def _choice(enum, value, offered, field: str, message: str):
     if chosen not in offered:
         raise errors.ChannelNotAllowed(message, field=field)
     return chosen
-
-
-def _check_applicant(applicant: Applicant) -> None:
-    for field in ("name", "id_no", "phone", "agent_name", "agent_id_no"):
-        if "\x00" in (getattr(applicant, field) or ""):  # no text column stores NUL (PostgreSQL refuses it)
-            raise errors.BadInput("输入含有无法保存的控制字符", field=f"applicant_{field}")
-    if not applicant.name.strip():
-        raise errors.BadInput("请填写申请人名称", field="applicant_name")
-    if applicant.kind == "person" and not identity.valid_person_id(applicant.id_no.strip()):
-        raise errors.BadInput("居民身份证号码格式或校验位不正确", field="applicant_id_no")
-    if applicant.kind == "company" and not identity.valid_credit_code(applicant.id_no.strip()):
-        raise errors.BadInput("统一社会信用代码格式或校验位不正确", field="applicant_id_no")
-    if applicant.kind not in ("person", "company"):
-        raise errors.BadInput("申请人类型须为个人或单位", field="applicant_kind")
-    if not identity.valid_phone(applicant.phone.strip()):
-        raise errors.BadInput("联系电话格式不正确", field="applicant_phone")
 
 
 def coerce_data(definition: MatterDefinition, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from workflows.definition import Channel, MatterDefinition
+from workflows.intake import Verdict
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
 from workflows.models import Case
 from workflows.office import Office
 from workflows.profile import OfficeProfile
+from workflows.workdays import Deadline
 
 WAY_LABELS = {Channel.WINDOW: "到窗口提交", Channel.POST: "邮寄提交", Channel.ONLINE: "网上提交"}
 WAY_ORDER = (Channel.POST, Channel.ONLINE, Channel.WINDOW)  # the ways that need no visit first
@@ -83,6 +85,14 @@ def ways(profile: OfficeProfile, matter_code: str, channels: Iterable[Channel], 
 def correction_due(office: Office, notified_on: dt.date) -> dt.date:
     """The 补正期限 of a 一次性告知书 issued on `notified_on`: the office's working days after it."""
     return office.calendar.add_workdays(notified_on, office.profile.correction_days).due
+
+
+def tolerated_gap_dues(office: Office, definition: MatterDefinition, verdict: Verdict,
+                       accepted_on: dt.date) -> dict[str, Deadline]:
+    """When each gap of this verdict falls due if the case is accepted with tolerance on `accepted_on`:
+    its material's tolerance in working days. The 容缺受理 records these; the counter shows them before."""
+    return {p.material: office.calendar.add_workdays(accepted_on, definition.material(p.material).tolerance.days)
+            for p in verdict.problems if p.tolerable}
 
 
 def notice_demands(definition: MatterDefinition, items: list[dict], due: dt.date) -> list[Demand]:

@@ -65,12 +65,21 @@ def _role_label(role: str) -> str:
     return ROLE_LABELS.get(role, "本事项办理人员")
 
 
-def check_needs(action: Action, payload: dict[str, Any]) -> None:
+def unmet_needs(action: Action, payload: dict[str, Any]) -> list[errors.DomainError]:
+    """Each field the action needs that the payload leaves empty, as the error `check_needs` would raise."""
+    unmet: list[errors.DomainError] = []
     for name in action.needs:
         value = payload.get(name)
         if value is None or value is False or (isinstance(value, str) and not value.strip()):
             error, message = _NEEDS.get(name, (errors.BadInput, f"缺少 {name}"))
-            raise error(message, field=name)
+            unmet.append(error(message, field=name))
+    return unmet
+
+
+def check_needs(action: Action, payload: dict[str, Any]) -> None:
+    unmet = unmet_needs(action, payload)
+    if unmet:
+        raise unmet[0]
 
 
 _NEEDS = {
