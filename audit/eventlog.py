@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from xml.sax.saxutils import quoteattr
 
 from audit.drill import opened_filter
+from audit.inert import inert
 from audit.measures import STAFF
 from audit.scope import Scope
 from workflows.identity import mask_id
@@ -69,7 +70,7 @@ def csv_chunks(conn: Connection, scope: Scope | None = None, unmasked: bool = Fa
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for i, row in enumerate(_rows(conn, scope, unmasked), 1):
-        writer.writerow({**row, "visit": "true" if row["visit"] else "false"})
+        writer.writerow({k: inert(v) for k, v in row.items()} | {"visit": "true" if row["visit"] else "false"})
         if i % every == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -13,9 +13,11 @@ import logging
 from typing import Any, Iterator, Mapping
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
+from audit.inert import inert
 from audit.models import AuditExport
 from audit.tables import Table, cell
 from workflows import errors
@@ -47,9 +49,9 @@ def csv_chunks(table: Table, every: int = 1000) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(CSV_BOM)
-    writer.writerow(table.columns)
+    writer.writerow([inert(v) for v in table.columns])
     for i, row in enumerate(table.rows, 1):
-        writer.writerow([cell(v) for v in row])
+        writer.writerow([inert(cell(v)) for v in row])
         if i % every == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -60,12 +62,21 @@ def csv_chunks(table: Table, every: int = 1000) -> Iterator[str]:
 def xlsx_bytes(table: Table) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.title[:31])
-    sheet.append(list(table.columns))
+    sheet.append([_xlsx_cell(sheet, v) for v in table.columns])
     for row in table.rows:
-        sheet.append([cell(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, cell(v)) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    """Text as a string cell, always: openpyxl would otherwise store any text starting with = as a formula."""
+    if not isinstance(value, str):
+        return value
+    written = WriteOnlyCell(sheet, value=inert(value))
+    written.data_type = "s"
+    return written
 
 
 def json_rows(table: Table) -> dict[str, Any]:

@@ -12,6 +12,11 @@ from workflows.localtime import OfficeTime, cn_day
 
 PERIODS = ("day", "week", "month", "range")
 DIMENSIONS = ("matter", "window", "clerk", "department")
+# The days a figure may be asked about. The office opened long after the first and will not see the last;
+# the bounds keep every derived day (the week's Sunday, a year of trend months before, the next day's
+# midnight in UTC) inside what dates and datetimes can hold.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,13 @@ def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 def _date(value: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise errors.BadInput("日期格式须为 YYYY-MM-DD", field=field) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise errors.BadInput(f"日期须在 {FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d} 之间", field=field,
+                              code="date-out-of-range")
+    return day
 
 
 def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -> Scope:

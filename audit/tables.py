@@ -64,6 +64,10 @@ def dashboard_tables(d: Dashboard) -> dict[str, Table]:
     return {t.name: t for t in tables}
 
 
+TABLE_NAMES = ("rates", "counts", "visits", "trend", "matters", "windows", "clerks", "departments", "refusals",
+               "materials")  # the dashboard's tables, in the order of dashboard_tables
+
+
 CASE_COLUMNS = ("收件编号", "事项", "窗口", "工作人员", "申请人", "证件号码", "收件日期", "办结日期", "状态", "结果",
                 "到现场次数", "告知次数", "用时（工作日）", "理由")
 

@@ -7,8 +7,9 @@ answer lists the `actions` the caller may take now, and each is taken with
 POST /api/cases/{id}/actions/{trigger} and a body holding the case `version`
 the caller saw as `expected_version` plus the fields in the action's `needs`.
 
-Every error answers `{code, message, field}` (windows.errors) with 401, 403,
-404, 409 or 422; the responses below declare that shape for each operation.
+Every error answers `{code, message, field}` (windows.errors) with 400 (a body
+that is not JSON), 401, 403, 404, 409, 422 or 503; the responses below declare
+that shape for each operation (windows.openapi_responses).
 """
 
 from __future__ import annotations
@@ -16,15 +17,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from windows import api_admin, api_cases, api_catalogue, api_public
-from windows.schemas import ErrorOut
+from windows.openapi_responses import api_errors
 
-ERRORS = {
-    401: {"model": ErrorOut, "description": "未登录，或接口令牌无效、已吊销"},
-    403: {"model": ErrorOut, "description": "岗位无权操作，或 CSRF 校验失败"},
-    404: {"model": ErrorOut, "description": "办件、事项或令牌不存在"},
-    409: {"model": ErrorOut, "description": "办件已被他人改动（case-changed），或当前状态不允许该操作"},
-    422: {"model": ErrorOut, "description": "输入有误，field 指出哪一项"},
-}
+ERRORS = api_errors(401, 403, 404, 409, 422, 503)
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 for module in (api_catalogue, api_cases, api_public, api_admin):

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from windows.api_access import ADMINS, office_of, staff
 from windows.api_route import AnsweredInThread
 from windows.auth import db
+from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import IssuedTokenOut, TokenIn, TokenOut, UserOut
 from workflows import accounts
 from workflows.localtime import OfficeTime
@@ -25,7 +26,7 @@ def token_out(row: accounts.ApiToken, time: OfficeTime) -> TokenOut:
                     revoked_at=time.local(row.revoked_at) if row.revoked_at else None)
 
 
-@router.post("/tokens", response_model=IssuedTokenOut, status_code=201)
+@router.post("/tokens", response_model=IssuedTokenOut, status_code=201, responses=BODY_ERRORS)
 def issue_token(body: TokenIn, session: Session = Depends(db), office: Office = Depends(office_of),
                 admin: Actor = Depends(staff(*ADMINS))) -> IssuedTokenOut:
     """Issue a token for a member of staff; the answer is the only time the token is shown."""

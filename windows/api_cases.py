@@ -16,6 +16,7 @@ from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
 from windows.api_route import AnsweredInThread
 from windows.auth import db
 from windows.contexts import gap_deadlines
+from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
                              VerdictOut, WaitingItemOut)
 from workflows import accounts, actions, cases, queries
@@ -47,7 +48,7 @@ def checks(body: IntakeIn) -> dict[str, MaterialCheck]:
     return {mid: MaterialCheck(m.status, m.note) for mid, m in body.materials.items()}
 
 
-@router.post("/intake/preview", response_model=VerdictOut)
+@router.post("/intake/preview", response_model=VerdictOut, responses=BODY_ERRORS)
 def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
                    actor: Actor = Depends(staff("clerk"))) -> VerdictOut:
     """The engine's verdict (受理 / 容缺 / 一次性告知 / 不予受理) before a case is opened."""
@@ -56,7 +57,7 @@ def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
     return VerdictOut.of(verdict, gap_deadlines(office, definition, verdict))
 
 
-@router.post("/cases", response_model=CaseOut, status_code=201)
+@router.post("/cases", response_model=CaseOut, status_code=201, responses=BODY_ERRORS)
 def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db),
               office: Office = Depends(office_of), actor: Actor = Depends(staff("clerk"))) -> CaseOut:
     """收件: register a submission with what was handed in.
@@ -102,7 +103,7 @@ def get_case(request: Request, case_id: CaseId, session: Session = Depends(db),
     return case_out(request, session, queries.get_case(session, case_id), actor)
 
 
-@router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut)
+@router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut, responses=BODY_ERRORS)
 def act(request: Request, case_id: CaseId, trigger: Trigger, body: ActionIn, session: Session = Depends(db),
         office: Office = Depends(office_of), actor: Actor = Depends(staff(*CASE_WORKERS))) -> CaseOut:
     """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""

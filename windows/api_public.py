@@ -16,14 +16,15 @@ from sqlmodel import Session
 from windows.api_access import office_of
 from windows.api_route import AnsweredInThread
 from windows.auth import db
+from windows.openapi_responses import BODY_ERRORS, api_errors
 from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
-from windows.schemas import ErrorOut, EvaluationIn, EvaluationOut, PublicStatusOut
+from windows.schemas import EvaluationIn, EvaluationOut, PublicStatusOut
 from workflows import feedback
 from workflows.applicant_status import applicant_status
 from workflows.office import Office
 
 router = APIRouter(prefix="/public", tags=["public 公众查询"], route_class=AnsweredInThread,
-                   responses={429: {"model": ErrorOut, "description": "本机查询失败次数过多，请稍后再试"}})
+                   responses=api_errors(429))
 
 
 @router.get("/status", response_model=PublicStatusOut)
@@ -38,7 +39,7 @@ def case_status(
     return PublicStatusOut.of(applicant_status(session=session, office=office, case=case))
 
 
-@router.post("/evaluations", response_model=EvaluationOut, status_code=201)
+@router.post("/evaluations", response_model=EvaluationOut, status_code=201, responses=BODY_ERRORS)
 def evaluate(request: Request, body: EvaluationIn, session: Session = Depends(db),
              office: Office = Depends(office_of)) -> EvaluationOut:
     """好差评: once per closed case."""

@@ -7,11 +7,11 @@ counters kept as cases close); this module parses the request, asks, renders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Annotated, Any, Iterator, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -21,10 +21,11 @@ from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
 from audit.report import Charts, charts_of, report_pdf
-from audit.scope import DIMENSIONS, Scope, month_of, scope_from
-from audit.tables import case_table, dashboard_tables
+from audit.scope import DIMENSIONS, FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
+from audit.tables import TABLE_NAMES, case_table, dashboard_tables
 from audit.targets import Targets
 from windows.auth import db, require_roles
+from windows.openapi_responses import page_errors, success
 from windows.render_threads import on_render_threads
 from windows.rendering import render
 from workflows import accounts, errors, queries
@@ -32,18 +33,44 @@ from workflows.accounts import ServiceWindow, StaffUser
 from workflows.office import Actor
 from workflows import timeline as case_timeline
 
-router = APIRouter()
+# Every route reads the database; a browser without a session is sent to log in.
+router = APIRouter(tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
 auditors = require_roles("auditor", "admin")
 PAGE_SIZE = 100
+NO_NUL = r"^[^\x00]*$"
+
+# The query parameters that choose a scope, declared so that /docs and the property tests know them.
+# Dates stay text here: audit.scope reads them and answers a bad or out-of-range one in Chinese, by field.
+Day = Annotated[str | None, Query(description=f"YYYY-MM-DD，{FIRST_DAY} 至 {LAST_DAY}",
+                                  json_schema_extra={"format": "date"})]
+Dimension = Annotated[str | None, Query(max_length=128, pattern=NO_NUL)]
+Period = Annotated[Literal["day", "week", "month"] | None, Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
+
+
+def dimensions(matter: Dimension = None, window: Dimension = None, clerk: Dimension = None,
+               department: Dimension = None) -> dict[str, str]:
+    """事项、窗口、工作人员或科室: the slice asked for."""
+    return {k: v for k, v in (("matter", matter), ("window", window), ("clerk", clerk), ("department", department)) if v}
+
+
+def scope_params(period: Period = None, on: Day = None, start: Day = None, end: Day = None,
+                 dims: dict[str, str] = Depends(dimensions)) -> dict[str, str]:
+    """?period=&on= or ?start=&end=, and the dimensions; as given (audit.scope.scope_from reads them)."""
+    return {k: v for k, v in (("period", period), ("on", on), ("start", start), ("end", end)) if v} | dims
+
+
+ScopeParams = Annotated[dict[str, str], Depends(scope_params)]
+Counter = Annotated[str | None, Query(description="统计项", json_schema_extra={"enum": sorted(DRILLABLE)})]
+Unmask = Annotated[bool, Query(description="导出完整证件号码（仅系统管理员，且记入导出日志）")]
 
 
 def _office(request: Request):
     return request.app.state.office
 
 
-def _scope(request: Request) -> Scope:
+def _scope(request: Request, params: dict[str, str]) -> Scope:
     office = _office(request)
-    return scope_from(dict(request.query_params), office.today(), time=office.time)
+    return scope_from(params, office.today(), time=office.time)
 
 
 def _dashboard(request: Request, session: Session, scope: Scope) -> Dashboard:
@@ -100,12 +127,12 @@ class DashboardPage:
         return f"/audit/report.pdf?{urlencode({'on': self.d.scope.end.isoformat()})}"
 
 
-@router.get("/audit")
-def dashboard(request: Request, actor: Actor = Depends(auditors), session: Session = Depends(db)):
-    scope = _scope(request)
+@router.get("/audit", response_class=HTMLResponse)
+def dashboard(request: Request, params: ScopeParams, actor: Actor = Depends(auditors), session: Session = Depends(db)):
+    scope = _scope(request, params)
     d = _dashboard(request, session, scope)
     tables = dashboard_tables(d)
-    page = DashboardPage(d, charts_of(d), _choices(session, request), request.query_params.get("period", "month"),
+    page = DashboardPage(d, charts_of(d), _choices(session, request), params.get("period", "month"),
                          [(t.name, t.title) for t in tables.values()])
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
                   labels=COUNTER_LABELS, pct=pct)
@@ -137,16 +164,18 @@ class CasesPage:
         return link(f"/audit/export/cases.{fmt}", self.scope, counter=self.counter)
 
 
-def _counter(request: Request) -> str:
-    counter = request.query_params.get("counter", "")
+def _counter(counter: str | None) -> str:
+    counter = counter or ""
     if counter not in DRILLABLE:
         raise errors.NotFound(f"没有名为“{counter}”的统计项")
     return counter
 
 
-@router.get("/audit/cases")
-def cases(request: Request, page: int = 1, actor: Actor = Depends(auditors), session: Session = Depends(db)):
-    scope, counter = _scope(request), _counter(request)
+@router.get("/audit/cases", response_class=HTMLResponse, responses=page_errors(404))
+def cases(request: Request, params: ScopeParams, counter: Counter = None,
+          page: Annotated[int, Query(ge=1, le=10**6)] = 1, actor: Actor = Depends(auditors),
+          session: Session = Depends(db)):
+    scope, counter = _scope(request, params), _counter(counter)
     conn = session.connection()
     total = drill_count(conn, scope, counter)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -174,8 +203,8 @@ def _material_namer(request: Request):
     return name
 
 
-@router.get("/audit/cases/{case_id:int}")
-def timeline(request: Request, case_id: int, actor: Actor = Depends(auditors), session: Session = Depends(db)):
+@router.get("/audit/cases/{case_id:int}", response_class=HTMLResponse, responses=page_errors(404))
+def timeline(request: Request, case_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: Actor = Depends(auditors), session: Session = Depends(db)):
     case = queries.get_case(session, case_id)
     matter = _office(request).matter_of(case)
     compiled = matter.compiled
@@ -189,8 +218,8 @@ def timeline(request: Request, case_id: int, actor: Actor = Depends(auditors), s
 
 # ---- exports --------------------------------------------------------------------------
 
-def _unmask(request: Request, actor: Actor) -> bool:
-    return exports.may_unmask(actor, request.query_params.get("unmask") in ("1", "true", "yes"))
+def _unmask(unmask: bool, actor: Actor) -> bool:
+    return exports.may_unmask(actor, unmask)
 
 
 def _log(request: Request, session: Session, actor: Actor, export: str, fmt: str, unmasked: bool) -> None:
@@ -200,10 +229,9 @@ def _log(request: Request, session: Session, actor: Actor, export: str, fmt: str
     session.commit()
 
 
-def _table(request: Request, session: Session, name: str, unmasked: bool):
-    scope = _scope(request)
+def _table(request: Request, session: Session, name: str, scope: Scope, counter: str | None, unmasked: bool):
     if name == "cases":
-        counter = _counter(request)
+        counter = _counter(counter)
         conn = session.connection()
         names = names_of(conn, _office(request).catalogue)
         lines = drill_cases(conn, scope, counter, limit=None, unmasked=unmasked)
@@ -214,31 +242,47 @@ def _table(request: Request, session: Session, name: str, unmasked: bool):
     return tables[name]
 
 
-@router.get("/audit/export/{name}.{fmt}")
-def export_table(request: Request, name: str, fmt: str, actor: Actor = Depends(auditors),
-                 session: Session = Depends(db)):
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_JSON = {"type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"},
+                                               "columns": {"type": "array", "items": {"type": "string"}},
+                                               "rows": {"type": "array", "items": {"type": "array"}}},
+              "required": ["name", "title", "columns", "rows"]}
+
+
+@router.get("/audit/export/{name}.{fmt}", response_class=Response,
+            responses=success("text/csv", XLSX, "application/json", description="表格（CSV、XLSX 或 JSON）",
+                              json_schema=TABLE_JSON) | page_errors(404))
+def export_table(request: Request, params: ScopeParams,
+                 name: Annotated[str, Path(json_schema_extra={"enum": sorted({*TABLE_NAMES, "cases"})})],
+                 fmt: Annotated[str, Path(json_schema_extra={"enum": list(exports.FORMATS)})],
+                 counter: Counter = None, unmask: Unmask = False,
+                 actor: Actor = Depends(auditors), session: Session = Depends(db)):
     if fmt not in exports.FORMATS:
         raise errors.NotFound("导出格式须为 csv、xlsx 或 json")
-    unmasked = _unmask(request, actor)
-    table = _table(request, session, name, unmasked)
+    unmasked = _unmask(unmask, actor)
+    scope = _scope(request, params)
+    table = _table(request, session, name, scope, counter, unmasked)
     _log(request, session, actor, name, fmt, unmasked)
-    filename = f"{name}-{_scope(request).start:%Y%m%d}-{_scope(request).end:%Y%m%d}.{fmt}"
+    filename = f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "json":
         return JSONResponse(exports.json_rows(table))
     if fmt == "xlsx":
-        return Response(exports.xlsx_bytes(table), headers=disposition,
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(exports.xlsx_bytes(table), headers=disposition, media_type=XLSX)
     return StreamingResponse(exports.csv_chunks(table), media_type="text/csv; charset=utf-8", headers=disposition)
 
 
-@router.get("/audit/eventlog.{fmt}")
-def export_event_log(request: Request, fmt: str, actor: Actor = Depends(auditors), session: Session = Depends(db)):
+@router.get("/audit/eventlog.{fmt}", response_class=Response,
+            responses=success("text/csv", "application/xml", description="事件日志（XES 键名的 CSV，或 XES 1.0）")
+            | page_errors(404))
+def export_event_log(request: Request, params: ScopeParams,
+                     fmt: Annotated[str, Path(json_schema_extra={"enum": ["csv", "xes"]})], unmask: Unmask = False,
+                     actor: Actor = Depends(auditors), session: Session = Depends(db)):
     """The whole log, or the cases received in ?start=&end= (and matter, window …) when given."""
     if fmt not in ("csv", "xes"):
         raise errors.NotFound("事件日志格式须为 csv 或 xes")
-    unmasked = _unmask(request, actor)
-    scope = _scope(request) if request.query_params.get("start") or request.query_params.get("on") else None
+    unmasked = _unmask(unmask, actor)
+    scope = _scope(request, params) if params.get("start") or params.get("on") else None
     _log(request, session, actor, "eventlog", fmt, unmasked)
     engine = request.app.state.engine
     chunks = eventlog.csv_chunks if fmt == "csv" else eventlog.xes_chunks
@@ -251,14 +295,15 @@ def export_event_log(request: Request, fmt: str, actor: Actor = Depends(auditors
                              headers={"Content-Disposition": f'attachment; filename="onevisit-eventlog.{fmt}"'})
 
 
-@router.get("/audit/report.pdf")
+@router.get("/audit/report.pdf", response_class=Response,
+            responses=success("application/pdf", description="月度效能报告（A4 PDF）"))
 @on_render_threads
-def monthly_report(request: Request, on: str | None = None, actor: Actor = Depends(auditors),
-                   session: Session = Depends(db)):
+def monthly_report(request: Request, on: Day = None, dims: dict[str, str] = Depends(dimensions),
+                   actor: Actor = Depends(auditors), session: Session = Depends(db)):
     office = _office(request)
     day = scope_from({"on": on} if on else {}, office.today(), time=office.time).end
     start, end = month_of(day)
-    dims = {d: request.query_params.get(d) or None for d in DIMENSIONS}
+    dims = {d: dims.get(d) for d in DIMENSIONS}
     d = _dashboard(request, session, Scope(start, end, **dims, time=office.time))
     pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
                      generated_at=office.time.local(office.now()))

@@ -1,4 +1,9 @@
-"""The one place where domain errors become HTTP responses and error pages."""
+"""The one place where domain errors become HTTP responses and error pages.
+
+Starlette's own refusals (no such path, a method the path does not take, a body
+that cannot be read) take the same road, so every error an API client sees is
+`{code, message, field}` and every one a browser sees is the Chinese error page.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,33 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from windows.auth import LoginRequired, TooManyAttempts
 from windows.rendering import render
+from windows.routes import flat_routes
 from workflows import errors
 
+
+class MalformedBody(errors.DomainError):
+    code = "malformed-body"
+    message = "请求体不是合法的 JSON，或嵌套过深，无法读取"
+
+
+class MethodNotAllowed(errors.DomainError):
+    code = "method-not-allowed"
+    message = "此地址不接受这种请求方法"
+
+
+class NoSuchPath(errors.NotFound):
+    code = "no-such-path"
+    message = "没有这个地址"
+
+
 STATUS = ((LoginRequired, 401), (TooManyAttempts, 429), (errors.Forbidden, 403), (errors.NotFound, 404),
-          (errors.Conflict, 409), (errors.BadInput, 422))
+          (errors.Conflict, 409), (errors.BadInput, 422), (MethodNotAllowed, 405), (MalformedBody, 400))
 
 
 def status_of(exc: errors.DomainError) -> int:
@@ -36,6 +60,37 @@ def error_response(request: Request, exc: errors.DomainError, status: int | None
     return render(request, "error.html", actor=actor, status=status, error=exc, title="出错了", http_status=status)
 
 
+def methods_of_path(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette's 405 names only the first route's)."""
+    table = getattr(request.app.state, "path_methods", None)
+    if table is None:
+        table = request.app.state.path_methods = [(compile_path(r.path)[0], r.methods)
+                                                  for r in flat_routes(request.app.routes)]
+    methods = {m for regex, route_methods in table if regex.match(request.url.path) for m in route_methods}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods | {"OPTIONS"}) if methods else []
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 405:
+        allow = {"Allow": ", ".join(methods_of_path(request))}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)  # what the path takes, asked for by name
+        error = MethodNotAllowed(f"此地址不接受 {request.method} 请求，可用：{allow['Allow']}")
+        response = error_response(request, error, 405)
+        response.headers.update(allow)
+        return response
+    if exc.status_code == 404:
+        return error_response(request, NoSuchPath(), 404)
+    if exc.status_code == 400:
+        return error_response(request, MalformedBody(), 400)
+    error = errors.DomainError(f"请求无法处理（HTTP {exc.status_code}）", code=f"http-{exc.status_code}")
+    response = error_response(request, error, exc.status_code)
+    response.headers.update(exc.headers or {})
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def domain_error(request: Request, exc: errors.DomainError):
@@ -44,6 +99,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":
+            return error_response(request, MalformedBody(), 400)
         field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
         error = errors.BadInput(f"输入有误：{first.get('msg', '')}", field=field)
         return error_response(request, error, 422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _http_error(request, exc)

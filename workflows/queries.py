@@ -384,7 +384,8 @@ def search_cases(session: Session, text: str, *, limit: int = 50) -> list[CaseLi
         Case.receipt_no == needle,
         Case.applicant_id_no == needle,
         Case.applicant_phone == text,
-        col(Case.applicant_name).contains(text),
+        # autoescape: a % or _ typed into the box is a character of the name, not a LIKE wildcard
+        col(Case.applicant_name).contains(text, autoescape=True),
     )).order_by(col(Case.id).desc()).limit(limit)
     return _listed(session, query)
 
