@@ -60,6 +60,19 @@ class Settings(BaseSettings):
     # Threads for PDF papers, guides and reports (windows.render_threads), so that print
     # jobs never take the pages' threads.
     render_threads: int = Field(2, ge=1, le=16)
+    # How long a request may wait on the database, in seconds, before it is answered 503
+    # (`database-unavailable`, `database-busy`) instead of hanging: to connect; for one
+    # statement (PostgreSQL's statement_timeout; the client also gives up on any answer
+    # 2 s later, and TCP on unacknowledged data); for a free pooled connection.
+    db_connect_timeout: int = Field(5, ge=2, le=60)
+    db_statement_timeout: float = Field(30, gt=0, le=3600)
+    db_pool_timeout: float = Field(10, gt=0, le=300)
+
+    def db_limits(self):
+        from workflows.db import Limits
+
+        return Limits(connect_s=self.db_connect_timeout, statement_s=self.db_statement_timeout,
+                      pool_s=self.db_pool_timeout)
 
     def unsafe_reasons(self) -> list[str]:
         reasons = []
@@ -140,10 +153,16 @@ def create_app(settings: Settings | None = None, *, clock=None):
     from workflows.db import make_engine, upgrade
 
     settings = (settings or Settings()).checked()
-    # A connection for every thread that may hold one: the pages' and the renders'.
-    engine = make_engine(settings.database_url, connections=settings.threads + settings.render_threads)
     if settings.auto_migrate:
-        upgrade(engine)
+        # On an engine of its own: a migration is batch work, not bound by the requests' statement timeout.
+        migrating = make_engine(settings.database_url, connections=1)
+        try:
+            upgrade(migrating)
+        finally:
+            migrating.dispose()
+    # A connection for every thread that may hold one: the pages' and the renders'.
+    engine = make_engine(settings.database_url, connections=settings.threads + settings.render_threads,
+                         limits=settings.db_limits())
     # FastAPIOffline: FastAPI whose /docs loads Swagger UI from this server, not a CDN.
     app = FastAPIOffline(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None,
                          static_url=DOCS_ASSETS, lifespan=_lifespan(settings))
