@@ -60,6 +60,19 @@ class Settings(BaseSettings):
     # Threads for PDF papers, guides and reports (windows.render_threads), so that print
     # jobs never take the pages' threads.
     render_threads: int = Field(2, ge=1, le=16)
+    # How long a request may wait on the database, in seconds, before it is answered 503
+    # (`database-unavailable`, `database-busy`) instead of hanging: to connect; for one
+    # statement (PostgreSQL's statement_timeout; the client also gives up on any answer
+    # 2 s later, and TCP on unacknowledged data); for a free pooled connection.
+    db_connect_timeout: int = Field(5, ge=2, le=60)
+    db_statement_timeout: float = Field(30, gt=0, le=3600)
+    db_pool_timeout: float = Field(10, gt=0, le=300)
+
+    def db_limits(self):
+        from workflows.db import Limits
+
+        return Limits(connect_s=self.db_connect_timeout, statement_s=self.db_statement_timeout,
+                      pool_s=self.db_pool_timeout)
 
     def unsafe_reasons(self) -> list[str]:
         reasons = []
@@ -140,10 +153,16 @@ def create_app(settings: Settings | None = None, *, clock=None):
     from workflows.db import make_engine, upgrade
 
     settings = (settings or Settings()).checked()
-    # A connection for every thread that may hold one: the pages' and the renders'.
-    engine = make_engine(settings.database_url, connections=settings.threads + settings.render_threads)
     if settings.auto_migrate:
-        upgrade(engine)
+        # On an engine of its own: a migration is batch work, not bound by the requests' statement timeout.
+        migrating = make_engine(settings.database_url, connections=1)
+        try:
+            upgrade(migrating)
+        finally:
+            migrating.dispose()
+    # A connection for every thread that may hold one: the pages' and the renders'.
+    engine = make_engine(settings.database_url, connections=settings.threads + settings.render_threads,
+                         limits=settings.db_limits())
     # FastAPIOffline: FastAPI whose /docs loads Swagger UI from this server, not a CDN.
     app = FastAPIOffline(title="一次办 OneVisit", version="0.1.0", docs_url="/docs", redoc_url=None,
                          static_url=DOCS_ASSETS, lifespan=_lifespan(settings))
@@ -179,6 +198,9 @@ def _engine_and_office(settings: Settings):
     return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile)
 
 
+STARTUP_FAILURE = 3  # uvicorn's exit status for a worker that failed before it served
+
+
 def cmd_serve(args, settings: Settings) -> int:
     import uvicorn
 
@@ -190,18 +212,68 @@ def cmd_serve(args, settings: Settings) -> int:
         settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
         os.environ["ONEVISIT_PUBLIC_BASE_URL"] = settings.public_base_url  # for worker processes
     if args.workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        try:
+            app = create_app(settings)
+        except Exception as exc:  # noqa: BLE001  (told in one line, before the port is bound)
+            print(start_up_failure(settings, exc), file=sys.stderr)
+            return 1
+        uvicorn.run(app, **options)
         return 0
-    # Each worker process builds its own app from the environment (service:create_app). They
+    # Each worker process builds its own app from the environment (create_worker_app). They
     # share this run's secret, the one made up for development included, or a session cookie
     # signed by one worker would be refused by the next; and the schema is migrated here,
     # once, not by every worker at the same moment.
     os.environ["SECRET_KEY"] = settings.secret_key
     if settings.auto_migrate:
-        _migrated_engine(settings).dispose()
+        try:
+            _migrated_engine(settings).dispose()
+        except Exception as exc:  # noqa: BLE001
+            print(start_up_failure(settings, exc), file=sys.stderr)
+            return 1
         os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
-    uvicorn.run("service:create_app", factory=True, workers=args.workers, **options)
-    return 0
+    return _serve_workers(args.workers, options)
+
+
+def _serve_workers(workers: int, options: dict) -> int:
+    """Run uvicorn's supervisor; a worker that fails at start stops it, and this run exits non-zero.
+
+    uvicorn stops its supervisor when a worker exits with its start-up failure status, but the
+    run would still end with status 0; a supervisor that restarted such workers instead would
+    keep the port open with nobody serving it.
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("service:create_worker_app", factory=True, workers=workers, **options)
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    return 1 if any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes) else 0
+
+
+def create_worker_app():
+    """A worker's app; one that cannot start says why in one line and exits with the start-up failure status."""
+    settings = Settings()
+    try:
+        return create_app(settings)
+    except Exception as exc:  # noqa: BLE001
+        print(start_up_failure(settings, exc), file=sys.stderr, flush=True)
+        sys.exit(STARTUP_FAILURE)
+
+
+def start_up_failure(settings: Settings, exc: Exception) -> str:
+    """One line: what could not be used, and the cause as the library put it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()] or [type(exc).__name__]
+    cause = "".join(line if line.endswith((":", "：")) else line + "；" for line in lines).rstrip("；")
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and isinstance(exc, (OSError, SQLAlchemyError)):
+        return f"一次办无法启动: 数据库文件 {url.database} 无法打开或不可写 ({cause})"
+    if isinstance(exc, SQLAlchemyError):
+        return f"一次办无法启动: 无法使用数据库 {url.render_as_string(hide_password=True)} ({cause})"
+    return f"一次办无法启动: {cause}"
 
 
 def served_url(host: str, port: int) -> str:

@@ -8,11 +8,11 @@ database connection that dies just before COMMIT.
 """
 
 import pytest
-from sqlalchemy import exc as sa_exc, text
+from sqlalchemy import text
 
 from tests.conftest import ON_POSTGRES
 from tests.support import FREIGHT_GAP, STAFF, VEHICLES_BOUGHT, Staff, case_count, in_memory, open_complete, stored
-from workflows import cases
+from workflows import cases, errors
 from workflows.db import make_engine
 
 FREIGHT = "road-freight-licence"
@@ -182,7 +182,7 @@ def test_a_killed_connection_leaves_the_case_as_it_was(session, office, engine, 
     before, memory = stored(engine, case.id), in_memory(case)
 
     office.before_commit.append(kill)
-    with pytest.raises(sa_exc.DBAPIError):
+    with pytest.raises(errors.TransactionLost):
         act(session, office, case)
     office.before_commit.remove(kill)
 
@@ -191,7 +191,7 @@ def test_a_killed_connection_leaves_the_case_as_it_was(session, office, engine, 
 
 def test_a_killed_connection_at_intake_stores_no_case(session, office, engine):
     office.before_commit.append(close_dbapi_connection)
-    with pytest.raises(sa_exc.DBAPIError):
+    with pytest.raises(errors.TransactionLost):
         open_complete(session, office, FREIGHT)
     office.before_commit.remove(close_dbapi_connection)
     assert case_count(engine) == 0

@@ -57,7 +57,7 @@ def install(app: FastAPI) -> None:
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    app.state.staff_lookup = StaffLookup(app.state.engine)
+    app.state.staff_lookup = StaffLookup(app.state.engine, settings.db_limits())
     app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
     app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)

@@ -7,16 +7,19 @@ server for every request. Forms carry a per-session CSRF token.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
-from typing import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from workflows import accounts, errors
-from workflows.db import make_engine, session as new_session
+from workflows.db import Limits, is_sqlite, make_engine, session as new_session
 from workflows.definition import STAFF_ROLES
 from workflows.office import Actor
 
@@ -49,6 +52,21 @@ async def db(request: Request):
     try:
         yield session
     finally:
+        await release(session)
+
+
+# Closing a session that still holds a transaction rolls it back: a round trip to a
+# PostgreSQL server, which must not wait on the event loop. These threads only close
+# sessions, needing neither a pooled connection nor a handler thread, so a close never
+# waits for a request that waits for it.
+_CLOSERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="session-close")
+
+
+async def release(session: Session) -> None:
+    """Close the request's session; any rollback on a server goes to a closing thread."""
+    if session.in_transaction() and not is_sqlite(session.get_bind()):
+        await asyncio.get_running_loop().run_in_executor(_CLOSERS, session.close)
+    else:  # nothing to send, or SQLite's local rollback of a read
         session.close()
 
 
@@ -58,28 +76,52 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+T = TypeVar("T")
+
+
 class StaffLookup:
     """Who a session cookie or an API token belongs to, read afresh on every request.
 
-    It runs on the event loop through a connection of its own (a one-connection pool
-    that only the loop uses, so it never waits for another request), which leaves each
-    request one hand-off to the thread pool, the handler's. Reading on the request's
-    own session instead would hold a pooled connection while the request waits for a
-    worker thread: with more clients than connections that deadlocks.
+    It reads through a connection of its own on a thread of its own (a one-connection
+    pool that only that thread uses), so it never waits for a handler thread or a
+    pooled connection, and the event loop never waits for the database: a server that
+    stops answering must not stop this worker's other requests, `/public` among them.
+    Reading on the request's own session instead would hold a pooled connection while
+    the request waits for a worker thread: with more clients than connections that
+    deadlocks. A lookup not answered within the limits fails its request with 503.
     """
 
-    def __init__(self, engine: Engine):
-        self.engine = make_engine(engine.url.render_as_string(hide_password=False), connections=1)
+    def __init__(self, engine: Engine, limits: Limits):
+        self.engine = make_engine(engine.url.render_as_string(hide_password=False), connections=1, limits=limits)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-lookup")
+        self.bound_s = limits.request_s
 
-    def by_username(self, username: str) -> Actor | None:
+    async def by_username(self, username: str) -> Actor | None:
+        return await self._off_the_loop(self._by_username, username)
+
+    async def by_token(self, token: str) -> Actor | None:
+        return await self._off_the_loop(self._by_token, token)
+
+    def _by_username(self, username: str) -> Actor | None:
         with self.engine.connect() as connection:
             return accounts.active_actor(connection, username=username)
 
-    def by_token(self, token: str) -> Actor | None:
+    def _by_token(self, token: str) -> Actor | None:
         with self.engine.connect() as connection:
             return accounts.token_actor(connection, token=token)
 
+    async def _off_the_loop(self, read: Callable[[str], T], key: str) -> T:
+        future = asyncio.get_running_loop().run_in_executor(self.thread, read, key)
+        try:
+            return await asyncio.wait_for(future, self.bound_s)
+        except TimeoutError:
+            # Queued behind a lookup that hangs: cancelled here (not yet started, it never runs).
+            raise errors.Unavailable() from None
+
     def close(self) -> None:
+        """Return the connection and end the thread; an app started again starts a new one, as the pool does."""
+        self.thread.shutdown(wait=False, cancel_futures=True)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-lookup")  # no thread until used
         self.engine.dispose()
 
 
@@ -88,12 +130,12 @@ async def current_actor(request: Request) -> Actor:
     lookup: StaffLookup = request.app.state.staff_lookup
     token = _bearer(request)
     if token is not None:
-        actor = lookup.by_token(token)
+        actor = await lookup.by_token(token)
         if actor is None:
             raise LoginRequired("接口令牌无效或已吊销")
     else:
         username = request.session.get(SESSION_USER) if "session" in request.scope else None
-        actor = lookup.by_username(username) if username else None
+        actor = await lookup.by_username(username) if username else None
         if actor is None:
             raise LoginRequired()
     request.state.actor = actor  # the error page shows who is logged in

@@ -184,6 +184,8 @@ def case_act(request: Request, case_id: int, actor: Actor = Depends(workers),
     except errors.ConcurrentChange:
         session.refresh(case)
         return _conflict(request, session, case, actor)
+    except errors.Unavailable:
+        raise  # the database's fault, not the form's: the one error page, with when to try again
     except errors.DomainError as exc:
         return _case_response(request, session, case, actor, status=status_of(exc), failed=trigger, error=exc,
                               values=forms.action_fields(form))
@@ -249,6 +251,8 @@ def _intake_confirm(request: Request, session: Session, actor: Actor, definition
     try:
         case, failed = intake_flow.confirm(session=session, office=office, clerk=actor, definition=definition,
                                            form=parsed, chosen=chosen)
+    except errors.Unavailable:
+        raise  # nothing was opened; the one error page says so, with when to try again
     except errors.DomainError as exc:
         parsed.errors[exc.field or "form"] = forms.FieldError(exc.message, exc.code)
         return _intake_page(request, actor, definition, parsed, preview=seen, status=status_of(exc))

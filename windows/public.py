@@ -27,14 +27,16 @@ from workflows.models import Case
 router = APIRouter(dependencies=[Depends(anyone)])
 
 
+# The catalogue and the empty lookup form read no database: rendered on the event loop, they
+# answer even while every handler thread waits on a database that stopped answering.
 @router.get("/public")
-def catalogue(request: Request):
+async def catalogue(request: Request):
     return render(request, "public_catalogue.html", actor=None, title="办事服务",
                   entries=request.app.state.matter_index.entries)
 
 
 @router.get("/public/status")
-def status_form(request: Request, receipt_no: str = ""):
+async def status_form(request: Request, receipt_no: str = ""):
     """The lookup form; a well-formed `receipt_no` (the QR codes' link) comes filled in."""
     given = clean(receipt_no, 32)
     return _status_page(request, receipt_no=given.upper() if is_receipt_no(given) else "")

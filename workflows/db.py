@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -23,9 +24,38 @@ def normalise_url(url: str) -> str:
 
 DEFAULT_CONNECTIONS = 8  # the command line and benchmarks; the server sizes its pool to its threads
 CONNECT_TIMEOUT_S = 5
+ANSWER_MARGIN_S = 2  # the server's own statement timeout comes first and leaves the connection usable
 
 
-def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
+@dataclass(frozen=True)
+class Limits:
+    """How long one use of the database may wait, in seconds, before it fails.
+
+    `statement_s` None means no bound: batch work (migrations, the demo, guide builds)
+    may run long statements. The server bounds every statement, so that a database
+    that stops answering fails each request within seconds instead of holding its
+    thread, and with it every request behind it, for as long as TCP keeps trying.
+    """
+
+    connect_s: int = CONNECT_TIMEOUT_S
+    statement_s: float | None = None
+    pool_s: float = 30
+
+    @property
+    def answer_s(self) -> float | None:
+        """How long the client waits for any one answer of the server before it drops the connection."""
+        return None if self.statement_s is None else self.statement_s + ANSWER_MARGIN_S
+
+    @property
+    def request_s(self) -> float:
+        """An upper bound on one short use: a pool checkout, a connection, one answer."""
+        return self.pool_s + self.connect_s + (self.answer_s or 30)
+
+
+BATCH = Limits()
+
+
+def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS, limits: Limits = BATCH) -> Engine:
     """An engine whose pool keeps `connections` open, one per thread that may use it at once."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
@@ -36,14 +66,55 @@ def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:
             # Every connection kept: an overflow SQLite connection is closed on return, and the next
             # one reopens the file, sets the pragmas and parses the schema again, under load on
             # nearly every request.
-            pool = {"pool_size": connections, "max_overflow": connections}
+            pool = {"pool_size": connections, "max_overflow": connections, "pool_timeout": limits.pool_s}
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # A bounded connect: the staff lookup connects on the event loop, and an unreachable server
-    # must fail its requests within seconds, not stall every request of the worker for minutes.
-    return create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=connections,
-                         connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    # Pre-ping: a connection the server dropped (restart, pg_terminate_backend) is replaced at checkout.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=connections,
+                           pool_timeout=limits.pool_s, connect_args=postgres_connect_args(limits))
+    if limits.answer_s is not None:
+        event.listen(engine, "do_connect", _answer_bound_connect(limits.answer_s))
+    return engine
+
+
+def postgres_connect_args(limits: Limits) -> dict:
+    """libpq's bounds: on connecting, on each statement (server side), and on a silent peer (TCP)."""
+    args: dict = {"connect_timeout": limits.connect_s,
+                  # A peer that vanished (host down, cable pulled) is noticed in 10 + 3 × 5 s when idle,
+                  "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
+    if limits.statement_s is not None:
+        args["options"] = f"-c statement_timeout={int(limits.statement_s * 1000)}"
+        # and within the answer bound when data it was sent goes unacknowledged.
+        args["tcp_user_timeout"] = int(limits.answer_s * 1000)
+    return args
+
+
+def _answer_bound_connect(answer_s: float):
+    """Connect with psycopg connections that give up on an answer after `answer_s` seconds.
+
+    Neither the statement timeout nor TCP catches a server (or a proxy, or a stalled
+    VM) that acknowledges every packet and never answers: the server never sees the
+    statement, and the kernel sees no loss. Only the client can bound that wait.
+    """
+    import psycopg
+
+    class AnswerBoundConnection(psycopg.Connection):
+        def wait(self, gen, *args, **kwargs):
+            if len(args) < 2 and kwargs.get("timeout") is None:
+                kwargs["timeout"] = answer_s
+            try:
+                return super().wait(gen, *args, **kwargs)
+            except psycopg.errors._WaitTimeout as exc:  # psycopg's documented wait timeout
+                # The protocol is mid-exchange: the connection cannot be used again. Closed, it is
+                # seen as lost (SQLAlchemy invalidates it), and the request is answered as such.
+                self.close()
+                raise psycopg.OperationalError(f"数据库服务器 {answer_s:g} 秒内没有回答") from exc
+
+    def connect(_dialect, _record, cargs, cparams):
+        return AnswerBoundConnection.connect(*cargs, **cparams)
+
+    return connect
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

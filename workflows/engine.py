@@ -14,12 +14,12 @@ from typing import Any, Callable
 
 from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from workflows import errors
+from workflows import db_faults, errors
 from workflows import progress as pg
 from workflows.deadlines import gap_due
 from workflows.definition import ROLE_LABELS
@@ -248,17 +248,28 @@ def _as_committed(case: Case, values: dict[str, Any], version: int) -> None:
 
 def _in_transaction(session: Session, office: Office, case: Case, values: dict[str, Any], event: dict[str, Any],
                     write: Callable[[Connection], None]) -> None:
+    stage: db_faults.Stage = "writing"
     try:
         # Core on the session's own connection and transaction: no ORM execution layer per statement.
         write(session.connection())
         for hook in office.before_commit:
             hook(session=session, case=case, values=values, event=event)
+        stage = "committing"
         session.commit()
-    except OperationalError as exc:
-        session.rollback()
-        if "locked" in str(exc).lower():
-            raise errors.ConcurrentChange() from None
-        raise
+    except SQLAlchemyError as exc:
+        _roll_back(session)
+        fault = db_faults.fault_of(exc, stage=stage)
+        if fault is None:
+            raise
+        raise fault from exc
     except BaseException:
-        session.rollback()
+        _roll_back(session)
         raise
+
+
+def _roll_back(session: Session) -> None:
+    """Roll back; on a connection already lost the rollback fails too, and the session is reset anyway."""
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        session.close()

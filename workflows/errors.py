@@ -2,7 +2,7 @@
 
 The code is the contract with API clients and tests; the message is what a clerk
 reads. `windows/` maps the category classes (BadInput, Forbidden, NotFound,
-Conflict) to HTTP status codes in exactly one place.
+Conflict, Unavailable) to HTTP status codes in exactly one place.
 """
 
 from __future__ import annotations
@@ -43,6 +43,47 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     message = "操作与办件当前状态冲突"
+
+
+class Unavailable(DomainError):
+    """The database could not do its part: nothing was changed, and the same request may be tried again.
+
+    `workflows.db_faults` is the one place that tells which database failure is which.
+    """
+    code = "database-unavailable"
+    message = "数据库暂时无法访问，本次操作未完成，请稍后重试"
+    retry_after_s = 10
+
+
+# ---- database faults (all Unavailable) ---------------------------------------
+
+class DatabaseBusy(Unavailable):
+    code = "database-busy"
+    message = "数据库繁忙，未能在规定时间内完成，本次操作未完成，请稍后重试"
+
+
+class TransactionLost(Unavailable):
+    code = "transaction-lost"
+    message = "办理中与数据库的连接中断，本次操作未保存，可以按原样重新办理"
+    retry_after_s = 2
+
+
+class CommitOutcomeUnknown(Unavailable):
+    code = "commit-outcome-unknown"
+    message = "提交时与数据库的连接中断，无法确定本次操作是否已保存；请刷新查看办件当前状态后再决定是否重新办理"
+    retry_after_s = 2
+
+
+class DatabaseFull(Unavailable):
+    code = "database-full"
+    message = "数据库存储空间已满，本次操作未保存；请通知系统管理员清理磁盘后重试"
+    retry_after_s = 300
+
+
+class DatabaseReadOnly(Unavailable):
+    code = "database-read-only"
+    message = "数据库当前只读，本次操作未保存；请通知系统管理员"
+    retry_after_s = 300
 
 
 # ---- concrete errors --------------------------------------------------------
