@@ -21,11 +21,9 @@ ROOT = Path(service.__file__).parent
 
 @pytest.fixture
 def served(monkeypatch, tmp_path):
-    """Run cmd_serve with uvicorn.run captured; returns (what uvicorn was asked, the parent's settings)."""
-    import uvicorn
-
+    """Run cmd_serve with the worker supervisor captured; returns (what it was asked, the parent's settings)."""
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr(service, "_serve_workers", lambda workers, options: calls.append((workers, options)) or 0)
     monkeypatch.setattr(os, "environ", os.environ.copy())  # cmd_serve writes the environment: undo it all
     for name in ("SECRET_KEY", "ONEVISIT_SECRET_KEY", "ONEVISIT_AUTO_MIGRATE"):
         os.environ.pop(name, None)
@@ -39,9 +37,9 @@ def served(monkeypatch, tmp_path):
 
 def test_workers_build_their_apps_with_the_parents_secret(served):
     calls, settings, _ = served
-    (target, options), = calls
-    assert target == "service:create_app" and options["factory"] is True and options["workers"] == 2
-    apps = [service.create_app() for _ in range(2)]  # what each worker's factory call builds
+    (workers, options), = calls
+    assert workers == 2 and options["port"] == 8123
+    apps = [service.create_worker_app() for _ in range(2)]  # what each worker's factory call builds
     try:
         assert {app.state.settings.secret_key for app in apps} == {settings.secret_key}
     finally:
