@@ -23,7 +23,7 @@ from sqlmodel import Session
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from workflows.feedback import Evaluation
-from workflows.machine import FINAL_STATES
+from workflows.machine import FINAL_STATES, TRANSFER
 from workflows.models import Case, CaseEvent
 from workflows.localtime import OfficeTime
 from workflows.office import Office
@@ -52,6 +52,8 @@ def record_transition(*, session: Session, case: Case, values: Mapping[str, Any]
                       office: Office) -> None:
     if event["from_state"] == "new":
         _add_opened(session.connection(), case, office.time)
+    if event["action"] == TRANSFER:
+        _move_opened(session.connection(), case, values["window"], office.time)
     if event["to_state"] in FINAL_STATES and event["from_state"] not in FINAL_STATES:
         record_finished(session.connection(), case=_as_written(case, values), calendar=office.calendar,
                         time=office.time)
@@ -66,12 +68,27 @@ def _as_written(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: values.get(name, getattr(case, name)) for name in _CASE_FIELDS}
 
 
-def _add_opened(conn: Connection, case: Case, time: OfficeTime) -> None:
+def _add_opened(conn: Connection, case: Case, time: OfficeTime, *, window: str | None = None,
+                count: int = 1) -> None:
     day = time.date(case.received_at)
-    row = {"matter_code": case.matter_code, "window": case.window or "", "clerk": case.clerk}
+    row = {"matter_code": case.matter_code, "window": (window or case.window) or "", "clerk": case.clerk,
+           "opened": count}
     opened = _prepared(conn.dialect.name).opened
     conn.execute(opened[0], {**row, "day": day})
     conn.execute(opened[1], {**row, "day": day.replace(day=1)})
+
+
+def _move_opened(conn: Connection, case: Case, to_window: str, time: OfficeTime) -> None:
+    # Every figure of a case counts under the window it belongs to when it finishes, as a rebuild
+    # from the stored cases counts it; a 转办 takes its 收件 count along to the new window.
+    _add_opened(conn, case, time, count=-1)
+    _add_opened(conn, case, time, window=to_window)
+    day = time.date(case.received_at)
+    for table, key_day in zip(GRAINS, (day, day.replace(day=1))):
+        # A counter row left at nought holds nothing a rebuild would write: drop it.
+        conn.execute(delete(table).where(table.c.day == key_day, table.c.matter_code == case.matter_code,
+                                         table.c.window == (case.window or ""), table.c.clerk == case.clerk,
+                                         *(table.c[name] == 0 for name in _zeros())))
 
 
 def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
@@ -106,7 +123,7 @@ def _prepared(dialect: str) -> _Prepared:
 
 def _opened_statement(dialect: str, table):
     keys = {name: bindparam(name) for name in KEY}
-    return _upsert(table, _insert(dialect, table).values(**(_zeros() | {"opened": 1} | keys)))
+    return _upsert(table, _insert(dialect, table).values(**(_zeros() | {"opened": bindparam("opened")} | keys)))
 
 
 def _evaluation_statement(dialect: str, table, where):

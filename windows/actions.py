@@ -23,6 +23,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
     "record_visit": ("purpose", "cause", "note"),
     "withdraw": ("reason",),
     "terminate": ("reason",),
+    "transfer": ("window", "reason"),
     "deliver_mail": ("tracking_no", "address"),
 }
 _PREFIXED: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
 from windows.actions import DANGER, widgets_for
-from workflows import accounts, errors, intake, queries
+from workflows import accounts, case_windows, errors, intake, queries
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id, mask_phone
 from workflows.machine import FINAL_STATES
@@ -168,6 +168,10 @@ class CasePage:
     is_final: bool
     owed: list[Demand] = field(default_factory=list)  # what the applicant still has to send, by when
     today: dt.date | None = None
+    window: str = ""  # the window the case belongs to now, by name
+    intake_window: str = ""  # the window that took it in
+    transfer_windows: list[Option] = field(default_factory=list)  # where a 转办 may send it
+    other_window: str | None = None  # why a clerk at another window sees no action, when so
 
 
 
@@ -223,7 +227,21 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
         is_final=case.state in FINAL_STATES,
         owed=open_demands(definition, case), today=office.today(),
+        **_window_facts(office, case, actor, view.events),
     )
+
+
+def _window_facts(office: Office, case: Case, actor: Actor, events) -> dict:
+    took_in = (events[0].payload or {}).get("window") if events else None
+    return {
+        "window": case_windows.window_label(office, case.window),
+        "intake_window": case_windows.window_label(office, took_in or case.window),
+        "transfer_windows": [Option(w.code, f"{w.name}（{w.code}）") for w in case_windows.transfer_targets(office, case)],
+        "other_window": (f"本办件由{case_windows.window_label(office, case.window)}办理，您所在的窗口不能办理；"
+                         "如需由您办理，请该窗口或综合窗口将其转办到您的窗口。")
+        if actor.has(case_windows.WINDOW_ROLE) and case.state not in FINAL_STATES
+        and not case_windows.may_act_at_window(office, case, actor) else None,
+    }
 
 
 # ---- intake ---------------------------------------------------------------------------

@@ -98,6 +98,7 @@ class ActionIn(In):
     material: Short = Field("", description="supplement_*: 补齐的容缺材料编号")
     tracking_no: Short = Field("", description="deliver_mail: EMS 邮件号")
     address: Line = Field("", description="deliver_mail: 收件地址，不填则用受理时的地址")
+    window: Short = Field("", description="transfer: 转办转往的窗口代码（须办理本事项）")
 
     def fields(self) -> dict[str, Any]:
         values = self.model_dump()

@@ -15,6 +15,7 @@ Fields understood (strings as a form posts them, or JSON values):
 - `notes`: {material_id: text}, or flat `notes.<id>` (一次性告知 wording).
 - `pledge_signed`: bool ("on", "true", "1", "是" count as yes).
 - `reason`, `note`, `purpose`, `cause`, `material`, `tracking_no`, `address`: text.
+- `window`: the code of the window a 转办 moves the case to.
 """
 
 from __future__ import annotations
@@ -226,6 +227,10 @@ def _withdraw(c: Call, f: Fields) -> Case:
     return cases.withdraw(**c.common, clerk=c.actor, reason=text(f, "reason"))
 
 
+def _transfer(c: Call, f: Fields) -> Case:
+    return cases.transfer_case(**c.common, clerk=c.actor, window=text(f, "window"), reason=text(f, "reason"))
+
+
 def _terminate(c: Call, f: Fields) -> Case:
     return cases.terminate(**c.common, actor=c.actor, reason=text(f, "reason"))
 
@@ -243,6 +248,7 @@ EXACT: dict[str, Handler] = {
     "issue": _issue,
     "withdraw": _withdraw,
     "terminate": _terminate,
+    "transfer": _transfer,
 }
 
 # Triggers whose name carries a parameter; the engine checks the parameter is one this matter offers.

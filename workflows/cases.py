@@ -22,8 +22,9 @@ from workflows import progress as pg
 from workflows.deadlines import limit_dues
 from workflows.demands import correction_due, tolerated_gap_dues
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
-from workflows.engine import run, start
-from workflows.machine import NEW, special_state
+from workflows.case_windows import check_transfer_target, check_window
+from workflows.engine import authorise, find_action, run, start
+from workflows.machine import NEW, TRANSFER, special_state
 from workflows.models import Case, new_case
 from workflows.office import Actor, Office
 from workflows.submission import Applicant, submission_problems
@@ -74,7 +75,9 @@ def open_case(
         applicant_phone=applicant.phone.strip(), agent_name=applicant.agent_name, agent_id_no=applicant.agent_id_no,
         data=coerce_data(definition, data or {}), progress=pg.empty(), received_at=now, updated_at=now,
     )
-    payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {})}
+    # The window is in the log too, so a replay derives the case's window as it derives its state.
+    payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {}),
+               "window": clerk.window}
     return start(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
                  payload=payload)
 
@@ -214,6 +217,24 @@ def withdraw(*, session: Session, office: Office, case: Case, clerk: Actor, reas
 
 def terminate(*, session: Session, office: Office, case: Case, actor: Actor, reason: str) -> Case:
     return _close(session, office, case, actor, "terminate", "terminated", {"reason": reason})
+
+
+def transfer_case(*, session: Session, office: Office, case: Case, clerk: Actor, window: str,
+                  reason: str) -> Case:
+    """转办: the case moves to another window that takes its matter; its state and clock are untouched.
+
+    Not a visit: the applicant does not come. The event names both windows, so the
+    log says where the case is (workflows.replay) and the audit can follow it.
+    """
+    matter = office.matter_of(case).compiled
+    action = find_action(matter, case, TRANSFER)
+    authorise(matter, action, clerk)  # who may move it is decided before where it may go
+    check_window(office, matter, case, action, clerk)
+    target = check_transfer_target(office, case, window)
+    payload = {"from_window": case.window, "window": target.code, "window_name": target.name,
+               "reason": reason.strip()}
+    return run(session=session, office=office, case=case, actor=clerk, trigger=TRANSFER, payload=payload,
+               changes={"window": target.code})
 
 
 # ---- helpers -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from workflows import db_faults, errors
 from workflows import progress as pg
+from workflows.case_windows import check_window
 from workflows.deadlines import gap_due
 from workflows.definition import ROLE_LABELS
 from workflows.machine import ANY_ROLE, Action, CaseProxy, CompiledMatter
@@ -91,6 +92,7 @@ _NEEDS = {
     "purpose": (errors.BadInput, "请选择到现场的事由"),
     "cause": (errors.BadInput, "请选择到现场的原因"),
     "items": (errors.NoticeIncomplete, "一次性告知须列明补正事项"),
+    "window": (errors.TransferTarget, "请选择转往的窗口"),
 }
 
 
@@ -148,6 +150,7 @@ def plan(*, office: Office, case: Case, actor: Actor, trigger: str, payload: dic
     matter = office.matter_of(case).compiled
     action = find_action(matter, case, trigger)
     authorise(matter, action, actor)
+    check_window(office, matter, case, action, actor)
     check_needs(action, payload)
     visit = visit_of(matter, action, payload)
     proxy = CaseProxy(case.state, case.data, case.progress, case.channel)
@@ -189,7 +192,7 @@ def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, 
 # Columns that follow from the event log alone, so only a transition writes them
 # (the replay test holds them to it); other writers, such as the calendar's
 # deadline refresh, touch other columns without bumping the version.
-LOG_DERIVED = frozenset({"state", "progress", "awaiting_role", "visits", "gap_due"})
+LOG_DERIVED = frozenset({"state", "progress", "awaiting_role", "visits", "gap_due", "window"})
 
 
 def changed_columns(case: Case, values: dict[str, Any]) -> dict[str, Any]:

@@ -163,6 +163,16 @@ class ReasonRequired(BadInput):
     message = "请填写理由"
 
 
+class OtherWindow(Forbidden):
+    code = "other-window"
+    message = "该办件属于其他窗口，须由该窗口或综合窗口办理，或经转办后办理"
+
+
+class TransferTarget(BadInput):
+    code = "transfer-target"
+    message = "请选择办理本事项的其他窗口"
+
+
 class UnknownMatter(NotFound):
     code = "unknown-matter"
     message = "事项目录中没有该事项"

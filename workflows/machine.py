@@ -40,6 +40,7 @@ WITHDRAWN = "withdrawn"
 TERMINATED = "terminated"
 FINAL_STATES = frozenset({CLOSED, REFUSED, WITHDRAWN, TERMINATED})
 ANY_ROLE = "*"
+TRANSFER = "transfer"
 APPLICANT = "applicant"
 
 COMMON_STATE_LABELS = {
@@ -274,6 +275,8 @@ def _side_actions(d: MatterDefinition, states: dict[str, StateInfo]) -> list[Act
                        needs=("purpose", "cause")) for s in active]
     actions += [Action("withdraw", "申请人撤回申请", s.name, WITHDRAWN, life.intake, needs=("reason",))
                 for s in active]
+    # 转办: the case moves to another window (workflows.case_windows); the state stays, nobody comes.
+    actions += [Action(TRANSFER, "转办", s.name, None, life.intake, needs=("window", "reason")) for s in active]
     actions += [Action("terminate", "终止办理", name, TERMINATED, life.terminate, needs=("reason",))
                 for name in accepted]
     return actions

@@ -22,6 +22,7 @@ from workflows.catalogue import MatterVersion
 from workflows.deadlines import SpecialTimeBox, special_time_boxes
 from workflows.definition import Material
 from workflows.demands import Demand, correction_due, notice_demands, open_demands
+from workflows.case_windows import window_refusal
 from workflows.engine import may_take
 from workflows.localtime import OfficeTime
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES, Action, CaseProxy
@@ -119,7 +120,7 @@ def available_actions(*, office: Office, case: Case, actor: Actor) -> list[Actio
     matter = office.matter_of(case).compiled
     choices = []
     for action in matter.actions_from(case.state):
-        if not may_take(matter, action, actor):
+        if not may_take(matter, action, actor) or window_refusal(office, matter, case, action, actor):
             continue
         choices.append(ActionChoice(action, _blocked(action, case)))
     return choices

@@ -1,4 +1,4 @@
-"""Replay a case's event log through its machine: state, visits and progress follow from the log."""
+"""Replay a case's event log through its machine: state, visits, progress and window follow from the log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from workflows import progress as pg
-from workflows.machine import NEW, CompiledMatter
+from workflows.machine import NEW, TRANSFER, CompiledMatter
 from workflows.models import CaseEvent
 
 
@@ -15,6 +15,7 @@ class Replayed:
     state: str
     visits: int
     progress: pg.Progress
+    window: str | None  # the window that took it in (收件), or the last 转办's
 
 
 class ReplayError(Exception):
@@ -22,7 +23,7 @@ class ReplayError(Exception):
 
 
 def replay(matter: CompiledMatter, events: Iterable[CaseEvent]) -> Replayed:
-    state, visits, progress = NEW, 0, pg.empty()
+    state, visits, progress, window = NEW, 0, pg.empty(), None
     for event in events:
         if event.from_state != state:
             raise ReplayError(f"事件 {event.seq} 起始状态 {event.from_state} 与重放状态 {state} 不符")
@@ -34,4 +35,6 @@ def replay(matter: CompiledMatter, events: Iterable[CaseEvent]) -> Replayed:
         state = action.target
         visits += 1 if event.visit else 0
         progress = pg.evolve(progress, event.action, event.payload)
-    return Replayed(state, visits, progress)
+        if event.from_state == NEW or event.action == TRANSFER:
+            window = (event.payload or {}).get("window")
+    return Replayed(state, visits, progress, window)

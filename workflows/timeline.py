@@ -58,6 +58,8 @@ def detail(definition: MatterDefinition, payload: dict[str, Any]) -> str:
     if payload.get("material"):
         parts.append("补齐：" + _material(definition, payload["material"]))
     parts += _material_notes(definition, payload.get("materials") or {})
+    if payload.get("window_name"):  # 转办
+        parts.append(f"转至：{payload['window_name']}（{payload['window']}）")
     for key, label in (("reason", "理由"), ("tracking_no", "邮件号"), ("note", "备注")):
         if payload.get(key):
             parts.append(f"{label}：{payload[key]}")
