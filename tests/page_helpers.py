@@ -14,7 +14,8 @@ from workflows import accounts
 NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
 ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
 USER_OF_ROLE = {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver,
-                "auditor": STAFF.auditor, "admin": STAFF.admin}
+                "auditor": STAFF.auditor, "admin": STAFF.admin,
+                "clerk2": STAFF.clerk2}  # the clerk of W02, the window that is not comprehensive
 
 
 def password_of(username: str) -> str:

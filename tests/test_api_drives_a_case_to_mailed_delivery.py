@@ -20,7 +20,7 @@ def test_complete_case_runs_from_intake_to_mailed_delivery_with_one_visit(client
     assert case["deadlines"]["accepted_on"] == "2026-11-25"
     assert case["deadlines"]["promised_due"] == "2026-12-02"  # 5 working days after Wednesday 25 Nov
     assert case["awaiting_role"] == "reviewer"
-    assert allowed(case) == {"record_visit", "withdraw"}  # the clerk cannot review
+    assert allowed(case) == {"record_visit", "withdraw", "transfer"}  # the clerk cannot review
 
     reviewer_view = client.get(f"/api/cases/{case['id']}", headers=as_role["reviewer"]).json()
     assert "advance" in triggers(reviewer_view)

@@ -164,3 +164,75 @@ def test_every_route_answers_each_role_as_the_table_says(app, session, office, b
             if got != want:
                 wrong.append(f"{method} {template} as {who or 'anonymous'}: {got}, expected {want}")
     assert wrong == []
+
+
+# ---- the window a case belongs to -------------------------------------------------------
+# Who may take an action on a case of each window, over the case page's form and over the API:
+# the clerk of the case's window, a clerk at the 综合窗口 (W01, comprehensive in the office profile),
+# and reviewers and approvers by their role whatever the window. A clerk of another window is
+# refused with `other-window` and the case is left as it was.
+
+WINDOW_RULES = [
+    # (case taken in by, acting as, action, state it is taken in, expected)
+    ("clerk", "clerk2", "accept", "received", "other-window"),
+    ("clerk", "clerk2", "transfer", "received", "other-window"),
+    ("clerk", "clerk", "accept", "received", "served"),
+    ("clerk2", "clerk2", "accept", "received", "served"),
+    ("clerk2", "clerk", "accept", "received", "served"),  # from the 综合窗口
+    ("clerk", "reviewer", "advance", "step_review", "served"),
+    ("clerk2", "reviewer", "advance", "step_review", "served"),
+]
+
+
+def _case_at(session, office, taken_by: str, state: str):
+    from tests.page_helpers import USER_OF_ROLE
+    from workflows import cases
+
+    clerk = USER_OF_ROLE[taken_by]
+    case = open_complete(session, office, "road-freight-licence", clerk=clerk)
+    if state == "step_review":
+        cases.accept_case(session=session, office=office, case=case, clerk=clerk)
+    assert case.state == state
+    return case
+
+
+def _fields(trigger: str) -> dict:
+    return {"window": "W02", "reason": "交通运输专窗办理"} if trigger == "transfer" else {}
+
+
+def _by_page(client, case, trigger):
+    from tests.page_helpers import post_action
+    return post_action(client, case, trigger, **_fields(trigger))
+
+
+def _by_api(client, case, trigger):
+    from tests.page_helpers import csrf_from
+    # A logged-in browser calling the API: its cookie, and the session's CSRF token in the header.
+    return client.post(f"/api/cases/{case.id}/actions/{trigger}",
+                       json={"expected_version": case.version, **_fields(trigger)},
+                       headers={"X-CSRF-Token": csrf_from(client, "/queue")})
+
+
+def _window_outcome(response) -> str:
+    from tests.page_helpers import error_code
+    if response.status_code in (200, 303):
+        return "served"
+    return error_code(response) or f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("over", [_by_page, _by_api], ids=["page", "api"])
+@pytest.mark.parametrize("taken_by, who, trigger, state, want", WINDOW_RULES,
+                         ids=[f"{r[0]}-case-{r[2]}-by-{r[1]}" for r in WINDOW_RULES])
+def test_actions_on_a_case_follow_the_window_it_belongs_to(app, session, office, engine, over, taken_by, who,
+                                                           trigger, state, want):
+    from tests.page_helpers import client_as
+    from tests.support import stored
+
+    add_staff(session)
+    case = _case_at(session, office, taken_by, state)
+    before = stored(engine, case.id)
+    with client_as(app, who) as client:
+        got = _window_outcome(over(client, case, trigger))
+    assert got == want
+    if want != "served":
+        assert stored(engine, case.id) == before

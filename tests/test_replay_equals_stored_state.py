@@ -9,6 +9,7 @@ from workflows.catalogue import load_catalogue
 from workflows.intake import required
 from workflows.models import CaseEvent
 from workflows.db import session as new_session
+from workflows.office import demo_profile
 from workflows.queries import events_of, get_case
 from workflows.replay import ReplayError, replay
 
@@ -112,6 +113,15 @@ def terminated(session, office, code):
     return case
 
 
+def transferred(session, office, code):
+    case = open_complete(session, office, code)
+    target = next(w.code for w in office.profile.windows_for(code) if w.code != case.window)
+    cases.transfer_case(session=session, office=office, case=case, clerk=STAFF.clerk, window=target,
+                        reason="转由专窗办理")
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk2)
+    return run_to_close(session, office, case)
+
+
 PATHS = {
     "tolerance+supplement": (tolerance_and_supplement, lambda d: bool(tolerable(d))),
     "notice+resubmit": (notice_and_resubmit, lambda d: True),
@@ -120,6 +130,7 @@ PATHS = {
     "denied": (denied, lambda d: True),
     "refused-after-notice": (refused_after_notice, lambda d: True),
     "terminated": (terminated, lambda d: True),
+    "transfer": (transferred, lambda d: len(demo_profile().windows_for(d.code)) > 1),
 }
 
 CASES = [
@@ -138,7 +149,8 @@ def test_replay_equals_stored_state(session, office, engine, code, path):
         row = get_case(fresh, case.id)
         events = events_of(fresh, case.id)
         replayed = replay(office.matter_of(row).compiled, events)
-        assert (replayed.state, replayed.visits, replayed.progress) == (row.state, row.visits, row.progress)
+        assert (replayed.state, replayed.visits, replayed.progress, replayed.window) == (
+            row.state, row.visits, row.progress, row.window)
         assert [e.seq for e in events] == list(range(1, row.version + 1))
         assert {e.definition_version for e in events} == {row.definition_version}
     assert row.state in ("closed", "withdrawn", "refused", "terminated")

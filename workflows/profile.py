@@ -51,7 +51,7 @@ class ServiceWindowInfo(_Frozen):
     name: Text  # 综合窗口
     location: Text  # 一楼 A 区 1—8 号
     phone: Text  # the window's direct line
-    comprehensive: bool = False  # 综合窗口: takes every matter
+    comprehensive: bool = False  # 综合窗口: takes every matter, and its clerks act on every window's cases
     matters: list[str] = Field(default_factory=list)  # matter codes it takes, when not comprehensive
 
 
