@@ -15,38 +15,10 @@ from windows.auth import StaffLookup
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
 from windows.routes import flat_routes
+from windows.security_headers import SecurityHeaders
 from workflows import throttle
 
 WINDOWS_TEMPLATES = Path(__file__).parent / "templates"
-
-
-SECURITY_HEADERS = {
-    # No page of ours is meant to be framed (the forms would be clickjacking targets),
-    # sniffed as another type, or to leak case URLs to other sites through Referer.
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
-
-
-class SecurityHeaders:
-    """Plain ASGI middleware (no per-request task, unlike @app.middleware) adding SECURITY_HEADERS."""
-
-    def __init__(self, app):
-        self.app = app
-        self.extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                present = {name for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in self.extra if h[0] not in present)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def install(app: FastAPI) -> None:

@@ -46,6 +46,8 @@ def chrome(request: Request, actor: Actor | None) -> dict:
         "flash": pop_flash(request),
         "office_name": request.app.state.office.profile.name,
         "request": request,
+        # Every inline <script> carries it (windows/security_headers.py): script-src allows nothing else inline.
+        "csp_nonce": request.state.csp_nonce,
     }
 
 
