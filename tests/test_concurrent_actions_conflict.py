@@ -27,9 +27,10 @@ def withdraw(session, office, case):
     cases.withdraw(session=session, office=office, case=case, clerk=STAFF.clerk2, reason="申请人撤回")
 
 
+# Taken in at W02, so both clerks may act on it: clerk2 at its own window, clerk1 at the 综合窗口.
 @pytest.fixture
 def received(session, office):
-    return open_complete(session, office, FREIGHT)
+    return open_complete(session, office, FREIGHT, clerk=STAFF.clerk2)
 
 
 def test_the_second_of_two_sessions_gets_a_conflict(engine, office, received):
@@ -72,7 +73,7 @@ def test_the_same_action_twice_applies_once(engine, office, received):
 
 def test_truly_simultaneous_actions_from_two_threads(engine, office, session):
     """Both threads load the case, meet at a barrier, then act at the same instant."""
-    case = open_complete(session, office, FREIGHT, missing=("driver_documents",))
+    case = open_complete(session, office, FREIGHT, missing=("driver_documents",), clerk=STAFF.clerk2)
     before = stored(engine, case.id)
     barrier = threading.Barrier(2, timeout=30)
     outcomes: dict[str, object] = {}
