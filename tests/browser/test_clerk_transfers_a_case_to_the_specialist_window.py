@@ -26,6 +26,8 @@ def test_clerk_transfers_a_case_and_the_specialist_window_takes_it_on(desk, live
     specialist.page.goto(f"/cases/{case_id}")
     expect(specialist.page.locator("#other-window")).to_contain_text("综合窗口（W01）")
     expect(specialist.page.locator("form.action")).to_have_count(0)
+    specialist.page.locator("#actions").scroll_into_view_if_needed()
+    specialist.page.screenshot(path=str(artifacts / "other-window-case-page.png"))
 
     clerk = desk("clerk")
     clerk.page.set_viewport_size({"width": 1366, "height": 900})
