@@ -75,11 +75,29 @@ def _pdf(request: Request, data: bytes, filename: str, etag: str | None = None) 
     return Response(data, media_type="application/pdf", headers=headers)
 
 
+def _file(media_type: str, description: str) -> dict:
+    """The OpenAPI answer of a download: its real media type, and the plain-text 503 when a system package is missing."""
+    return {200: {"description": description, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+            503: {"description": "服务器缺少生成文件所需的系统软件包（说明其名称）",
+                  "content": {"text/plain": {"schema": {"type": "string"}}}}}
+
+
+PDF = _file("application/pdf", "A4 PDF")
+_ERROR = {"text/html": {"schema": {"type": "string"}},
+          "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+NO_MATTER = {404: {"description": "事项目录中没有该事项（unknown-matter）", "content": _ERROR}}
+PAPER_ERRORS = {303: {"description": "未登录的浏览器被转到登录页"},
+                401: {"description": "未登录，或接口令牌无效", "content": _ERROR},
+                403: {"description": "岗位无权打印文书", "content": _ERROR},
+                404: {"description": "办件不存在，或没有这种文书", "content": _ERROR},
+                409: {"description": "办件目前没有这份文书（paper-not-called-for）", "content": _ERROR}}
+
+
 def _missing(exc: SystemPackagesMissing) -> PlainTextResponse:
     return PlainTextResponse(str(exc), status_code=503)
 
 
-@router.get("/guides/booklet.pdf", name="guide_booklet")
+@router.get("/guides/booklet.pdf", name="guide_booklet", response_class=Response, responses=PDF)
 @on_render_threads
 def booklet(request: Request):
     try:
@@ -90,13 +108,14 @@ def booklet(request: Request):
     return _pdf(request, data, f"{BOOKLET_TITLE}.pdf", key)
 
 
-@router.get("/guides/{code}.pdf", name="guide_pdf")
+@router.get("/guides/{code}.pdf", name="guide_pdf", response_class=Response, responses=PDF | NO_MATTER)
 @on_render_threads
 def guide_pdf(request: Request, code: str):
     return _guide_pdf(request, code, GUIDE)
 
 
-@router.get("/guides/{code}/checklist.pdf", name="guide_checklist_pdf")
+@router.get("/guides/{code}/checklist.pdf", name="guide_checklist_pdf", response_class=Response,
+            responses=PDF | NO_MATTER)
 @on_render_threads
 def checklist_pdf(request: Request, code: str):
     return _guide_pdf(request, code, CHECKLIST)
@@ -113,23 +132,26 @@ def _guide_pdf(request: Request, code: str, kind: str) -> Response:
     return _pdf(request, data, f"{version.definition.name}{label}.pdf", key)
 
 
-@router.get("/guides/{code}/flow.svg", name="guide_flow")
+@router.get("/guides/{code}/flow.svg", name="guide_flow", response_class=Response,
+            responses={200: {"description": "办理流程图（SVG）", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
+            | NO_MATTER)
 def flow_svg(request: Request, code: str):
     svg = _service(request).renderer.diagrams.svg(_version(request, code))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})
 
 
-@router.get("/guides/{code}/checklist", response_class=HTMLResponse, name="guide_checklist")
+@router.get("/guides/{code}/checklist", response_class=HTMLResponse, name="guide_checklist", responses=NO_MATTER)
 def checklist_page(request: Request, code: str):
     return HTMLResponse(_service(request).renderer.html(_version(request, code), CHECKLIST, screen=True))
 
 
-@router.get("/guides/{code}", response_class=HTMLResponse, name="guide_page")
+@router.get("/guides/{code}", response_class=HTMLResponse, name="guide_page", responses=NO_MATTER)
 def guide_page(request: Request, code: str):
     return HTMLResponse(_service(request).renderer.html(_version(request, code), GUIDE, screen=True))
 
 
-@router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf")
+@router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf", response_class=Response,
+            responses=PDF | PAPER_ERRORS)
 @on_render_threads
 def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depends(db),
               actor: Actor = Depends(require_roles(*PAPER_ROLES))):

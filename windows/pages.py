@@ -22,7 +22,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -30,13 +30,16 @@ from windows import contexts, forms, intake_flow
 from windows.auth import (STAFF, TooManyAttempts, anyone, checked_form, client_key, db, flash, log_in, log_out,
                           optional_actor, require_roles)
 from windows.errors import status_of
+from windows.openapi_responses import page_errors
 from windows.rendering import CASE_READERS, WORKERS, render
 from workflows import accounts, actions, errors, intake, queries
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
 from workflows.office import Actor
 
-router = APIRouter()
+# Staff pages answer HTML (a browser without a session is sent to the login form); the two
+# helpers the intake page calls as it changes answer JSON and say so.
+router = APIRouter(default_response_class=HTMLResponse, responses=page_errors(303, 401, 403, 404, 422, 503))
 clerk_only = require_roles("clerk")
 workers = require_roles(*WORKERS)
 case_readers = require_roles(*CASE_READERS)
@@ -278,7 +281,7 @@ def _focus(definition, errs: dict[str, str], preview) -> str:
     return "confirm" if preview else "applicant_kind"
 
 
-@router.post("/cases/new/{code}/applicable-materials")
+@router.post("/cases/new/{code}/applicable-materials", response_class=JSONResponse)
 def intake_applicable(request: Request, code: str, actor: Actor = Depends(clerk_only),
                       form: FormData = Depends(checked_form)):
     """Which materials apply to the 办件情况 on the form now: the intake page's checklist follows it as it changes."""
@@ -292,7 +295,7 @@ def intake_applicable(request: Request, code: str, actor: Actor = Depends(clerk_
             "not_applicable": [m.id for m in definition.materials if m.id not in applicable]}
 
 
-@router.post("/cases/new/{code}/known-applicant")
+@router.post("/cases/new/{code}/known-applicant", response_class=JSONResponse)
 def intake_known_applicant(request: Request, code: str, actor: Actor = Depends(clerk_only),
                            form: FormData = Depends(checked_form), session: Session = Depends(db)):
     """The applicant of the latest case under exactly this ID number or credit code, for the clerk to fill in."""

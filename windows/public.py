@@ -12,19 +12,22 @@ case than the number printed beside it.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from windows.auth import TooManyAttempts, anyone, checked_form, client_key, db
 from windows.errors import status_of
 from windows.forms import clean
+from windows.openapi_responses import page_errors
 from windows.rendering import render
 from workflows import errors, feedback
 from workflows.applicant_status import ApplicantStatus, applicant_status
 from workflows.cases import is_receipt_no
 from workflows.models import Case
 
-router = APIRouter(dependencies=[Depends(anyone)])
+router = APIRouter(dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
+                   responses=page_errors(404, 422, 429, 503))
 
 
 # The catalogue and the empty lookup form read no database: rendered on the event loop, they
