@@ -49,3 +49,10 @@ def test_options_lists_every_method_of_a_path_with_two(client):
         assert response.status_code == 204
         assert {"GET", "POST"} <= _methods(response) and "DELETE" not in _methods(response), path
     assert {"DELETE"} <= _methods(client.options("/api/admin/tokens/1"))
+
+
+@pytest.mark.parametrize("path", ["/public", "/api/cases", "/api/admin/tokens", "/queue"])
+def test_allow_offers_only_methods_the_path_answers(client, path):
+    offered = _methods(client.options(path))
+    for method in offered - {"OPTIONS"}:
+        assert client.request(method, path).status_code != 405, (path, method)

@@ -72,9 +72,8 @@ def methods_of_path(request: Request) -> list[str]:
     if table is None:
         table = request.app.state.path_methods = [(compile_path(r.path)[0], r.methods)
                                                   for r in flat_routes(request.app.routes)]
+    # Only what the routes take: FastAPI's routes do not answer HEAD, so Allow must not offer it.
     methods = {m for regex, route_methods in table if regex.match(request.url.path) for m in route_methods}
-    if "GET" in methods:
-        methods.add("HEAD")
     return sorted(methods | {"OPTIONS"}) if methods else []
 
 
