@@ -1,4 +1,4 @@
-"""Key pages load in Chromium under their Content-Security-Policy without a single violation:
+"""Key pages load in Chromium under their Content-Security-Policy without a single violation or failed request:
 the nonce'd scripts run (the matter filter narrows the list as the clerk types), nothing inline is blocked,
 and Swagger UI at /docs still renders."""
 
@@ -17,9 +17,12 @@ PUBLIC_PAGES = ["/public", "/public/status", "/login", "/guides/road-freight-lic
 
 
 def violations_on(page) -> list[str]:
+    """CSP reports, script errors, and any resource of the page that fails to load."""
     found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: found.append(m.text)
+            if "Content Security Policy" in m.text or "Failed to load resource" in m.text else None)
     page.on("pageerror", lambda e: found.append(f"page error: {e}"))
+    page.on("response", lambda r: found.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     return found
 
 
