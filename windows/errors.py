@@ -7,6 +7,7 @@ that cannot be read) take the same road, so every error an API client sees is
 
 from __future__ import annotations
 
+from typing import Any, Mapping
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -96,6 +97,34 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     return response
 
 
+# pydantic's messages are English; the clerk and the integrator read these instead.
+VALIDATION_MESSAGES = {
+    "missing": "缺少此项",
+    "extra_forbidden": "本接口没有此项",
+    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
+    "float_parsing": "须为数字", "float_type": "须为数字",
+    "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
+    "string_type": "须为文字", "string_too_short": "不能为空或过短", "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_pattern_mismatch": "含有不允许的字符或格式不正确",
+    "greater_than_equal": "须不小于 {ge}", "greater_than": "须大于 {gt}",
+    "less_than_equal": "须不大于 {le}", "less_than": "须小于 {lt}",
+    "enum": "须为以下之一：{expected}", "literal_error": "须为以下之一：{expected}",
+    "date_parsing": "须为日期（YYYY-MM-DD）", "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "dict_type": "须为对象", "model_attributes_type": "须为对象", "list_type": "须为数组",
+}
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """One validation error in Chinese, with the limit or the choices it names."""
+    template = VALIDATION_MESSAGES.get(str(error.get("type")), "格式不正确")
+    context = {k: str(v).replace("'", "") for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split("（")[0].split("：")[0]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def domain_error(request: Request, exc: errors.DomainError):
@@ -115,7 +144,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if first.get("type") == "json_invalid":
             return error_response(request, MalformedBody(), 400)
         field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
-        error = errors.BadInput(f"输入有误：{first.get('msg', '')}", field=field)
+        error = errors.BadInput(f"输入有误：{validation_message(first)}", field=field)
         return error_response(request, error, 422)
 
     @app.exception_handler(HTTPException)
