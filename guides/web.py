@@ -13,21 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from sqlmodel import Session
 
 from guides.cache import PdfCache
 from guides.papers import paper_kind, paper_title, render_paper
 from guides.pdf import SystemPackagesMissing, require_system
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
-from windows.auth import db, require_roles
+from windows.deps import OfficeDep, PaperDep, SessionDep
 from windows.render_threads import on_render_threads
 from workflows.catalogue import MatterVersion
-from workflows.office import Actor
+from workflows.office import Office
 from workflows.queries import get_case
 
-PAPER_ROLES = ("clerk", "reviewer", "approver", "admin")
 BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
 
 router = APIRouter(tags=["guides"])
@@ -60,8 +58,8 @@ def _service(request: Request) -> GuideService:
     return request.app.state.guides
 
 
-def _version(request: Request, code: str) -> MatterVersion:
-    return request.app.state.office.catalogue.get(code)  # UnknownMatter → 404 in windows/errors.py
+def _version(office: Office, code: str) -> MatterVersion:
+    return office.catalogue.get(code)  # UnknownMatter → 404 in windows/errors.py
 
 
 def _pdf(request: Request, data: bytes, filename: str, etag: str | None = None) -> Response:
@@ -99,10 +97,10 @@ def _missing(exc: SystemPackagesMissing) -> PlainTextResponse:
 
 @router.get("/guides/booklet.pdf", name="guide_booklet", response_class=Response, responses=PDF)
 @on_render_threads
-def booklet(request: Request):
+def booklet(request: Request, office: OfficeDep):
     try:
         require_system()
-        data, key = _service(request).booklet_pdf(request.app.state.office.catalogue.matters())
+        data, key = _service(request).booklet_pdf(office.catalogue.matters())
     except SystemPackagesMissing as exc:
         return _missing(exc)
     return _pdf(request, data, f"{BOOKLET_TITLE}.pdf", key)
@@ -110,19 +108,18 @@ def booklet(request: Request):
 
 @router.get("/guides/{code}.pdf", name="guide_pdf", response_class=Response, responses=PDF | NO_MATTER)
 @on_render_threads
-def guide_pdf(request: Request, code: str):
-    return _guide_pdf(request, code, GUIDE)
+def guide_pdf(request: Request, code: str, office: OfficeDep):
+    return _guide_pdf(request, _version(office, code), GUIDE)
 
 
 @router.get("/guides/{code}/checklist.pdf", name="guide_checklist_pdf", response_class=Response,
             responses=PDF | NO_MATTER)
 @on_render_threads
-def checklist_pdf(request: Request, code: str):
-    return _guide_pdf(request, code, CHECKLIST)
+def checklist_pdf(request: Request, code: str, office: OfficeDep):
+    return _guide_pdf(request, _version(office, code), CHECKLIST)
 
 
-def _guide_pdf(request: Request, code: str, kind: str) -> Response:
-    version = _version(request, code)
+def _guide_pdf(request: Request, version: MatterVersion, kind: str) -> Response:
     try:
         require_system()
         data, key = _service(request).guide_pdf(version, kind)
@@ -135,32 +132,31 @@ def _guide_pdf(request: Request, code: str, kind: str) -> Response:
 @router.get("/guides/{code}/flow.svg", name="guide_flow", response_class=Response,
             responses={200: {"description": "办理流程图（SVG）", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
             | NO_MATTER)
-def flow_svg(request: Request, code: str):
-    svg = _service(request).renderer.diagrams.svg(_version(request, code))
+def flow_svg(request: Request, code: str, office: OfficeDep):
+    svg = _service(request).renderer.diagrams.svg(_version(office, code))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.get("/guides/{code}/checklist", response_class=HTMLResponse, name="guide_checklist", responses=NO_MATTER)
-def checklist_page(request: Request, code: str):
-    return HTMLResponse(_service(request).renderer.html(_version(request, code), CHECKLIST, screen=True))
+def checklist_page(request: Request, code: str, office: OfficeDep):
+    return HTMLResponse(_service(request).renderer.html(_version(office, code), CHECKLIST, screen=True))
 
 
 @router.get("/guides/{code}", response_class=HTMLResponse, name="guide_page", responses=NO_MATTER)
-def guide_page(request: Request, code: str):
-    return HTMLResponse(_service(request).renderer.html(_version(request, code), GUIDE, screen=True))
+def guide_page(request: Request, code: str, office: OfficeDep):
+    return HTMLResponse(_service(request).renderer.html(_version(office, code), GUIDE, screen=True))
 
 
 @router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf", response_class=Response,
             responses=PDF | PAPER_ERRORS)
 @on_render_threads
-def paper_pdf(request: Request, case_id: int, kind: str, session: Session = Depends(db),
-              actor: Actor = Depends(require_roles(*PAPER_ROLES))):
+def paper_pdf(request: Request, case_id: int, kind: str, session: SessionDep, actor: PaperDep, office: OfficeDep):
     case = get_case(session, case_id)
     try:
         require_system()
-        data = render_paper(session=session, office=request.app.state.office, case=case, kind=kind,
+        data = render_paper(session=session, office=office, case=case, kind=kind,
                             templates=request.app.state.templates, base_url=request.app.state.public_base_url)
     except SystemPackagesMissing as exc:
         return _missing(exc)
-    title = paper_title(case, paper_kind(kind), request.app.state.office.matter_of(case).definition)
+    title = paper_title(case, paper_kind(kind), office.matter_of(case).definition)
     return _pdf(request, data, f"{title}-{case.receipt_no}.pdf")

@@ -15,16 +15,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from windows.auth import check_csrf, require_roles
-from workflows.definition import STAFF_ROLES
-from workflows.office import Actor, Office
+from workflows.office import Actor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
-
-EVERY_STAFF = STAFF_ROLES
-CASE_READERS = ("clerk", "reviewer", "approver", "auditor")
-CASE_WORKERS = ("clerk", "reviewer", "approver")
-ADMINS = ("admin",)
 
 # Declared so /docs offers "Authorize" and the OpenAPI names the scheme; the token
 # itself is read and checked by windows.auth.current_actor.
@@ -47,7 +41,3 @@ def staff(*roles: str) -> Callable[..., Actor]:
 def _has_bearer(request: Request) -> bool:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return scheme.lower() == "bearer" and bool(token.strip())
-
-
-def office_of(request: Request) -> Office:
-    return request.app.state.office

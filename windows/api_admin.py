@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
-from sqlmodel import Session
+from fastapi import APIRouter, Path
 
-from windows.api_access import ADMINS, office_of, staff
 from windows.api_route import AnsweredInThread
-from windows.auth import db
+from windows.deps import ApiAdminDep, OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import IssuedTokenOut, TokenIn, TokenOut, UserOut
 from workflows import accounts
 from workflows.localtime import OfficeTime
-from workflows.office import Actor, Office
 
 router = APIRouter(route_class=AnsweredInThread, prefix="/admin", tags=["admin 系统管理"])
 TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -27,8 +24,7 @@ def token_out(row: accounts.ApiToken, time: OfficeTime) -> TokenOut:
 
 
 @router.post("/tokens", response_model=IssuedTokenOut, status_code=201, responses=BODY_ERRORS)
-def issue_token(body: TokenIn, session: Session = Depends(db), office: Office = Depends(office_of),
-                admin: Actor = Depends(staff(*ADMINS))) -> IssuedTokenOut:
+def issue_token(body: TokenIn, session: SessionDep, office: OfficeDep, admin: ApiAdminDep) -> IssuedTokenOut:
     """Issue a token for a member of staff; the answer is the only time the token is shown."""
     token = accounts.issue_token(session=session, username=body.username, label=body.label, admin=admin,
                                  now=office.now())
@@ -36,20 +32,19 @@ def issue_token(body: TokenIn, session: Session = Depends(db), office: Office = 
     return IssuedTokenOut(**token_out(row, office.time).model_dump(), token=token)
 
 
-@router.get("/tokens", response_model=list[TokenOut], dependencies=[Depends(staff(*ADMINS))])
-def list_tokens(session: Session = Depends(db), office: Office = Depends(office_of)) -> list[TokenOut]:
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(admin: ApiAdminDep, session: SessionDep, office: OfficeDep) -> list[TokenOut]:
     return [token_out(row, office.time) for row in accounts.list_tokens(session)]
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: TokenId, session: Session = Depends(db), office: Office = Depends(office_of),
-                 admin: Actor = Depends(staff(*ADMINS))) -> TokenOut:
+def revoke_token(token_id: TokenId, session: SessionDep, office: OfficeDep, admin: ApiAdminDep) -> TokenOut:
     """Revoke a token; requests with it are refused from now on."""
     return token_out(accounts.revoke_token(session=session, token_id=token_id, admin=admin, now=office.now()),
                      office.time)
 
 
-@router.get("/users", response_model=list[UserOut], dependencies=[Depends(staff(*ADMINS))])
-def list_users(session: Session = Depends(db)) -> list[UserOut]:
+@router.get("/users", response_model=list[UserOut])
+def list_users(admin: ApiAdminDep, session: SessionDep) -> list[UserOut]:
     return [UserOut(username=u.username, display_name=u.display_name, roles=list(u.roles), window=u.window,
                     active=u.active) for u in accounts.list_users(session)]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
 
-from windows.api_access import CASE_READERS, CASE_WORKERS, office_of, staff
 from windows.api_route import AnsweredInThread
-from windows.auth import db
 from windows.contexts import gap_deadlines
+from windows.deps import ApiCaseReaderDep, ApiClerkDep, ApiWorkerDep, CaseId, OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
                              VerdictOut, WaitingItemOut)
@@ -26,13 +25,11 @@ from workflows.models import Case
 from workflows.office import Actor, Office
 
 router = APIRouter(route_class=AnsweredInThread, tags=["cases 办件"])
-CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Trigger = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
-def case_out(request: Request, session: Session, case: Case, actor: Actor) -> CaseOut:
-    office = office_of(request)
+def case_out(request: Request, session: Session, office: Office, case: Case, actor: Actor) -> CaseOut:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     gaps = gap_deadlines(office, view.matter.definition, view.verdict) if view.verdict else []
     return CaseOut.of(view, papers_of(request, case), gaps, office.time)
@@ -49,8 +46,7 @@ def checks(body: IntakeIn) -> dict[str, MaterialCheck]:
 
 
 @router.post("/intake/preview", response_model=VerdictOut, responses=BODY_ERRORS)
-def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
-                   actor: Actor = Depends(staff("clerk"))) -> VerdictOut:
+def preview_intake(body: IntakeIn, office: OfficeDep, actor: ApiClerkDep) -> VerdictOut:
     """The engine's verdict (受理 / 容缺 / 一次性告知 / 不予受理) before a case is opened."""
     verdict = actions.preview(office=office, matter_code=body.matter_code, data=body.data, materials=checks(body))
     definition = office.catalogue.get(body.matter_code).definition
@@ -58,8 +54,8 @@ def preview_intake(body: IntakeIn, office: Office = Depends(office_of),
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201, responses=BODY_ERRORS)
-def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db),
-              office: Office = Depends(office_of), actor: Actor = Depends(staff("clerk"))) -> CaseOut:
+def open_case(request: Request, body: OpenCaseIn, session: SessionDep, office: OfficeDep,
+              actor: ApiClerkDep) -> CaseOut:
     """收件: register a submission with what was handed in.
 
     The answer carries the intake verdict and the actions now open (accept,
@@ -70,14 +66,14 @@ def open_case(request: Request, body: OpenCaseIn, session: Session = Depends(db)
     case = cases.open_case(session=session, office=office, matter_code=body.matter_code, applicant=applicant,
                            channel=body.channel, clerk=actor, delivery_method=body.delivery_method,
                            delivery_address=body.delivery_address, data=body.data, materials=checks(body))
-    return case_out(request, session, case, actor)
+    return case_out(request, session, office, case, actor)
 
 
 @router.get("/cases", response_model=list[CaseSummaryOut])
 def list_cases(
-    session: Session = Depends(db),
-    office: Office = Depends(office_of),
-    actor: Actor = Depends(staff(*CASE_READERS)),
+    session: SessionDep,
+    office: OfficeDep,
+    actor: ApiCaseReaderDep,
     state: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")] = None,
     matter_code: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
     window: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
@@ -91,31 +87,30 @@ def list_cases(
 
 
 @router.get("/cases/by-receipt/{receipt_no}", response_model=CaseOut)
-def get_case_by_receipt(request: Request, receipt_no: ReceiptNo, session: Session = Depends(db),
-                        actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
-    return case_out(request, session, queries.get_case_by_receipt(session, receipt_no), actor)
+def get_case_by_receipt(request: Request, receipt_no: ReceiptNo, session: SessionDep, actor: ApiCaseReaderDep,
+                        office: OfficeDep) -> CaseOut:
+    return case_out(request, session, office, queries.get_case_by_receipt(session, receipt_no), actor)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(request: Request, case_id: CaseId, session: Session = Depends(db),
-             actor: Actor = Depends(staff(*CASE_READERS))) -> CaseOut:
+def get_case(request: Request, case_id: CaseId, session: SessionDep, actor: ApiCaseReaderDep,
+             office: OfficeDep) -> CaseOut:
     """The case with its materials, deadlines, events, the intake verdict and the actions the caller may take."""
-    return case_out(request, session, queries.get_case(session, case_id), actor)
+    return case_out(request, session, office, queries.get_case(session, case_id), actor)
 
 
 @router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut, responses=BODY_ERRORS)
-def act(request: Request, case_id: CaseId, trigger: Trigger, body: ActionIn, session: Session = Depends(db),
-        office: Office = Depends(office_of), actor: Actor = Depends(staff(*CASE_WORKERS))) -> CaseOut:
+def act(request: Request, case_id: CaseId, trigger: Trigger, body: ActionIn, session: SessionDep, office: OfficeDep,
+        actor: ApiWorkerDep) -> CaseOut:
     """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""
     case = queries.get_case(session, case_id)
     actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=body.fields(),
                     expected_version=body.expected_version)
-    return case_out(request, session, case, actor)
+    return case_out(request, session, office, case, actor)
 
 
 @router.get("/queue", response_model=list[QueueItemOut])
-def my_queue(session: Session = Depends(db), office: Office = Depends(office_of),
-             actor: Actor = Depends(staff(*CASE_WORKERS)),
+def my_queue(session: SessionDep, office: OfficeDep, actor: ApiWorkerDep,
              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[QueueItemOut]:
     """Cases waiting for one of my roles: overdue first, then by promised deadline."""
     found = queries.queue_for(session, actor, all_windows=_comprehensive(session, actor), limit=limit)
@@ -131,8 +126,7 @@ def my_queue(session: Session = Depends(db), office: Office = Depends(office_of)
 
 
 @router.get("/queue/waiting", response_model=list[WaitingItemOut])
-def waiting_queue(session: Session = Depends(db), office: Office = Depends(office_of),
-                  actor: Actor = Depends(staff(*CASE_WORKERS)),
+def waiting_queue(session: SessionDep, office: OfficeDep, actor: ApiWorkerDep,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[WaitingItemOut]:
     """Cases waiting on the applicant (待补正, 容缺待补), scoped as the queue: soonest deadline first,
     each with what is owed, its deadline and the applicant's phone."""
@@ -149,7 +143,6 @@ def _comprehensive(session: Session, actor: Actor) -> bool:
 @router.get("/search", response_model=list[CaseSummaryOut])
 def search(q: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL,
                                    description="收件编号、申请人名称、身份证号或统一社会信用代码、电话")],
-           session: Session = Depends(db), office: Office = Depends(office_of),
-           actor: Actor = Depends(staff(*CASE_READERS)),
+           session: SessionDep, office: OfficeDep, actor: ApiCaseReaderDep,
            limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[CaseSummaryOut]:
     return [CaseSummaryOut.of(c, office.time) for c in queries.search_cases(session, q, limit=limit)]

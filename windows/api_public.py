@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlmodel import Session
+from fastapi import APIRouter, Query, Request
 
-from windows.api_access import office_of
 from windows.api_route import AnsweredInThread
-from windows.auth import db
+from windows.deps import OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS, api_errors
 from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
 from windows.schemas import EvaluationIn, EvaluationOut, PublicStatusOut
 from workflows import feedback
 from workflows.applicant_status import applicant_status
-from workflows.office import Office
 
 router = APIRouter(prefix="/public", tags=["public 公众查询"], route_class=AnsweredInThread,
                    responses=api_errors(429))
@@ -32,18 +29,17 @@ def case_status(
     request: Request,
     receipt_no: Annotated[str, Query(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z]+$")],
     phone_last4: Annotated[str, Query(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")],
-    session: Session = Depends(db), office: Office = Depends(office_of),
+    session: SessionDep, office: OfficeDep,
 ) -> PublicStatusOut:
     """State and dates; what is owed, by when and how to send it; once closed, the result and the EMS number."""
-    case = throttled_lookup(request, session, receipt_no, phone_last4)
+    case = throttled_lookup(request, session, office, receipt_no, phone_last4)
     return PublicStatusOut.of(applicant_status(session=session, office=office, case=case))
 
 
 @router.post("/evaluations", response_model=EvaluationOut, status_code=201, responses=BODY_ERRORS)
-def evaluate(request: Request, body: EvaluationIn, session: Session = Depends(db),
-             office: Office = Depends(office_of)) -> EvaluationOut:
+def evaluate(request: Request, body: EvaluationIn, session: SessionDep, office: OfficeDep) -> EvaluationOut:
     """好差评: once per closed case."""
-    case = throttled_lookup(request, session, body.receipt_no, body.phone_last4)
+    case = throttled_lookup(request, session, office, body.receipt_no, body.phone_last4)
     evaluation = feedback.evaluate_case(session=session, receipt_no=case.receipt_no, phone_last4=body.phone_last4,
                                         score=body.score, comment=body.comment, now=office.now())
     return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=office.time.local(evaluation.at))

@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
-from guides.web import PAPER_ROLES
 from windows import api, auditing, pages, public
 from windows.auth import StaffLookup
+from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
 from windows.routes import flat_routes

@@ -24,18 +24,17 @@ from audit.report import Charts, charts_of, report_pdf
 from audit.scope import DIMENSIONS, FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables
 from audit.targets import Targets
-from windows.auth import db, require_roles
+from windows.deps import AuditorDep, CaseId, OfficeDep, SessionDep
 from windows.openapi_responses import page_errors, success
 from windows.render_threads import on_render_threads
 from windows.rendering import render
 from workflows import accounts, errors, queries
 from workflows.accounts import ServiceWindow, StaffUser
-from workflows.office import Actor
+from workflows.office import Actor, Office
 from workflows import timeline as case_timeline
 
 # Every route reads the database; a browser without a session is sent to log in.
 router = APIRouter(tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
-auditors = require_roles("auditor", "admin")
 PAGE_SIZE = 100
 NO_NUL = r"^[^\x00]*$"
 
@@ -53,8 +52,11 @@ def dimensions(matter: Dimension = None, window: Dimension = None, clerk: Dimens
     return {k: v for k, v in (("matter", matter), ("window", window), ("clerk", clerk), ("department", department)) if v}
 
 
-def scope_params(period: Period = None, on: Day = None, start: Day = None, end: Day = None,
-                 dims: dict[str, str] = Depends(dimensions)) -> dict[str, str]:
+Dimensions = Annotated[dict[str, str], Depends(dimensions)]
+
+
+def scope_params(*, period: Period = None, on: Day = None, start: Day = None, end: Day = None,
+                 dims: Dimensions) -> dict[str, str]:
     """?period=&on= or ?start=&end=, and the dimensions; as given (audit.scope.scope_from reads them)."""
     return {k: v for k, v in (("period", period), ("on", on), ("start", start), ("end", end)) if v} | dims
 
@@ -64,17 +66,12 @@ Counter = Annotated[str | None, Query(description="统计项", json_schema_extra
 Unmask = Annotated[bool, Query(description="导出完整证件号码（仅系统管理员，且记入导出日志）")]
 
 
-def _office(request: Request):
-    return request.app.state.office
-
-
-def _scope(request: Request, params: dict[str, str]) -> Scope:
-    office = _office(request)
+def _scope(office: Office, params: dict[str, str]) -> Scope:
     return scope_from(params, office.today(), time=office.time)
 
 
-def _dashboard(request: Request, session: Session, scope: Scope) -> Dashboard:
-    return build_dashboard(session.connection(), scope=scope, catalogue=_office(request).catalogue, targets=Targets())
+def _dashboard(office: Office, session: Session, scope: Scope) -> Dashboard:
+    return build_dashboard(session.connection(), scope=scope, catalogue=office.catalogue, targets=Targets())
 
 
 def link(path: str, scope: Scope, **extra: Any) -> str:
@@ -92,10 +89,10 @@ class Choices:
     departments: list[str]
 
 
-def _choices(session: Session, request: Request) -> Choices:
+def _choices(session: Session, office: Office) -> Choices:
     staff = session.exec(select(StaffUser.username, StaffUser.display_name, StaffUser.department, StaffUser.roles)).all()
     return Choices(
-        matters=[(v.code, v.definition.name) for v in _office(request).catalogue.matters()],
+        matters=[(v.code, v.definition.name) for v in office.catalogue.matters()],
         windows=[(c, n) for c, n in session.exec(select(ServiceWindow.code, ServiceWindow.name)).all()],
         clerks=[(u, n) for u, n, _, roles in staff if "clerk" in roles],
         departments=sorted({d for _, _, d, _ in staff if d}),
@@ -128,11 +125,11 @@ class DashboardPage:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def dashboard(request: Request, params: ScopeParams, actor: Actor = Depends(auditors), session: Session = Depends(db)):
-    scope = _scope(request, params)
-    d = _dashboard(request, session, scope)
+def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session: SessionDep, office: OfficeDep):
+    scope = _scope(office, params)
+    d = _dashboard(office, session, scope)
     tables = dashboard_tables(d)
-    page = DashboardPage(d, charts_of(d), _choices(session, request), params.get("period", "month"),
+    page = DashboardPage(d, charts_of(d), _choices(session, office), params.get("period", "month"),
                          [(t.name, t.title) for t in tables.values()])
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
                   labels=COUNTER_LABELS, pct=pct)
@@ -172,26 +169,26 @@ def _counter(counter: str | None) -> str:
 
 
 @router.get("/audit/cases", response_class=HTMLResponse, responses=page_errors(404))
-def cases(request: Request, params: ScopeParams, counter: Counter = None,
-          page: Annotated[int, Query(ge=1, le=10**6)] = 1, actor: Actor = Depends(auditors),
-          session: Session = Depends(db)):
-    scope, counter = _scope(request, params), _counter(counter)
+def cases(request: Request, params: ScopeParams, *, counter: Counter = None,
+          page: Annotated[int, Query(ge=1, le=10**6)] = 1, actor: AuditorDep, session: SessionDep,
+          office: OfficeDep):
+    scope, counter = _scope(office, params), _counter(counter)
     conn = session.connection()
     total = drill_count(conn, scope, counter)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 1), pages)
     lines = drill_cases(conn, scope, counter, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     causes = visit_causes_of(conn, [line.case_id for line in lines if line.visits > 1])
-    names = names_of(conn, _office(request).catalogue)
+    names = names_of(conn, office.catalogue)
     context = CasesPage(counter, COUNTER_LABELS[counter], scope, total, lines, causes, page, pages, names.matters,
                         names.clerks)
     return render(request, "audit_cases.html", actor=actor, title=COUNTER_LABELS[counter], page=context,
                   state_labels=STATE_LABELS, outcome_labels=OUTCOME_LABELS, cause_labels=CAUSE_LABELS,
-                  material_name=_material_namer(request))
+                  material_name=_material_namer(office))
 
 
-def _material_namer(request: Request):
-    catalogue = _office(request).catalogue
+def _material_namer(office: Office):
+    catalogue = office.catalogue
 
     def name(matter_code: str, material_id: str | None) -> str:
         if material_id is None:
@@ -204,12 +201,12 @@ def _material_namer(request: Request):
 
 
 @router.get("/audit/cases/{case_id:int}", response_class=HTMLResponse, responses=page_errors(404))
-def timeline(request: Request, case_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: Actor = Depends(auditors), session: Session = Depends(db)):
+def timeline(request: Request, case_id: CaseId, actor: AuditorDep, session: SessionDep, office: OfficeDep):
     case = queries.get_case(session, case_id)
-    matter = _office(request).matter_of(case)
+    matter = office.matter_of(case)
     compiled = matter.compiled
     events = queries.events_of(session, case_id)
-    rows = case_timeline.timeline(matter, events, time=_office(request).time,
+    rows = case_timeline.timeline(matter, events, time=office.time,
                                   names=accounts.staff_names(session, [e.actor for e in events]))
     return render(request, "audit_case.html", actor=actor, title=f"办件时间线 {case.receipt_no}", case=case,
                   matter_name=matter.definition.name, rows=rows, state_label=compiled.state_label(case.state),
@@ -222,21 +219,22 @@ def _unmask(unmask: bool, actor: Actor) -> bool:
     return exports.may_unmask(actor, unmask)
 
 
-def _log(request: Request, session: Session, actor: Actor, export: str, fmt: str, unmasked: bool) -> None:
+def _log(request: Request, office: Office, session: Session, actor: Actor, export: str, fmt: str,
+         unmasked: bool) -> None:
     params = {k: v for k, v in request.query_params.items()}
     exports.log_export(session.connection(), actor=actor, export=export, fmt=fmt, unmasked=unmasked, params=params,
-                       now=_office(request).now())
+                       now=office.now())
     session.commit()
 
 
-def _table(request: Request, session: Session, name: str, scope: Scope, counter: str | None, unmasked: bool):
+def _table(office: Office, session: Session, name: str, scope: Scope, counter: str | None, unmasked: bool):
     if name == "cases":
         counter = _counter(counter)
         conn = session.connection()
-        names = names_of(conn, _office(request).catalogue)
+        names = names_of(conn, office.catalogue)
         lines = drill_cases(conn, scope, counter, limit=None, unmasked=unmasked)
         return case_table(COUNTER_LABELS[counter], lines, names.matters, names.clerks)
-    tables = dashboard_tables(_dashboard(request, session, scope))
+    tables = dashboard_tables(_dashboard(office, session, scope))
     if name not in tables:
         raise errors.NotFound(f"没有名为“{name}”的表格")
     return tables[name]
@@ -255,14 +253,14 @@ TABLE_JSON = {"type": "object", "properties": {"name": {"type": "string"}, "titl
 def export_table(request: Request, params: ScopeParams,
                  name: Annotated[str, Path(json_schema_extra={"enum": sorted({*TABLE_NAMES, "cases"})})],
                  fmt: Annotated[str, Path(json_schema_extra={"enum": list(exports.FORMATS)})],
-                 counter: Counter = None, unmask: Unmask = False,
-                 actor: Actor = Depends(auditors), session: Session = Depends(db)):
+                 *, counter: Counter = None, unmask: Unmask = False,
+                 actor: AuditorDep, session: SessionDep, office: OfficeDep):
     if fmt not in exports.FORMATS:
         raise errors.NotFound("导出格式须为 csv、xlsx 或 json")
     unmasked = _unmask(unmask, actor)
-    scope = _scope(request, params)
-    table = _table(request, session, name, scope, counter, unmasked)
-    _log(request, session, actor, name, fmt, unmasked)
+    scope = _scope(office, params)
+    table = _table(office, session, name, scope, counter, unmasked)
+    _log(request, office, session, actor, name, fmt, unmasked)
     filename = f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "json":
@@ -276,14 +274,14 @@ def export_table(request: Request, params: ScopeParams,
             responses=success("text/csv", "application/xml", description="事件日志（XES 键名的 CSV，或 XES 1.0）")
             | page_errors(404))
 def export_event_log(request: Request, params: ScopeParams,
-                     fmt: Annotated[str, Path(json_schema_extra={"enum": ["csv", "xes"]})], unmask: Unmask = False,
-                     actor: Actor = Depends(auditors), session: Session = Depends(db)):
+                     fmt: Annotated[str, Path(json_schema_extra={"enum": ["csv", "xes"]})], *, unmask: Unmask = False,
+                     actor: AuditorDep, session: SessionDep, office: OfficeDep):
     """The whole log, or the cases received in ?start=&end= (and matter, window …) when given."""
     if fmt not in ("csv", "xes"):
         raise errors.NotFound("事件日志格式须为 csv 或 xes")
     unmasked = _unmask(unmask, actor)
-    scope = _scope(request, params) if params.get("start") or params.get("on") else None
-    _log(request, session, actor, "eventlog", fmt, unmasked)
+    scope = _scope(office, params) if params.get("start") or params.get("on") else None
+    _log(request, office, session, actor, "eventlog", fmt, unmasked)
     engine = request.app.state.engine
     chunks = eventlog.csv_chunks if fmt == "csv" else eventlog.xes_chunks
 
@@ -298,15 +296,14 @@ def export_event_log(request: Request, params: ScopeParams,
 @router.get("/audit/report.pdf", response_class=Response,
             responses=success("application/pdf", description="月度效能报告（A4 PDF）"))
 @on_render_threads
-def monthly_report(request: Request, on: Day = None, dims: dict[str, str] = Depends(dimensions),
-                   actor: Actor = Depends(auditors), session: Session = Depends(db)):
-    office = _office(request)
+def monthly_report(request: Request, *, on: Day = None, dims: Dimensions, actor: AuditorDep, session: SessionDep,
+                   office: OfficeDep):
     day = scope_from({"on": on} if on else {}, office.today(), time=office.time).end
     start, end = month_of(day)
     dims = {d: dims.get(d) for d in DIMENSIONS}
-    d = _dashboard(request, session, Scope(start, end, **dims, time=office.time))
+    d = _dashboard(office, session, Scope(start, end, **dims, time=office.time))
     pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
                      generated_at=office.time.local(office.now()))
-    _log(request, session, actor, "report", "pdf", False)
+    _log(request, office, session, actor, "report", "pdf", False)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="audit-{start:%Y-%m}.pdf"'})

@@ -1,7 +1,7 @@
 """Who is asking: staff sessions (signed cookie) for pages, bearer tokens for the API.
 
-Every route declares who it serves: `require_roles(...)` for staff, or
-`anyone` for the public pages and the login form; the check runs on the
+Every route declares who it serves: a role dependency of windows/deps.py (built
+here by `require_roles(...)`) for staff, or `anyone` for the public pages and the login form; the check runs on the
 server for every request. Forms carry a per-session CSRF token.
 """
 
@@ -20,14 +20,12 @@ from starlette.datastructures import FormData
 
 from workflows import accounts, errors
 from workflows.db import Limits, is_sqlite, make_engine, session as new_session
-from workflows.definition import STAFF_ROLES
 from workflows.office import Actor
 
 SESSION_USER = "user"
 SESSION_CSRF = "csrf"
 SESSION_FLASH = "flash"
 CSRF_FIELD = "csrf"
-STAFF = STAFF_ROLES  # every staff role: pages any logged-in member of staff may see
 ROLE_DENIED = "您的岗位无权访问此页面或接口"  # the route-level refusal, told apart from an action's role rule
 
 

@@ -24,45 +24,37 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from windows import contexts, forms, intake_flow
-from windows.auth import (STAFF, TooManyAttempts, anyone, checked_form, client_key, db, flash, log_in, log_out,
-                          optional_actor, require_roles)
+from windows.auth import TooManyAttempts, anyone, client_key, flash, log_in, log_out
+from windows.deps import (CaseReaderDep, ClerkDep, FormDep, MaybeActorDep, OfficeDep, SessionDep, StaffDep,
+                          WorkerDep)
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
-from windows.rendering import CASE_READERS, WORKERS, render
+from windows.rendering import AUDITORS, WORKERS, render
 from workflows import accounts, actions, errors, intake, queries
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
-from workflows.office import Actor
+from workflows.office import Actor, Office
 
 # Staff pages answer HTML (a browser without a session is sent to the login form); the two
 # helpers the intake page calls as it changes answer JSON and say so.
 router = APIRouter(default_response_class=HTMLResponse, responses=page_errors(303, 401, 403, 404, 422, 503))
-clerk_only = require_roles("clerk")
-workers = require_roles(*WORKERS)
-case_readers = require_roles(*CASE_READERS)
-any_staff = require_roles(*STAFF)
 
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _office(request: Request):
-    return request.app.state.office
-
-
 # ---- home, login, logout ----------------------------------------------------------
 
 @router.get("/", dependencies=[Depends(anyone)])
-def home(request: Request, actor: Actor | None = Depends(optional_actor)):
+def home(request: Request, actor: MaybeActorDep):
     if actor is None:
         return _see_other("/public")
     if actor.roles & WORKERS:
         return _see_other("/queue")
-    if actor.roles & {"auditor", "admin"} and "/audit" in request.app.state.page_paths:
+    if actor.roles & AUDITORS and "/audit" in request.app.state.page_paths:
         return _see_other("/audit")
     return _see_other("/matters")
 
@@ -79,11 +71,11 @@ def login_form(request: Request, next: str = "/"):
 
 
 @router.post("/login", dependencies=[Depends(anyone)])
-def login(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db)):
+def login(request: Request, form: FormDep, session: SessionDep, office: OfficeDep):
     username, password = forms.clean(form.get("username"), 64), str(form.get("password") or "")
     target = _safe_next(forms.clean(form.get("next"), 500) or "/")
     try:
-        user = _authenticate(request, session, username, password)
+        user = _authenticate(request, session, office, username, password)
     except errors.DomainError as exc:
         status = 401 if exc.code == "login-failed" else status_of(exc)
         return render(request, "login.html", actor=None, status=status, title="工作人员登录",
@@ -92,8 +84,9 @@ def login(request: Request, form: FormData = Depends(checked_form), session: Ses
     return _see_other(target)
 
 
-def _authenticate(request: Request, session: Session, username: str, password: str) -> accounts.StaffUser:
-    throttle, now, address = request.app.state.login_throttle, _office(request).now(), client_key(request)
+def _authenticate(request: Request, session: Session, office: Office, username: str,
+                  password: str) -> accounts.StaffUser:
+    throttle, now, address = request.app.state.login_throttle, office.now(), client_key(request)
     if throttle.blocked(session=session, address=address, now=now):
         raise TooManyAttempts("本机登录失败次数过多，请 15 分钟后再试")
     try:
@@ -107,7 +100,7 @@ def _authenticate(request: Request, session: Session, username: str, password: s
 
 
 @router.post("/logout", dependencies=[Depends(anyone)])
-def logout(request: Request, form: FormData = Depends(checked_form)):
+def logout(request: Request, form: FormDep):
     log_out(request)
     return _see_other("/login")
 
@@ -121,18 +114,17 @@ def _window(session: Session, actor: Actor):
 
 
 @router.get("/queue")
-def queue(request: Request, actor: Actor = Depends(workers), session: Session = Depends(db)):
+def queue(request: Request, actor: WorkerDep, session: SessionDep, office: OfficeDep):
     window, comprehensive = _window(session, actor)
     found = queries.queue_for(session, actor, all_windows=comprehensive)
     waiting = queries.count_waiting(session=session, actor=actor, all_windows=comprehensive)
     return render(request, "queue.html", actor=actor, title="我的待办", window=window, tab="mine",
                   counts={"mine": len(found), "waiting": waiting}, comprehensive=comprehensive,
-                  rows=contexts.queue_rows(_office(request), found), near_days=contexts.NEAR_DAYS)
+                  rows=contexts.queue_rows(office, found), near_days=contexts.NEAR_DAYS)
 
 
 @router.get("/queue/waiting")
-def queue_waiting(request: Request, actor: Actor = Depends(workers), session: Session = Depends(db)):
-    office = _office(request)
+def queue_waiting(request: Request, actor: WorkerDep, session: SessionDep, office: OfficeDep):
     window, comprehensive = _window(session, actor)
     found = queries.waiting_on_applicant(session=session, office=office, actor=actor, all_windows=comprehensive)
     mine = len(queries.queue_for(session, actor, all_windows=comprehensive))
@@ -142,69 +134,61 @@ def queue_waiting(request: Request, actor: Actor = Depends(workers), session: Se
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", actor: Actor = Depends(case_readers), session: Session = Depends(db)):
+def search(request: Request, actor: CaseReaderDep, session: SessionDep, office: OfficeDep, q: str = ""):
     q = forms.clean(q, 64)
     found = queries.search_cases(session, q) if q else []
-    rows = contexts.case_rows(_office(request), found)
+    rows = contexts.case_rows(office, found)
     return render(request, "search.html", actor=actor, title="办件查询", q=q, rows=rows, searched=bool(q))
 
 
 # ---- the case page ---------------------------------------------------------------------
 
-MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
-
-
-def _case(session: Session, case_id: int):
-    if not 1 <= case_id <= MAX_ID:
-        raise errors.CaseNotFound()
-    return queries.get_case(session, case_id)
-
-
-def _case_response(request: Request, session: Session, case, actor: Actor, status: int = 200, **extra):
-    page = contexts.case_page(session=session, office=_office(request), case=case, actor=actor,
+def _case_response(request: Request, office: Office, session: Session, case, actor: Actor, status: int = 200,
+                   **extra):
+    page = contexts.case_page(session=session, office=office, case=case, actor=actor,
                               papers_for=request.app.state.papers_for,
                               can_print=bool(actor.roles & request.app.state.paper_roles), **extra)
     return render(request, "case.html", actor=actor, status=status, title=page.title, page=page)
 
 
 @router.get("/cases/{case_id:int}")
-def case_detail(request: Request, case_id: int, actor: Actor = Depends(case_readers),
-                session: Session = Depends(db)):
-    return _case_response(request, session, _case(session, case_id), actor)
+def case_detail(request: Request, case_id: int, actor: CaseReaderDep, session: SessionDep, office: OfficeDep):
+    # Any id the column cannot hold is not found (404), as is a missing case: get_case checks the bounds.
+    return _case_response(request, office, session, queries.get_case(session, case_id), actor)
 
 
 @router.post("/cases/{case_id:int}/act")
-def case_act(request: Request, case_id: int, actor: Actor = Depends(workers),
-             form: FormData = Depends(checked_form), session: Session = Depends(db)):
-    office, case = _office(request), _case(session, case_id)
+def case_act(request: Request, case_id: int, actor: WorkerDep, form: FormDep, session: SessionDep,
+             office: OfficeDep):
+    case = queries.get_case(session, case_id)
     trigger = forms.clean(form.get("trigger"), 64)
     if forms.posted_version(form) != case.version:
-        return _conflict(request, session, case, actor)
+        return _conflict(request, office, session, case, actor)
     action = office.matter_of(case).compiled.action(trigger, case.state)
     try:
         actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger,
                         fields=forms.action_fields(form), expected_version=case.version)
     except errors.ConcurrentChange:
         session.refresh(case)
-        return _conflict(request, session, case, actor)
+        return _conflict(request, office, session, case, actor)
     except errors.Unavailable:
         raise  # the database's fault, not the form's: the one error page, with when to try again
     except errors.DomainError as exc:
-        return _case_response(request, session, case, actor, status=status_of(exc), failed=trigger, error=exc,
+        return _case_response(request, office, session, case, actor, status=status_of(exc), failed=trigger, error=exc,
                               values=forms.action_fields(form))
     flash(request, f"已完成：{action.label if action else trigger}")
     return _see_other(f"/cases/{case.id}")
 
 
-def _conflict(request: Request, session: Session, case, actor: Actor):
+def _conflict(request: Request, office: Office, session: Session, case, actor: Actor):
     message = errors.ConcurrentChange.message + "。下面是办件的最新状态，您的操作未执行。"
-    return _case_response(request, session, case, actor, status=409, conflict=message)
+    return _case_response(request, office, session, case, actor, status=409, conflict=message)
 
 
 # ---- intake -------------------------------------------------------------------------------
 
 @router.get("/cases/new")
-def intake_choose(request: Request, q: str = "", actor: Actor = Depends(clerk_only), session: Session = Depends(db)):
+def intake_choose(request: Request, actor: ClerkDep, session: SessionDep, q: str = ""):
     index, q = request.app.state.matter_index, forms.clean(q, 64)
     window = session.get(accounts.ServiceWindow, actor.window) if actor.window else None
     own = frozenset(window.matters) if window and not window.comprehensive else frozenset()
@@ -215,10 +199,10 @@ def intake_choose(request: Request, q: str = "", actor: Actor = Depends(clerk_on
 
 
 @router.get("/cases/new/{code}")
-def intake_start(request: Request, code: str, actor: Actor = Depends(clerk_only)):
-    definition = _office(request).catalogue.get(code).definition
+def intake_start(request: Request, code: str, actor: ClerkDep, office: OfficeDep):
+    definition = office.catalogue.get(code).definition
     blank = forms.intake_form(_defaults(definition), definition)
-    return _intake_page(request, actor, definition, blank, preview=None, show_errors=False)
+    return _intake_page(request, office, actor, definition, blank, preview=None, show_errors=False)
 
 
 def _defaults(definition) -> dict[str, str]:
@@ -228,29 +212,28 @@ def _defaults(definition) -> dict[str, str]:
 
 
 @router.post("/cases/new/{code}")
-def intake_submit(request: Request, code: str, actor: Actor = Depends(clerk_only),
-                  form: FormData = Depends(checked_form), session: Session = Depends(db)):
-    office = _office(request)
+def intake_submit(request: Request, code: str, actor: ClerkDep, form: FormDep, session: SessionDep,
+                  office: OfficeDep):
     definition = office.catalogue.get(code).definition
     parsed = forms.intake_form(form, definition)
     step = str(form.get("step") or "preview")
     if not parsed.valid:
-        return _intake_page(request, actor, definition, parsed, preview=None, status=422)
+        return _intake_page(request, office, actor, definition, parsed, preview=None, status=422)
     try:
         seen = intake_flow.preview(office, definition, parsed)
     except errors.DomainError as exc:
         parsed.errors[exc.field or "form"] = forms.FieldError(exc.message, exc.code)
-        return _intake_page(request, actor, definition, parsed, preview=None, status=status_of(exc))
+        return _intake_page(request, office, actor, definition, parsed, preview=None, status=status_of(exc))
     if not step.startswith("confirm:"):
-        return _intake_page(request, actor, definition, parsed, preview=seen)
-    return _intake_confirm(request, session, actor, definition, parsed, seen, step.removeprefix("confirm:"))
+        return _intake_page(request, office, actor, definition, parsed, preview=seen)
+    return _intake_confirm(request, office, session, actor, definition, parsed, seen, step.removeprefix("confirm:"))
 
 
-def _intake_confirm(request: Request, session: Session, actor: Actor, definition, parsed, seen, chosen: str):
-    office = _office(request)
+def _intake_confirm(request: Request, office: Office, session: Session, actor: Actor, definition, parsed, seen,
+                    chosen: str):
     parsed.errors |= intake_flow.confirmation_errors(office, definition, parsed, chosen, seen)
     if not parsed.valid:
-        return _intake_page(request, actor, definition, parsed, preview=seen, status=422)
+        return _intake_page(request, office, actor, definition, parsed, preview=seen, status=422)
     try:
         case, failed = intake_flow.confirm(session=session, office=office, clerk=actor, definition=definition,
                                            form=parsed, chosen=chosen)
@@ -258,19 +241,19 @@ def _intake_confirm(request: Request, session: Session, actor: Actor, definition
         raise  # nothing was opened; the one error page says so, with when to try again
     except errors.DomainError as exc:
         parsed.errors[exc.field or "form"] = forms.FieldError(exc.message, exc.code)
-        return _intake_page(request, actor, definition, parsed, preview=seen, status=status_of(exc))
+        return _intake_page(request, office, actor, definition, parsed, preview=seen, status=status_of(exc))
     flash(request, intake_flow.done_message(chosen, case.receipt_no, failed), "error" if failed else "ok")
     return _see_other(f"/cases/{case.id}")
 
 
-def _intake_page(request: Request, actor: Actor, definition, parsed, *, preview, status: int = 200,
+def _intake_page(request: Request, office: Office, actor: Actor, definition, parsed, *, preview, status: int = 200,
                  show_errors: bool = True):
     errs = parsed.errors if show_errors else {}
     # The checklist opens with the materials this data calls for, so nothing jumps once the script runs.
     applicable = preview.applicable if preview else frozenset(intake.applicable_materials(definition, parsed.data))
     return render(request, "intake_form.html", actor=actor, status=status, title=f"新建办件：{definition.name}",
                   d=definition, f=parsed, errs=errs, preview=preview, applicable=applicable,
-                  focus=_focus(definition, errs, preview), labels=contexts.INTAKE_LABELS, office=_office(request))
+                  focus=_focus(definition, errs, preview), labels=contexts.INTAKE_LABELS, office=office)
 
 
 def _focus(definition, errs: dict[str, str], preview) -> str:
@@ -282,12 +265,11 @@ def _focus(definition, errs: dict[str, str], preview) -> str:
 
 
 @router.post("/cases/new/{code}/applicable-materials", response_class=JSONResponse)
-def intake_applicable(request: Request, code: str, actor: Actor = Depends(clerk_only),
-                      form: FormData = Depends(checked_form)):
+def intake_applicable(request: Request, code: str, actor: ClerkDep, form: FormDep, office: OfficeDep):
     """Which materials apply to the 办件情况 on the form now: the intake page's checklist follows it as it changes."""
-    definition = _office(request).catalogue.get(code).definition
+    definition = office.catalogue.get(code).definition
     try:
-        applicable = actions.preview_applicable(office=_office(request), matter_code=code,
+        applicable = actions.preview_applicable(office=office, matter_code=code,
                                                 data=forms.case_data(form, definition))
     except errors.DomainError as exc:
         return JSONResponse(exc.as_dict(), status_code=status_of(exc))
@@ -296,10 +278,9 @@ def intake_applicable(request: Request, code: str, actor: Actor = Depends(clerk_
 
 
 @router.post("/cases/new/{code}/known-applicant", response_class=JSONResponse)
-def intake_known_applicant(request: Request, code: str, actor: Actor = Depends(clerk_only),
-                           form: FormData = Depends(checked_form), session: Session = Depends(db)):
+def intake_known_applicant(request: Request, code: str, actor: ClerkDep, form: FormDep, session: SessionDep,
+                           office: OfficeDep):
     """The applicant of the latest case under exactly this ID number or credit code, for the clerk to fill in."""
-    office = _office(request)
     office.catalogue.get(code)  # an unknown matter is a 404 here as on the form itself
     try:
         found = queries.applicant_on_file(session=session, id_no=forms.clean(form.get("id_no"), 32),
@@ -312,13 +293,13 @@ def intake_known_applicant(request: Request, code: str, actor: Actor = Depends(c
 # ---- the catalogue --------------------------------------------------------------------------
 
 @router.get("/matters")
-def matters(request: Request, q: str = "", actor: Actor = Depends(any_staff)):
+def matters(request: Request, actor: StaffDep, q: str = ""):
     return render(request, "matters.html", actor=actor, title="事项目录", q=q[:64],
                   entries=request.app.state.matter_index.search(q[:64]))
 
 
 @router.get("/matters/{code}")
-def matter_detail(request: Request, code: str, actor: Actor = Depends(any_staff)):
-    version = _office(request).catalogue.get(code)
+def matter_detail(request: Request, code: str, actor: StaffDep, office: OfficeDep):
+    version = office.catalogue.get(code)
     return render(request, "matter.html", actor=actor, title=version.definition.name, v=version,
                   d=version.definition, flow_svg=f"/guides/{quote(code)}/flow.svg", role_labels=ROLE_LABELS)

@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from windows.auth import TooManyAttempts, anyone, checked_form, client_key, db
+from windows.auth import TooManyAttempts, anyone, client_key
+from windows.deps import FormDep, OfficeDep, SessionDep
 from windows.errors import status_of
 from windows.forms import clean
 from windows.openapi_responses import page_errors
@@ -25,6 +26,7 @@ from workflows import errors, feedback
 from workflows.applicant_status import ApplicantStatus, applicant_status
 from workflows.cases import is_receipt_no
 from workflows.models import Case
+from workflows.office import Office
 
 router = APIRouter(dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
                    responses=page_errors(404, 422, 429, 503))
@@ -53,8 +55,8 @@ def _status_page(request: Request, *, found: ApplicantStatus | None = None, erro
                   title="办件进度查询", found=found, error=error, receipt_no=receipt_no, last4=last4, thanks=thanks,
                   focus=focus)
 
-def _lookup(request: Request, session: Session, receipt_no: str, last4: str) -> Case:
-    throttle, now, address = request.app.state.lookup_throttle, request.app.state.office.now(), client_key(request)
+def _lookup(request: Request, session: Session, office: Office, receipt_no: str, last4: str) -> Case:
+    throttle, now, address = request.app.state.lookup_throttle, office.now(), client_key(request)
     if throttle.blocked(session=session, address=address, now=now):
         raise TooManyAttempts("查询失败次数过多，请 15 分钟后再试")
     try:
@@ -69,22 +71,22 @@ def _credentials(form: FormData) -> tuple[str, str]:
 
 
 @router.post("/public/status")
-def status_lookup(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db)):
+def status_lookup(request: Request, form: FormDep, session: SessionDep, office: OfficeDep):
     receipt_no, last4 = _credentials(form)
     try:
-        case = _lookup(request, session, receipt_no, last4)
+        case = _lookup(request, session, office, receipt_no, last4)
     except errors.DomainError as exc:
         return _status_page(request, error=exc, receipt_no=receipt_no)
-    found = applicant_status(session=session, office=request.app.state.office, case=case)
+    found = applicant_status(session=session, office=office, case=case)
     return _status_page(request, found=found, receipt_no=receipt_no, last4=last4)
 
 
 @router.post("/public/evaluate")
-def evaluate(request: Request, form: FormData = Depends(checked_form), session: Session = Depends(db)):
+def evaluate(request: Request, form: FormDep, session: SessionDep, office: OfficeDep):
     receipt_no, last4 = _credentials(form)
-    office, case = request.app.state.office, None
+    case = None
     try:
-        case = _lookup(request, session, receipt_no, last4)
+        case = _lookup(request, session, office, receipt_no, last4)
         feedback.evaluate_case(session=session, receipt_no=receipt_no, phone_last4=last4,
                                score=_score(form.get("score")), comment=clean(form.get("comment")),
                                now=office.now())

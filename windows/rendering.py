@@ -13,6 +13,8 @@ from workflows.office import Actor
 WORKERS = frozenset({"clerk", "reviewer", "approver"})
 CASE_READERS = WORKERS | {"auditor"}
 EVERY_STAFF = frozenset({"clerk", "reviewer", "approver", "auditor", "admin"})
+AUDITORS = frozenset({"auditor", "admin"})
+PAPER_ROLES = WORKERS | {"admin"}  # who hands counter papers out
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ _NAV = (
     ("/cases/new", "新建办件", frozenset({"clerk"})),
     ("/search", "查询", CASE_READERS),
     ("/matters", "事项目录", EVERY_STAFF),
-    ("/audit", "效能监察", frozenset({"auditor", "admin"})),
+    ("/audit", "效能监察", AUDITORS),
 )
 
 

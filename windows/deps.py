@@ -1,0 +1,55 @@
+"""What routes take, each named once as an `Annotated` alias (as the FastAPI full-stack template writes them).
+
+A route reads its needs from its signature:
+`def case_detail(request: Request, case_id: int, actor: CaseReaderDep, session: SessionDep)`.
+How a login, a session or a CSRF check works stays in windows/auth.py and windows/api_access.py;
+this module only names the dependencies and the role sets each route serves.
+
+FastAPI resolves a route's dependencies in the order its signature lists them, and the first to fail
+answers: declare the role before the form (a stranger is refused before the CSRF check) and before
+anything that reads the database.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from windows.api_access import staff
+from windows.auth import checked_form, db, optional_actor, require_roles
+from windows.rendering import AUDITORS, CASE_READERS, EVERY_STAFF, PAPER_ROLES, WORKERS
+from workflows.office import Actor, Office
+from workflows.queries import MAX_ID
+
+
+async def office_of(request: Request) -> Office:
+    """The office the app serves; async because it only reads app state (no thread hand-off)."""
+    return request.app.state.office
+
+
+SessionDep = Annotated[Session, Depends(db)]  # the request's database session, closed once answered
+OfficeDep = Annotated[Office, Depends(office_of)]  # the office: catalogue, calendar, clock, profile
+FormDep = Annotated[FormData, Depends(checked_form)]  # the posted form, its CSRF token checked (403 csrf-failed)
+MaybeActorDep = Annotated[Actor | None, Depends(optional_actor)]  # the logged-in staff member, or None: anyone
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]  # an API case id the id column can hold; any other answers 422
+
+# Staff pages (session cookie; no login → 401, or the login redirect for a browser; wrong role → 403).
+ClerkDep = Annotated[Actor, Depends(require_roles("clerk"))]  # a clerk
+WorkerDep = Annotated[Actor, Depends(require_roles(*WORKERS))]  # clerk, reviewer or approver
+CaseReaderDep = Annotated[Actor, Depends(require_roles(*CASE_READERS))]  # a worker or an auditor
+StaffDep = Annotated[Actor, Depends(require_roles(*EVERY_STAFF))]  # any member of staff
+AuditorDep = Annotated[Actor, Depends(require_roles(*AUDITORS))]  # auditor or admin
+PaperDep = Annotated[Actor, Depends(require_roles(*PAPER_ROLES))]  # who hands out papers: a worker or admin
+
+# The API (bearer token, or the session cookie plus X-CSRF-Token on a state-changing request).
+ApiClerkDep = Annotated[Actor, Depends(staff("clerk"))]  # a clerk
+ApiWorkerDep = Annotated[Actor, Depends(staff(*WORKERS))]  # clerk, reviewer or approver
+ApiCaseReaderDep = Annotated[Actor, Depends(staff(*CASE_READERS))]  # a worker or an auditor
+ApiStaffDep = Annotated[Actor, Depends(staff(*EVERY_STAFF))]  # any member of staff
+ApiAdminDep = Annotated[Actor, Depends(staff("admin"))]  # an admin
+
+ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, PaperDep,
+             ApiClerkDep, ApiWorkerDep, ApiCaseReaderDep, ApiStaffDep, ApiAdminDep)
