@@ -150,3 +150,10 @@ def test_a_pledge_left_unticked_takes_the_focus_to_the_pledge(clerk, office):
     assert response.status_code == 422
     assert [f["name"] for f in autofocused(soup(response))] == ["pledge_signed"]
 
+
+
+def test_the_mailing_address_is_asked_only_where_the_matter_posts_results(clerk, office):
+    for version in office.catalogue.matters():
+        page = soup(clerk.get(f"/cases/new/{version.code}"))
+        posts = any(m.value == "mail" for m in version.definition.delivery_methods)
+        assert (page.select_one('input[name="delivery_address"]') is not None) == posts, version.code
