@@ -362,7 +362,7 @@ def check_page(f: Fixture, name: str, path: str) -> None:
     """One request before loading an endpoint: it must answer the real thing, not a login page or an error."""
     answer = httpx.get(f.base + path, headers={"Cookie": f.cookie}, follow_redirects=False, timeout=30)
     markers = {"trivial": '{"ok":true}', "queue": "<h1>我的待办",
-               "case": f"受理编号 {f.receipts.get(f.case_ids[0], '?')}</span></h1>"}
+               "case": f"收件编号 {f.receipts.get(f.case_ids[0], '?')}</span></h1>"}
     if answer.status_code != 200 or markers[name] not in answer.text:
         raise SystemExit(f"GET {path} does not answer its page: {answer.status_code} {answer.text[:300]}")
 
