@@ -42,19 +42,24 @@ def close_the_connection(*, session, **_):
     session.connection().connection.dbapi_connection.close()
 
 
-def test_a_transition_whose_connection_dies_answers_transaction_lost_and_changes_nothing(client, app, as_role):
-    case = open_case(client, as_role["clerk"], app.state.office)
+def accept_losing_the_transaction(client, app, as_role, case, lose) -> None:
+    """Accept with `lose` run just before COMMIT: 503 transaction-lost, the case as it was, and the same request
+    tried again succeeds."""
     before = stored(app.state.engine, case["id"])
-    app.state.office.before_commit.append(close_the_connection)
+    app.state.office.before_commit.append(lose)
     try:
         response = act(client, as_role["clerk"], case, "accept")
     finally:
-        app.state.office.before_commit.remove(close_the_connection)
-
+        app.state.office.before_commit.remove(lose)
     assert_coded(response, 503, "transaction-lost")
     assert "未保存" in response.json()["message"]
     assert stored(app.state.engine, case["id"]) == before
-    assert act(client, as_role["clerk"], case, "accept").status_code == 200  # the same request, tried again
+    assert act(client, as_role["clerk"], case, "accept").status_code == 200
+
+
+def test_a_transition_whose_connection_dies_answers_transaction_lost_and_changes_nothing(client, app, as_role):
+    case = open_case(client, as_role["clerk"], app.state.office)
+    accept_losing_the_transaction(client, app, as_role, case, close_the_connection)
 
 
 # ---- a full disk (SQLite) --------------------------------------------------------------------
@@ -166,13 +171,4 @@ def test_terminated_backends_are_replaced_and_a_transition_killed_midway_says_it
     assert terminate_the_apps_backends(database_url) >= 2  # the staff lookup's and the handlers' connections
     assert client.get(f"/api/cases/{case['id']}", headers=as_role["clerk"]).status_code == 200  # reconnected
 
-    before = stored(app.state.engine, case["id"])
-    app.state.office.before_commit.append(terminate_this_backend)
-    try:
-        killed = act(client, as_role["clerk"], case, "accept")
-    finally:
-        app.state.office.before_commit.remove(terminate_this_backend)
-    assert_coded(killed, 503, "transaction-lost")
-    assert "未保存" in killed.json()["message"]
-    assert stored(app.state.engine, case["id"]) == before
-    assert act(client, as_role["clerk"], case, "accept").status_code == 200
+    accept_losing_the_transaction(client, app, as_role, case, terminate_this_backend)
