@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 HOST = 127.0.0.1
 PORT = 8000
 
-.PHONY: demo test setup system clean
+.PHONY: demo test setup system clean docs bench-deps
 
 demo: setup
 	$(PY) service.py demo --reset
@@ -31,6 +31,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
+
+# The definition field reference and JSON Schema, generated from workflows/definition.py (the tests
+# fail when the committed copies are stale).
+docs: setup
+	$(PY) service.py schema --markdown --output docs/definition-reference.md
+	$(PY) service.py schema --output docs/matter-definition.schema.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -443,7 +443,21 @@ def build_parser() -> argparse.ArgumentParser:
     token_issue.add_argument("--label", required=True, help="用途，例如对接的系统名称")
     token.add_parser("list", help="列出全部令牌（不含令牌本身）")
     token.add_parser("revoke", help="吊销令牌").add_argument("token_id", type=int)
+    schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
+    schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
+    schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
     return parser
+
+
+def cmd_schema(args, settings: Settings) -> int:
+    from workflows.definition_schema import json_schema_text, markdown_reference
+
+    text = markdown_reference() if args.markdown else json_schema_text()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_audit(args, settings: Settings) -> int:
@@ -466,7 +480,7 @@ def cmd_guides(args, settings: Settings) -> int:
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit, "token": cmd_token}
+            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema}
 
 
 def main(argv: list[str] | None = None) -> int:

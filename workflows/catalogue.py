@@ -9,6 +9,7 @@ alongside the current ones.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -50,8 +51,15 @@ class CatalogueError(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+# The editor's schema modeline names where the JSON Schema is, not anything of the matter: YAML
+# reads it as a comment, and the version key leaves it out, so adding or moving it makes no new
+# version of every matter (the versions stored before it keep their keys).
+MODELINE = "# yaml-language-server: $schema="
+_MODELINE_LINE = re.compile(r"^" + re.escape(MODELINE) + r".*(?:\n|$)", re.M)
+
+
 def version_key(definition: MatterDefinition, text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha256(_MODELINE_LINE.sub("", text).encode("utf-8")).hexdigest()[:10]
     return f"{definition.version}+{digest}"
 
 
