@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -103,7 +104,8 @@ class LegalBasis(Frozen):
     """一项法律依据 (legal basis): 设定依据 or 实施依据, printed in the 办事指南."""
 
     kind: Literal["设定依据", "实施依据"] = Field(
-        description="依据类别：设定依据 (the law creates the licence) or 实施依据 (it governs how the licence is granted).",
+        description="依据类别: 设定依据 (the law creates the licence) or 实施依据 (it governs how the licence "
+                    "is granted).",
         examples=["设定依据", "实施依据"])
     law: Text = Field(description="法律法规名称 (the law's title), in 《》.",
                       examples=["《中华人民共和国道路运输条例》"])
@@ -129,7 +131,8 @@ class Limits(Frozen):
         examples=[5, 0])
     note: Text | None = Field(
         None,
-        description="时限说明, printed beneath the limits: where the legal limit comes from, what does not count toward it.",
+        description="时限说明, printed beneath the limits: where the legal limit comes from, what does not count "
+                    "toward it.",
         examples=["法定时限为自受理之日起30个工作日（《港口经营管理规定》第十三条）。"])
 
 
@@ -276,8 +279,8 @@ class Step(Frozen):
                        examples=["审查", "现场核查"])
     role: str = Field(description="岗位: the role that completes the step; must be in `roles`.",
                       examples=["reviewer", "clerk"])
-    budget_days: int = Field(ge=0, description="环节时限: the 工作日 the step is planned to take, printed in the guide.",
-                             examples=[3, 2])
+    budget_days: int = Field(
+        ge=0, description="环节时限: the 工作日 the step is planned to take, printed in the guide.", examples=[3, 2])
     requires_materials: list[str] = Field(
         default_factory=list,
         description="环节所需材料: `materials` ids that must be present before the case enters this step. A tolerable "
@@ -304,8 +307,9 @@ class SpecialProcedure(Frozen):
         description="程序类别.", examples=["专家评审", "部门会商"])
     during_step: str = Field(description="所属环节: the step id it is started from and returns to.",
                              examples=["review"])
-    max_days: int = Field(ge=1, description="程序时限: its own time box in 工作日, not counted toward the matter's limits.",
-                          examples=[15, 5])
+    max_days: int = Field(
+        ge=1, description="程序时限: its own time box in 工作日, not counted toward the matter's limits.",
+        examples=[15, 5])
     mandatory: bool = Field(
         False, description="必经: a mandatory procedure is the only way out of its step (at most one per step).",
         examples=[True, False])
@@ -343,20 +347,22 @@ class Fees(Frozen):
     charged: bool = Field(
         description="是否收费. A charged matter must list its `items`; an uncharged one may not.", examples=[False])
     items: list[FeeItem] = Field(default_factory=list, description="收费项目, each charge.")
-    note: Text | None = Field(None, description="收费说明, printed with the fee (不收费, or what is not a fee of this matter).",
-                              examples=["不收费"])
+    note: Text | None = Field(
+        None, description="收费说明, printed with the fee (不收费, or what is not a fee of this matter).",
+        examples=["不收费"])
 
 
 class Result(Frozen):
     """审批结果 (what the matter issues)."""
 
-    name: Text = Field(description="结果名称: the licence or document, printed in the guide and named on the 制证 action.",
-                       examples=["《港口经营许可证》", "《超限运输车辆通行证》"])
+    name: Text = Field(
+        description="结果名称: the licence or document, printed in the guide and named on the 制证 action.",
+        examples=["《港口经营许可证》", "《超限运输车辆通行证》"])
     validity: Text | None = Field(None, description="有效期.", examples=["有效期3年"])
 
 
 class MatterDefinition(Frozen):
-    """一个事项 (matter, at the level of 业务办理项): one YAML file in `workflows/definitions/`, named after its `code`."""
+    """一个事项 (matter, at the level of 业务办理项): one YAML file of `workflows/definitions/`, named by its code."""
 
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")] = Field(
         description="事项代码 (slug): used in URLs (`/guides/road-freight-licence`), in the API and on every case. "
@@ -378,7 +384,8 @@ class MatterDefinition(Frozen):
     keywords: list[Text] = Field(
         default_factory=list,
         description="检索关键词: short names and aliases applicants and clerks use; the counter search matches each "
-                    "and its pinyin initials, listing a matter a keyword names outright first. No repeats. Not printed.",
+                    "and its pinyin initials, listing a matter a keyword names outright first. No repeats. Not "
+                    "printed.",
         examples=[["网约车", "网约车运输证", "网约车辆", "网约车车辆运输证"]])
     matter_type: MatterType = Field(description="事项类型, printed in the guide.", examples=["行政许可", "备案"])
     version: Text = Field(
@@ -390,12 +397,14 @@ class MatterDefinition(Frozen):
     source: Text = Field(
         description="定义依据: the laws and regulations the definition is drawn from, with article numbers; only real "
                     "laws and regulations, naming every law of `legal_bases`.",
-        examples=["《中华人民共和国港口法》第二十二条、第二十三条； 《港口经营管理规定》（交通运输部令2016年第43号修正本）第十二条、第十三条。"])
+        examples=["《中华人民共和国港口法》第二十二条、第二十三条； "
+                  "《港口经营管理规定》（交通运输部令2016年第43号修正本）第十二条、第十三条。"])
     uncertain: list[Text] = Field(
         default_factory=list,
         description="待核实事项: notes for the catalogue's maintainers (what is unchecked, which figures are "
                     "placeholders). Never printed; the only field that may say 待核实 or 示意.",
-        examples=[["基本编码、实施编码未填写：须从浙江省政务服务事项库核对后填入 basic_code、implementation_code，此前指南不印编码。"]])
+        examples=[["基本编码、实施编码未填写：须从浙江省政务服务事项库核对后填入 basic_code、implementation_code，"
+                   "此前指南不印编码。"]])
     legal_bases: list[LegalBasis] = Field(min_length=1, description="设定依据 and 实施依据, printed in the guide.")
     authority: Text = Field(description="实施主体: the authority that decides.", examples=["嘉兴市交通运输局"])
     acceptance_conditions: list[AcceptanceCondition] = Field(
@@ -449,21 +458,25 @@ class MatterDefinition(Frozen):
 
 # ---- cross-field rules --------------------------------------------------------
 
-def rule_violations(d: MatterDefinition) -> list[tuple[str, str]]:
+# One broken rule: the field path and the rule in Chinese.
+Problem = tuple[str, str]
+
+
+def rule_violations(d: MatterDefinition) -> list[Problem]:
     """Every broken rule as (field path, rule in Chinese)."""
     checks = (_limit_rules, _role_rules, _material_rules, _condition_rules, _step_rules, _immediate_rules, _fee_rules,
               _delivery_rules, _keyword_rules)
     return [problem for check in checks for problem in check(d)]
 
 
-def _limit_rules(d: MatterDefinition):
+def _limit_rules(d: MatterDefinition) -> Iterator[Problem]:
     if d.limits.promised_days > d.limits.legal_days:
         yield "limits.promised_days", "承诺办结时限不得超过法定办结时限"
     if d.case_kind is CaseKind.PROMISED and d.limits.promised_days < 1:
         yield "limits.promised_days", "承诺件的承诺办结时限至少为 1 个工作日"
 
 
-def _role_rules(d: MatterDefinition):
+def _role_rules(d: MatterDefinition) -> Iterator[Problem]:
     for i, role in enumerate(d.roles):
         if role not in STAFF_ROLES:
             yield f"roles[{i}]", f"岗位 {role!r} 不存在，可用岗位: {', '.join(STAFF_ROLES)}"
@@ -475,7 +488,7 @@ def _role_rules(d: MatterDefinition):
             yield f"steps[{i}].role", f"岗位 {step.role!r} 未在 roles 中声明"
 
 
-def _material_rules(d: MatterDefinition):
+def _material_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("materials", [m.id for m in d.materials], "材料编号")
     fields = {f.id for f in d.case_fields}
     for i, m in enumerate(d.materials):
@@ -497,7 +510,7 @@ def _material_rules(d: MatterDefinition):
             yield f"preconditions[{i}].field", f"前置条件引用的办件字段 {p.field!r} 未在 case_fields 中声明"
 
 
-def _condition_rules(d: MatterDefinition):
+def _condition_rules(d: MatterDefinition) -> Iterator[Problem]:
     """A material that proves a 受理条件 is never tolerable: 容缺 is for secondary materials only."""
     material_ids = {m.id for m in d.materials}
     for i, condition in enumerate(d.acceptance_conditions):
@@ -518,7 +531,7 @@ def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _step_rules(d: MatterDefinition):
+def _step_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("steps", [s.id for s in d.steps], "环节编号")
     material_ids = {m.id for m in d.materials}
     for i, step in enumerate(d.steps):
@@ -541,7 +554,7 @@ def _step_rules(d: MatterDefinition):
             yield f"special_procedures[{i}].mandatory", "同一环节最多设置一个必经特别程序"
 
 
-def _immediate_rules(d: MatterDefinition):
+def _immediate_rules(d: MatterDefinition) -> Iterator[Problem]:
     if d.case_kind is not CaseKind.IMMEDIATE:
         return
     for i, step in enumerate(d.steps):
@@ -551,25 +564,25 @@ def _immediate_rules(d: MatterDefinition):
         yield f"special_procedures[{i}]", "即办件不得设置特别程序"
 
 
-def _fee_rules(d: MatterDefinition):
+def _fee_rules(d: MatterDefinition) -> Iterator[Problem]:
     if d.fees.charged and not d.fees.items:
         yield "fees.items", "收费事项必须列明收费项目、标准和依据，不得留空"
     if not d.fees.charged and d.fees.items:
         yield "fees.items", "不收费事项不得列收费项目"
 
 
-def _delivery_rules(d: MatterDefinition):
+def _delivery_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("delivery_methods", list(d.delivery_methods), "送达方式")
     if Delivery.ON_THE_SPOT in d.delivery_methods and d.case_kind is not CaseKind.IMMEDIATE:
         i = d.delivery_methods.index(Delivery.ON_THE_SPOT)
         yield f"delivery_methods[{i}]", "只有即办件可以当场送达"
 
 
-def _keyword_rules(d: MatterDefinition):
+def _keyword_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("keywords", d.keywords, "检索关键词", suffix="")
 
 
-def _unique_ids(collection: str, ids: list[str], label: str, suffix: str = ".id"):
+def _unique_ids(collection: str, ids: Sequence[str], label: str, suffix: str = ".id") -> Iterator[Problem]:
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:

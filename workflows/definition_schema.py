@@ -66,10 +66,10 @@ def markdown_reference() -> str:
         "# Matter definition field reference",
         "",
         "Every field of a matter definition (`workflows/definitions/*.yaml`), generated from the models'",
-        "descriptions and examples. What the files are and the conventions they follow: [definitions.md](definitions.md).",
-        "Cross-field rules (承诺时限 ≤ 法定时限, no 容缺 on a material that proves a 受理条件, …) are checked",
-        "at load and named in the descriptions; the JSON Schema ([matter-definition.schema.json](matter-definition.schema.json))",
-        "checks the rest as the file is typed.",
+        "descriptions and examples. What the files are and the conventions they follow:",
+        "[definitions.md](definitions.md). Cross-field rules (承诺时限 ≤ 法定时限, no 容缺 on a material",
+        "that proves a 受理条件, …) are checked at load and named in the descriptions; the JSON Schema",
+        "([matter-definition.schema.json](matter-definition.schema.json)) checks the rest as the file is typed.",
     ]
     for model in definition_models():
         lines += _model_section(model, schema if model is MatterDefinition else defs[model.__name__], defs)
@@ -82,7 +82,8 @@ def _model_section(model: type[BaseModel], model_schema: dict[str, Any],
            "| field | type | required / default | meaning | examples |", "|---|---|---|---|---|"]
     for field, prop in model_schema["properties"].items():
         info = model.model_fields[field]
-        presence = "required" if info.is_required() else f"default {_default(info.get_default(call_default_factory=True))}"
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        presence = "required" if info.is_required() else f"default {_default(default)}"
         examples = "; ".join(f"`{_example(e)}`" for e in prop.get("examples", []))
         out.append(f"| `{field}` | {_type(prop, defs)} | {presence} | {_cell(prop.get('description', ''))} "
                    f"| {examples} |")
