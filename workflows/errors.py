@@ -183,6 +183,149 @@ class CaseNotFound(NotFound):
     message = "未找到该办件"
 
 
+# ---- intake: who applies, how it came in, how the result goes back (workflows/submission.py) ----
+
+class ControlCharacter(BadInput):
+    code = "control-character"
+    message = "输入含有无法保存的控制字符"
+
+
+class ApplicantKindInvalid(BadInput):
+    code = "applicant-kind-invalid"
+    message = "请选择申请人类型：个人或单位"
+
+
+class ApplicantNameMissing(BadInput):
+    code = "applicant-name-missing"
+    message = "请填写申请人名称"
+
+
+class ApplicantIdInvalid(BadInput):
+    code = "applicant-id-invalid"
+    message = "居民身份证号码或统一社会信用代码格式或校验位不正确"
+
+
+class ApplicantPhoneInvalid(BadInput):
+    code = "applicant-phone-invalid"
+    message = "联系电话格式不正确（手机 11 位，或带区号的固定电话）"
+
+
+class AgentIdInvalid(BadInput):
+    code = "agent-id-invalid"
+    message = "代理人身份证号码格式或校验位不正确"
+
+
+class AgentNameMissing(BadInput):
+    code = "agent-name-missing"
+    message = "填写了代理人证件号，请同时填写代理人姓名"
+
+
+class PickupNeedsWindow(BadInput):
+    code = "pickup-needs-window"
+    message = "只有窗口现场申请才能当场领取"
+
+
+class DeliveryAddressMissing(BadInput):
+    code = "delivery-address-missing"
+    message = "选择邮寄送达须填写收件地址"
+
+
+# ---- 好差评 (workflows/feedback.py) -------------------------------------------------
+
+class CaseNotClosed(Conflict):
+    code = "case-not-closed"
+    message = "办件办结后才能评价"
+
+
+class AlreadyEvaluated(Conflict):
+    code = "already-evaluated"
+    message = "该办件已评价过"
+
+
+# ---- staff accounts and sign-in (workflows/accounts.py, windows/auth.py) ---------------
+
+class UserExists(Conflict):
+    code = "user-exists"
+    message = "该用户已存在"
+
+
+class LoginFailed(BadInput):
+    code = "login-failed"
+    message = "用户名或密码错误"
+
+
+class LoginLocked(Forbidden):
+    code = "login-locked"
+    message = "登录失败次数过多，账号已临时锁定，请稍后再试"
+
+
+class DemoPassword(Forbidden):
+    code = "demo-password"
+    message = "生产环境不能使用演示密码登录，请管理员重设密码"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf-failed"
+    message = "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
+
+
+class LoginRequired(DomainError):
+    code = "login-required"
+    message = "请先登录"
+
+
+class TooManyAttempts(DomainError):
+    code = "too-many-attempts"
+    message = "失败次数过多，请 15 分钟后再试"
+
+
+# ---- papers (guides/papers.py) -----------------------------------------------------
+
+class PaperUnknown(NotFound):
+    code = "paper-unknown"
+    message = "没有这种文书"
+
+
+class PaperNotCalledFor(Conflict):
+    code = "paper-not-called-for"
+    message = "该办件的办理记录中没有需要出具此文书的环节"
+
+
+# ---- the auditor's figures and exports (audit/) ----------------------------------------
+
+class DateOutOfRange(BadInput):
+    code = "date-out-of-range"
+    message = "日期超出统计数据覆盖的范围"
+
+
+class UnmaskForbidden(Forbidden):
+    code = "unmask-forbidden"
+    message = "只有系统管理员可以导出完整证件号码"
+
+
+# ---- what the HTTP layer refuses before any service runs (windows/errors.py) -------------
+
+class MalformedBody(DomainError):
+    code = "malformed-body"
+    message = "请求体不是合法的 JSON，或嵌套过深，无法读取"
+
+
+class MethodNotAllowed(DomainError):
+    code = "method-not-allowed"
+    message = "此地址不接受这种请求方法"
+
+
+class NoSuchPath(NotFound):
+    code = "no-such-path"
+    message = "没有这个地址"
+
+
+class RequestRefused(DomainError):
+    """Any other refusal of the HTTP layer; the response keeps that refusal's status."""
+    code = "request-refused"
+    message = "请求无法处理"
+
+
 class DefinitionError(Exception):
     """A matter definition (or the office profile) breaks a rule; raised at load, stops start-up."""
 
