@@ -326,11 +326,214 @@ class RequestRefused(DomainError):
     message = "请求无法处理"
 
 
-class DefinitionError(Exception):
-    """A matter definition (or the office profile) breaks a rule; raised at load, stops start-up."""
+# ---- found while loading a file at start-up, never an answer to a request ----------------------
 
-    def __init__(self, file: str, problems: list[tuple[str, str]], *, what: str = "事项定义文件"):
+class LoadError(DomainError):
+    """A matter definition, the office profile or the catalogue breaks a rule: found at load, it stops
+    start-up. No request meets one, so these codes are not among the API's."""
+    code = "load-error"
+    message = "配置文件有误"
+
+
+class BrokenRule(LoadError):
+    """One rule a file breaks, at one field; `DefinitionError` names the file and lists them all.
+
+    The message says the rule with the file's own names when the loader knows them (which role,
+    which material); the class's message says it in general.
+    """
+    code = "rule-broken"
+    message = "违反定义规则"
+
+
+class NotYaml(BrokenRule):
+    code = "yaml-invalid"
+    message = "不是有效的 YAML"
+
+
+class NotAMapping(BrokenRule):
+    code = "root-not-mapping"
+    message = "文件内容必须是一个映射（字段: 值）"
+
+
+class FileUnreadable(BrokenRule):
+    code = "file-unreadable"
+    message = "无法读取文件"
+
+
+class FieldRetired(BrokenRule):
+    code = "field-retired"
+    message = "该字段已停用"
+
+
+class FieldInvalid(BrokenRule):
+    code = "field-invalid"
+    message = "字段缺失、未知或取值不符合要求"
+
+
+class CodeNotFileName(BrokenRule):
+    code = "code-not-file-name"
+    message = "事项编码必须与文件名一致"
+
+
+class CatalogueEmpty(BrokenRule):
+    code = "catalogue-empty"
+    message = "没有找到任何事项定义文件 *.yaml"
+
+
+class PromisedExceedsLegal(BrokenRule):
+    code = "promised-exceeds-legal"
+    message = "承诺办结时限不得超过法定办结时限"
+
+
+class PromisedTooShort(BrokenRule):
+    code = "promised-too-short"
+    message = "承诺件的承诺办结时限至少为 1 个工作日"
+
+
+class RoleUnknown(BrokenRule):
+    code = "role-unknown"
+    message = "岗位不存在"
+
+
+class RoleNotDeclared(BrokenRule):
+    code = "role-not-declared"
+    message = "岗位未在 roles 中声明"
+
+
+class DuplicateId(BrokenRule):
+    code = "duplicate-id"
+    message = "编号重复"
+
+
+class ConditionMismatch(BrokenRule):
+    code = "condition-mismatch"
+    message = "情形必要的材料必须写明条件，其他材料不得带条件"
+
+
+class ConditionEmpty(BrokenRule):
+    code = "condition-empty"
+    message = "条件至少包含一项比较"
+
+
+class CaseFieldUnknown(BrokenRule):
+    code = "case-field-unknown"
+    message = "引用的办件字段未在 case_fields 中声明"
+
+
+class ToleranceExceedsPromised(BrokenRule):
+    code = "tolerance-exceeds-promised"
+    message = "容缺材料的补齐期限不得超过承诺办结时限"
+
+
+class NoCopies(BrokenRule):
+    code = "no-copies"
+    message = "原件和复印件份数不能都为 0"
+
+
+class MaterialUnknown(BrokenRule):
+    code = "material-unknown"
+    message = "引用的材料不在材料清单中"
+
+
+class CoreMaterialTolerated(BrokenRule):
+    code = "core-material-tolerated"
+    message = "证明受理条件的材料是核心材料，不得容缺受理（容缺仅适用于次要或辅助材料）"
+
+
+class StepUnknown(BrokenRule):
+    code = "step-unknown"
+    message = "特别程序所属环节不存在"
+
+
+class ProcedureIdIsStepId(BrokenRule):
+    code = "procedure-id-is-step-id"
+    message = "特别程序编号不得与环节编号相同"
+
+
+class AttendedProcedureKind(BrokenRule):
+    code = "attended-procedure-kind"
+    message = "申请人到场的特别程序须为现场勘验或考试，否则到场无法计入到现场次数"
+
+
+class MandatoryProceduresClash(BrokenRule):
+    code = "mandatory-procedures-clash"
+    message = "同一环节最多设置一个必经特别程序"
+
+
+class ImmediateWaits(BrokenRule):
+    code = "immediate-waits"
+    message = "即办件不得包含等待他人（外部门或申请人）的环节"
+
+
+class ImmediateProcedure(BrokenRule):
+    code = "immediate-procedure"
+    message = "即办件不得设置特别程序"
+
+
+class FeeItemsMissing(BrokenRule):
+    code = "fee-items-missing"
+    message = "收费事项必须列明收费项目、标准和依据，不得留空"
+
+
+class FeeItemsUncharged(BrokenRule):
+    code = "fee-items-uncharged"
+    message = "不收费事项不得列收费项目"
+
+
+class OnTheSpotNotImmediate(BrokenRule):
+    code = "on-the-spot-not-immediate"
+    message = "只有即办件可以当场送达"
+
+
+class PostAddressMissing(BrokenRule):
+    code = "post-address-missing"
+    message = "事项目录中有可邮寄提交或补正的事项，须填写邮寄地址、收件人、邮编和电话"
+
+
+class OnlineServiceMissing(BrokenRule):
+    code = "online-service-missing"
+    message = "事项目录中有可网上提交或补正的事项，须填写网上办理的网址和办理方法"
+
+
+class ProfileMatterUnknown(BrokenRule):
+    code = "profile-matter-unknown"
+    message = "事项目录中没有该事项"
+
+
+class MatterWithoutWindow(BrokenRule):
+    code = "matter-without-window"
+    message = "事项没有可办理的窗口（须有综合窗口或在某窗口的 matters 中列出）"
+
+
+class UnverifiedText(BrokenRule):
+    code = "unverified-text"
+    message = "含有未核实的信息，不能印给申请人"
+
+
+class DefinitionError(LoadError):
+    """A matter definition (or the office profile) breaks rules; raised at load, stops start-up.
+
+    Names the file, and for each problem the field and the rule (with its code).
+    """
+    code = "definition-invalid"
+    message = "事项定义文件有误"
+
+    def __init__(self, file: str, problems: list[tuple[str, BrokenRule]], *, what: str = "事项定义文件"):
         self.file = file
         self.problems = problems
-        lines = [f"{file}: {path}: {rule}" for path, rule in problems]
-        super().__init__(f"{what}有误:\n" + "\n".join(lines))
+        self.field = None
+        lines = [f"{file}: {path}: {rule.message}（{rule.code}）" for path, rule in problems]
+        self.message = f"{what}有误:\n" + "\n".join(lines)
+        Exception.__init__(self, self.message)
+
+
+def every_error(root: type[DomainError] = DomainError) -> list[type[DomainError]]:
+    """The class and its subclasses at any depth, each once."""
+    found: list[type[DomainError]] = []
+    todo = [root]
+    while todo:
+        cls = todo.pop(0)
+        if cls not in found:
+            found.append(cls)
+            todo += cls.__subclasses__()
+    return found
