@@ -45,16 +45,7 @@ class MatterVersion:
         return analyse(self.compiled)
 
 
-class CatalogueError(errors.LoadError):
-    """Every bad file of a catalogue at once, each a DefinitionError naming its file."""
-    code = "catalogue-invalid"
-    message = "事项目录有误"
-
-    def __init__(self, problems: list[DefinitionError]):
-        self.errors = problems
-        self.field = None
-        self.message = "\n".join(str(e) for e in problems)
-        Exception.__init__(self, self.message)
+CatalogueError = errors.CatalogueError  # defined with every other error
 
 
 def version_key(definition: MatterDefinition, text: str) -> str:

@@ -527,6 +527,18 @@ class DefinitionError(LoadError):
         Exception.__init__(self, self.message)
 
 
+class CatalogueError(LoadError):
+    """Every bad file of a catalogue at once, each a DefinitionError naming its file."""
+    code = "catalogue-invalid"
+    message = "事项目录有误"
+
+    def __init__(self, problems: list[DefinitionError]):
+        self.errors = problems
+        self.field = None
+        self.message = "\n".join(str(e) for e in problems)
+        Exception.__init__(self, self.message)
+
+
 def every_error(root: type[DomainError] = DomainError) -> list[type[DomainError]]:
     """The class and its subclasses at any depth, each once."""
     found: list[type[DomainError]] = []
