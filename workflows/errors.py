@@ -1,8 +1,13 @@
 """One hierarchy of domain errors, each with a stable code and a Chinese message.
 
 The code is the contract with API clients and tests; the message is what a clerk
-reads. `windows/` maps the category classes (BadInput, Forbidden, NotFound,
-Conflict, Unavailable) to HTTP status codes in exactly one place.
+reads. Each code is one class, defined here whichever layer raises it; an instance
+may say the rule more precisely in its message, never with another code.
+`windows/errors.py` maps the category classes (BadInput, Forbidden, NotFound,
+Conflict, Unavailable) to HTTP status codes in exactly one place, and lists every
+code a request can meet in the OpenAPI document, from `every_error()`. The
+LoadError branch is what loading a definition or the office profile finds; it
+stops start-up and is never an answer to a request.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ class DomainError(Exception):
     code: str = "domain-error"
     message: str = "操作无法完成"
 
+    # `code` remains for the one caller not yet given a class (workflows/actions.py's unknown-action).
     def __init__(self, message: str | None = None, *, field: str | None = None, code: str | None = None):
         self.message = message or type(self).message
         self.field = field
