@@ -139,6 +139,18 @@ def close_app(app) -> None:
     app.state.engine.dispose()
 
 
+def office_extensions() -> tuple:
+    """What every office this service builds has plugged in (the extension point of workflows/office.py).
+
+    The auditor's facts and counters follow every transition and evaluation, in its own
+    transaction. Named here, by the app factory and the command line, so that workflows/
+    never imports audit/.
+    """
+    from audit.facts import install as audit_facts
+
+    return (audit_facts,)
+
+
 def create_app(settings: Settings | None = None, *, clock=None):
     """Build one application: its own engine, catalogue, templates and routes.
 
@@ -146,8 +158,8 @@ def create_app(settings: Settings | None = None, *, clock=None):
     """
     from fastapi_offline import FastAPIOffline
 
+    from audit.report import AUDIT_TEMPLATES
     from guides.templating import GUIDES_TEMPLATES, build_environment
-    from guides.web import install as install_guides
     from windows.app import WINDOWS_TEMPLATES, install as install_windows
     from workflows.bootstrap import load_office
     from workflows.db import make_engine, upgrade
@@ -169,13 +181,12 @@ def create_app(settings: Settings | None = None, *, clock=None):
     app.state.settings = settings
     app.state.engine = engine
     office = load_office(engine, settings.definitions_dir, profile=settings.office_profile,
-                         **({"clock": clock} if clock else {}))
+                         extensions=office_extensions(), **({"clock": clock} if clock else {}))
     app.state.office = office
     app.state.public_base_url = settings.public_url(office.profile)
     if settings.production:
         refuse_unsafe_profile(office.profile, app.state.public_base_url)
-    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES], time=office.time)
-    install_guides(app)
+    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES, AUDIT_TEMPLATES], time=office.time)
     install_windows(app)
     return app
 
@@ -195,7 +206,8 @@ def _engine_and_office(settings: Settings):
     from workflows.bootstrap import load_office
 
     engine = _migrated_engine(settings)
-    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile)
+    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile,
+                               extensions=office_extensions())
 
 
 STARTUP_FAILURE = 3  # uvicorn's exit status for a worker that failed before it served

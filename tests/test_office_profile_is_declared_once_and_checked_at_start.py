@@ -24,7 +24,7 @@ def written(tmp_path: Path, change) -> Path:
     return path
 
 
-def problems_of(path: Path) -> list[tuple[str, str]]:
+def problems_of(path: Path) -> list:
     with pytest.raises(DefinitionError) as caught:
         check_profile(load_profile(path), CATALOGUE, str(path))
     assert str(path) in str(caught.value) and "办公信息配置文件有误" in str(caught.value)
@@ -52,7 +52,7 @@ def test_a_wrong_profile_names_the_file_the_field_and_the_rule(tmp_path, change,
         found = caught.value.problems
     else:
         found = problems_of(path)
-    assert any(at == field and rule in message for at, message in found), found
+    assert any(at == field and rule in broken.message for at, broken in found), found
 
 
 def test_production_refuses_the_demo_profile_and_an_address_that_is_not_https():

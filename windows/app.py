@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
-from windows import api, auditing, pages, public
+from windows import api, auditing, guide_routes, pages, public
 from windows.auth import StaffLookup
 from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
@@ -36,6 +36,7 @@ def install(app: FastAPI) -> None:
     # (kind, title) of each paper the case's history calls for
     app.state.papers_for = functools.partial(paper_list, app.state.office)
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
+    guide_routes.install(app)  # first, as before: its paths are matched ahead of the pages'
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

@@ -29,14 +29,7 @@ CSRF_FIELD = "csrf"
 ROLE_DENIED = "您的岗位无权访问此页面或接口"  # the route-level refusal, told apart from an action's role rule
 
 
-class LoginRequired(errors.DomainError):
-    code = "login-required"
-    message = "请先登录"
-
-
-class TooManyAttempts(errors.DomainError):
-    code = "too-many-attempts"
-    message = "失败次数过多，请 15 分钟后再试"
+LoginRequired, TooManyAttempts = errors.LoginRequired, errors.TooManyAttempts  # defined with every other error
 
 
 async def db(request: Request):
@@ -175,7 +168,7 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get(SESSION_CSRF, "")
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise errors.Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试", code="csrf-failed")
+        raise errors.CsrfFailed()
 
 
 async def checked_form(request: Request) -> FormData:

@@ -17,34 +17,50 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
-from windows.auth import LoginRequired, TooManyAttempts
 from windows.rendering import render
 from windows.routes import flat_routes
 from workflows import db_faults, errors
 
 
-class MalformedBody(errors.DomainError):
-    code = "malformed-body"
-    message = "请求体不是合法的 JSON，或嵌套过深，无法读取"
+# Defined with every other error; named here too, as the refusals this module makes.
+MalformedBody, MethodNotAllowed, NoSuchPath = errors.MalformedBody, errors.MethodNotAllowed, errors.NoSuchPath
 
 
-class MethodNotAllowed(errors.DomainError):
-    code = "method-not-allowed"
-    message = "此地址不接受这种请求方法"
-
-
-class NoSuchPath(errors.NotFound):
-    code = "no-such-path"
-    message = "没有这个地址"
-
-
-STATUS = ((LoginRequired, 401), (TooManyAttempts, 429), (errors.Forbidden, 403), (errors.NotFound, 404),
+STATUS = ((errors.LoginRequired, 401), (errors.TooManyAttempts, 429), (errors.Forbidden, 403),
+          (errors.NotFound, 404),
           (errors.Conflict, 409), (errors.BadInput, 422), (MethodNotAllowed, 405), (MalformedBody, 400),
           (errors.DatabaseFull, 507), (errors.Unavailable, 503))
 
 
 def status_of(exc: errors.DomainError) -> int:
-    return next((status for cls, status in STATUS if isinstance(exc, cls)), 400)
+    return status_of_class(type(exc))
+
+
+def status_of_class(error: type[errors.DomainError]) -> int:
+    return next((status for cls, status in STATUS if issubclass(error, cls)), 400)
+
+
+def answerable_errors() -> list[type[errors.DomainError]]:
+    """Every error a request can meet: the whole hierarchy but what only loading a file at start-up raises."""
+    return [cls for cls in errors.every_error() if not issubclass(cls, errors.LoadError)]
+
+
+def document_codes(schema: dict[str, Any]) -> None:
+    """The OpenAPI schema of ErrorOut.code: every code of the hierarchy, with its status and meaning.
+
+    Made from the classes when the document is built, so that a new class is in it without
+    anyone copying its code here.
+    """
+    documented = sorted(answerable_errors(), key=lambda cls: cls.code)
+    schema["enum"] = [cls.code for cls in documented]
+    rows = "\n".join(f"| `{cls.code}` | {_status_text(cls)} | {cls.message} |" for cls in documented)
+    schema["description"] = ("稳定的错误代码，程序据此判断；message 是给人看的中文说明。\n\n"
+                             "| code | HTTP | 含义 |\n|---|---|---|\n" + rows)
+
+
+def _status_text(error: type[errors.DomainError]) -> str:
+    # The HTTP layer's other refusals keep the status they came with (413, 415, …).
+    return "原状态" if issubclass(error, errors.RequestRefused) else str(status_of_class(error))
 
 
 def wants_json(request: Request) -> bool:
@@ -57,7 +73,7 @@ def error_response(request: Request, exc: errors.DomainError, status: int | None
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, errors.Unavailable) else None
     if wants_json(request):
         return JSONResponse(exc.as_dict(), status_code=status, headers=headers)
-    if isinstance(exc, LoginRequired) and request.method == "GET":
+    if isinstance(exc, errors.LoginRequired) and request.method == "GET":
         # A browser that lost its session goes to the login form and comes back afterwards.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -91,7 +107,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(request, NoSuchPath(), 404)
     if exc.status_code == 400:
         return error_response(request, MalformedBody(), 400)
-    error = errors.DomainError(f"请求无法处理（HTTP {exc.status_code}）", code=f"http-{exc.status_code}")
+    error = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
     response = error_response(request, error, exc.status_code)
     response.headers.update(exc.headers or {})
     return response

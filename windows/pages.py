@@ -95,7 +95,7 @@ def _authenticate(request: Request, session: Session, office: Office, username: 
         throttle.failed(session=session, address=address, now=now)
         raise
     if request.app.state.settings.production and is_demo_password(username, password):
-        raise errors.Forbidden("生产环境不能使用演示密码登录，请管理员重设密码", code="demo-password")
+        raise errors.DemoPassword()
     return user
 
 

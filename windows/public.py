@@ -87,7 +87,7 @@ def evaluate(request: Request, form: FormDep, session: SessionDep, office: Offic
     case = None
     try:
         case = _lookup(request, session, office, receipt_no, last4)
-        feedback.evaluate_case(session=session, receipt_no=receipt_no, phone_last4=last4,
+        feedback.evaluate_case(session=session, office=office, receipt_no=receipt_no, phone_last4=last4,
                                score=_score(form.get("score")), comment=clean(form.get("comment")),
                                now=office.now())
     except errors.DomainError as exc:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints
 
 from windows.contexts import GapDue
+from windows.errors import document_codes
 from workflows import identity
 from workflows.applicant_status import ApplicantStatus
 from workflows.catalogue import MatterVersion
@@ -46,7 +47,7 @@ class In(BaseModel):
 class ErrorOut(BaseModel):
     """Every error: a stable code for programs, a Chinese message for people, the field at fault."""
 
-    code: str = Field(examples=["case-changed"])
+    code: str = Field(examples=["case-changed"], json_schema_extra=document_codes)
     message: str = Field(examples=["该办件刚被其他人员处理过，请刷新后按最新状态重新操作"])
     field: str | None = None
 

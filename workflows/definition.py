@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from workflows import errors
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -458,12 +460,12 @@ class MatterDefinition(Frozen):
 
 # ---- cross-field rules --------------------------------------------------------
 
-# One broken rule: the field path and the rule in Chinese.
-Problem = tuple[str, str]
+# One broken rule: the field path and the rule (a class of workflows/errors.py, its message in Chinese).
+Problem = tuple[str, errors.BrokenRule]
 
 
 def rule_violations(d: MatterDefinition) -> list[Problem]:
-    """Every broken rule as (field path, rule in Chinese)."""
+    """Every broken rule as (field path, the rule: a class of workflows/errors.py, its message in Chinese)."""
     checks = (_limit_rules, _role_rules, _material_rules, _condition_rules, _step_rules, _immediate_rules, _fee_rules,
               _delivery_rules, _keyword_rules)
     return [problem for check in checks for problem in check(d)]
@@ -471,21 +473,21 @@ def rule_violations(d: MatterDefinition) -> list[Problem]:
 
 def _limit_rules(d: MatterDefinition) -> Iterator[Problem]:
     if d.limits.promised_days > d.limits.legal_days:
-        yield "limits.promised_days", "承诺办结时限不得超过法定办结时限"
+        yield "limits.promised_days", errors.PromisedExceedsLegal()
     if d.case_kind is CaseKind.PROMISED and d.limits.promised_days < 1:
-        yield "limits.promised_days", "承诺件的承诺办结时限至少为 1 个工作日"
+        yield "limits.promised_days", errors.PromisedTooShort()
 
 
 def _role_rules(d: MatterDefinition) -> Iterator[Problem]:
     for i, role in enumerate(d.roles):
         if role not in STAFF_ROLES:
-            yield f"roles[{i}]", f"岗位 {role!r} 不存在，可用岗位: {', '.join(STAFF_ROLES)}"
+            yield f"roles[{i}]", errors.RoleUnknown(f"岗位 {role!r} 不存在，可用岗位: {', '.join(STAFF_ROLES)}")
     for action, role in d.lifecycle.model_dump().items():
         if role not in d.roles:
-            yield f"lifecycle.{action}", f"岗位 {role!r} 未在 roles 中声明"
+            yield f"lifecycle.{action}", errors.RoleNotDeclared(f"岗位 {role!r} 未在 roles 中声明")
     for i, step in enumerate(d.steps):
         if step.role not in d.roles:
-            yield f"steps[{i}].role", f"岗位 {step.role!r} 未在 roles 中声明"
+            yield f"steps[{i}].role", errors.RoleNotDeclared(f"岗位 {step.role!r} 未在 roles 中声明")
 
 
 def _material_rules(d: MatterDefinition) -> Iterator[Problem]:
@@ -494,20 +496,22 @@ def _material_rules(d: MatterDefinition) -> Iterator[Problem]:
     for i, m in enumerate(d.materials):
         at = f"materials[{i}]"
         if (m.necessity is Necessity.CONDITIONAL) != (m.condition is not None):
-            yield f"{at}.condition", "情形必要的材料必须写明条件，其他材料不得带条件"
+            yield f"{at}.condition", errors.ConditionMismatch()
         if m.condition is not None:
             if not (m.condition.any_of or m.condition.all_of):
-                yield f"{at}.condition", "条件至少包含一项比较"
+                yield f"{at}.condition", errors.ConditionEmpty()
             for j, comp in enumerate([*m.condition.any_of, *m.condition.all_of]):
                 if comp.field not in fields:
-                    yield f"{at}.condition[{j}].field", f"条件引用的办件字段 {comp.field!r} 未在 case_fields 中声明"
+                    yield f"{at}.condition[{j}].field", errors.CaseFieldUnknown(
+                        f"条件引用的办件字段 {comp.field!r} 未在 case_fields 中声明")
         if m.tolerance is not None and m.tolerance.days > d.limits.promised_days:
-            yield f"{at}.tolerance.days", "容缺材料的补齐期限不得超过承诺办结时限"
+            yield f"{at}.tolerance.days", errors.ToleranceExceedsPromised()
         if m.originals + m.copies == 0:
-            yield f"{at}.originals", "原件和复印件份数不能都为 0"
+            yield f"{at}.originals", errors.NoCopies()
     for i, p in enumerate(d.preconditions):
         if p.field not in fields:
-            yield f"preconditions[{i}].field", f"前置条件引用的办件字段 {p.field!r} 未在 case_fields 中声明"
+            yield f"preconditions[{i}].field", errors.CaseFieldUnknown(
+                f"前置条件引用的办件字段 {p.field!r} 未在 case_fields 中声明")
 
 
 def _condition_rules(d: MatterDefinition) -> Iterator[Problem]:
@@ -518,13 +522,13 @@ def _condition_rules(d: MatterDefinition) -> Iterator[Problem]:
         yield from _unique_ids(at, condition.proven_by, "证明材料", suffix="")
         for j, mid in enumerate(condition.proven_by):
             if mid not in material_ids:
-                yield f"{at}[{j}]", f"证明受理条件的材料 {mid!r} 不在材料清单中"
+                yield f"{at}[{j}]", errors.MaterialUnknown(f"证明受理条件的材料 {mid!r} 不在材料清单中")
     for k, m in enumerate(d.materials):
         for i, condition in enumerate(d.acceptance_conditions):
             if m.tolerance is not None and m.id in condition.proven_by:
-                yield (f"materials[{k}].tolerance",
+                yield (f"materials[{k}].tolerance", errors.CoreMaterialTolerated(
                        f"材料 {m.id!r}（{m.name}）证明受理条件第{i + 1}项“{_short(condition.text)}”，"
-                       "是核心材料，不得容缺受理（容缺仅适用于次要或辅助材料）")
+                       "是核心材料，不得容缺受理（容缺仅适用于次要或辅助材料）"))
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -537,21 +541,23 @@ def _step_rules(d: MatterDefinition) -> Iterator[Problem]:
     for i, step in enumerate(d.steps):
         for j, mid in enumerate(step.requires_materials):
             if mid not in material_ids:
-                yield f"steps[{i}].requires_materials[{j}]", f"环节所需材料 {mid!r} 不在材料清单中"
+                yield f"steps[{i}].requires_materials[{j}]", errors.MaterialUnknown(
+                    f"环节所需材料 {mid!r} 不在材料清单中")
     step_ids = {s.id for s in d.steps}
     yield from _unique_ids("special_procedures", [p.id for p in d.special_procedures], "特别程序编号")
     for i, proc in enumerate(d.special_procedures):
         if proc.during_step not in step_ids:
-            yield f"special_procedures[{i}].during_step", f"特别程序所属环节 {proc.during_step!r} 不存在"
+            yield f"special_procedures[{i}].during_step", errors.StepUnknown(
+                f"特别程序所属环节 {proc.during_step!r} 不存在")
         if proc.id in step_ids:
-            yield f"special_procedures[{i}].id", "特别程序编号不得与环节编号相同"
+            yield f"special_procedures[{i}].id", errors.ProcedureIdIsStepId()
         if proc.applicant_present and proc.kind not in ATTENDED_PROCEDURE_PURPOSE:
-            yield (f"special_procedures[{i}].applicant_present",
-                   f"申请人到场的特别程序须为{'或'.join(ATTENDED_PROCEDURE_PURPOSE)}，否则到场无法计入到现场次数")
+            yield (f"special_procedures[{i}].applicant_present", errors.AttendedProcedureKind(
+                   f"申请人到场的特别程序须为{'或'.join(ATTENDED_PROCEDURE_PURPOSE)}，否则到场无法计入到现场次数"))
     mandatory_steps = [p.during_step for p in d.special_procedures if p.mandatory]
     for i, proc in enumerate(d.special_procedures):
         if proc.mandatory and mandatory_steps.count(proc.during_step) > 1:
-            yield f"special_procedures[{i}].mandatory", "同一环节最多设置一个必经特别程序"
+            yield f"special_procedures[{i}].mandatory", errors.MandatoryProceduresClash()
 
 
 def _immediate_rules(d: MatterDefinition) -> Iterator[Problem]:
@@ -559,23 +565,23 @@ def _immediate_rules(d: MatterDefinition) -> Iterator[Problem]:
         return
     for i, step in enumerate(d.steps):
         if step.waits_for:
-            yield f"steps[{i}].waits_for", "即办件不得包含等待他人（外部门或申请人）的环节"
+            yield f"steps[{i}].waits_for", errors.ImmediateWaits()
     for i, _ in enumerate(d.special_procedures):
-        yield f"special_procedures[{i}]", "即办件不得设置特别程序"
+        yield f"special_procedures[{i}]", errors.ImmediateProcedure()
 
 
 def _fee_rules(d: MatterDefinition) -> Iterator[Problem]:
     if d.fees.charged and not d.fees.items:
-        yield "fees.items", "收费事项必须列明收费项目、标准和依据，不得留空"
+        yield "fees.items", errors.FeeItemsMissing()
     if not d.fees.charged and d.fees.items:
-        yield "fees.items", "不收费事项不得列收费项目"
+        yield "fees.items", errors.FeeItemsUncharged()
 
 
 def _delivery_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("delivery_methods", list(d.delivery_methods), "送达方式")
     if Delivery.ON_THE_SPOT in d.delivery_methods and d.case_kind is not CaseKind.IMMEDIATE:
         i = d.delivery_methods.index(Delivery.ON_THE_SPOT)
-        yield f"delivery_methods[{i}]", "只有即办件可以当场送达"
+        yield f"delivery_methods[{i}]", errors.OnTheSpotNotImmediate()
 
 
 def _keyword_rules(d: MatterDefinition) -> Iterator[Problem]:
@@ -586,5 +592,5 @@ def _unique_ids(collection: str, ids: Sequence[str], label: str, suffix: str = "
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
-            yield f"{collection}[{i}]{suffix}", f"{label} {ident!r} 重复"
+            yield f"{collection}[{i}]{suffix}", errors.DuplicateId(f"{label} {ident!r} 重复")
         seen.add(ident)
