@@ -103,7 +103,10 @@ def test_serving_on_another_port_prints_that_port_on_papers(monkeypatch, tmp_pat
     import service
 
     served = {}
-    monkeypatch.delenv("ONEVISIT_PUBLIC_BASE_URL", raising=False)
+    # serve writes the address it works out into the environment for its worker processes: set it
+    # through monkeypatch first, so that it is restored (absent) for the tests that follow.
+    monkeypatch.setenv("ONEVISIT_PUBLIC_BASE_URL", "")
+    monkeypatch.delenv("ONEVISIT_PUBLIC_BASE_URL")
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(options))
     monkeypatch.setattr(service, "create_app", lambda settings: served.update(url=settings.public_base_url))
     settings = service.Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}", secret_key="k" * 40)
