@@ -117,7 +117,8 @@ class History:
     def __init__(self, matters: list[MatterInfo], seed: int = 20261129):
         self.rng = random.Random(seed)
         self.matters = matters
-        self.weights = [30, 3, 15, 25, 6, 5, 8, 5, 3][:len(matters)]
+        # The catalogue's first nine matters by their weight in the seed office, any later one at 3.
+        self.weights = ([30, 3, 15, 25, 6, 5, 8, 5, 3] + [3] * len(matters))[:len(matters)]
 
     def case(self, case_id: int, batch: Batch) -> None:
         rng = self.rng
