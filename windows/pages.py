@@ -40,7 +40,8 @@ from workflows.office import Actor, Office
 
 # Staff pages answer HTML (a browser without a session is sent to the login form); the two
 # helpers the intake page calls as it changes answer JSON and say so.
-router = APIRouter(route_class=AnsweredInThread, default_response_class=HTMLResponse, responses=page_errors(303, 401, 403, 404, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, default_response_class=HTMLResponse,
+                   responses=page_errors(303, 401, 403, 404, 422, 503))
 
 
 def _see_other(url: str) -> RedirectResponse:

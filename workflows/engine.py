@@ -33,7 +33,8 @@ EVENTS = CaseEvent.__table__
 # Built once, with every value bound at execution (the SET list follows the keys passed). Kept for the
 # engine ≤ 5× the bare driver target (bench/engine.py): built per step, with the case's id and version
 # as literals, it cost 1170 against 755 µs of CPU per transaction, request-shaped on SQLite (5.97×, FAIL).
-UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_case_id"), CASES.c.version == bindparam("_expected_version"))
+UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_case_id"),
+                                  CASES.c.version == bindparam("_expected_version"))
 INSERT_EVENT = insert(EVENTS)
 
 

@@ -343,8 +343,8 @@ def _waiting_where(window: str | None) -> list[ColumnElement[bool]]:
 
 def count_waiting(*, session: Session, actor: Actor, all_windows: bool = False) -> int:
     """How many cases `waiting_on_applicant` would list, in one COUNT."""
-    query = sa_select(func.count()).select_from(Case.__table__).where(*_waiting_where(_window_scope(actor, all_windows)))
-    return session.execute(query).scalar_one()
+    where = _waiting_where(_window_scope(actor, all_windows))
+    return session.execute(sa_select(func.count()).select_from(Case.__table__).where(*where)).scalar_one()
 
 
 def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
