@@ -134,8 +134,7 @@ def refuse_unsafe_profile(profile, public_base_url: str) -> None:
 
 
 def close_app(app) -> None:
-    """Return every database connection the app holds (its engine and the staff lookup's)."""
-    app.state.staff_lookup.close()
+    """Return every database connection the app holds."""
     app.state.engine.dispose()
 
 

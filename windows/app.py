@@ -10,7 +10,6 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
 from windows import api, auditing, guide_routes, pages, public
-from windows.auth import StaffLookup
 from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
@@ -29,7 +28,6 @@ def install(app: FastAPI) -> None:
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    app.state.staff_lookup = StaffLookup(app.state.engine, settings.db_limits())
     app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
     app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)

@@ -21,13 +21,15 @@ from guides.cache import PdfCache
 from guides.papers import paper_kind, paper_title, render_paper
 from guides.pdf import SystemPackagesMissing, require_system
 from guides.render import BOOKLET_TITLE, CHECKLIST, GUIDE, GuideRenderer, GuideService
-from windows.deps import OfficeDep, PaperDep, SessionDep
+from windows.api_route import AnsweredInThread
+from windows.deps import CaseDep, OfficeDep, PaperDep, SessionDep
 from windows.render_threads import on_render_threads
 from workflows.catalogue import MatterVersion
 from workflows.office import Office
-from workflows.queries import get_case
 
-router = APIRouter(tags=["guides"])
+# Its routes are async (public, reading no database) or on the render threads, which load who is asking and
+# the case there (windows.api_route); the route class keeps that so for any route added here.
+router = APIRouter(route_class=AnsweredInThread, tags=["guides"])
 
 
 def install(app: FastAPI) -> None:
@@ -133,8 +135,7 @@ def guide_page(request: Request, code: str, office: OfficeDep):
 @router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf", response_class=Response,
             responses=PDF | PAPER_ERRORS)
 @on_render_threads
-def paper_pdf(request: Request, case_id: int, kind: str, session: SessionDep, actor: PaperDep, office: OfficeDep):
-    case = get_case(session, case_id)
+def paper_pdf(request: Request, kind: str, actor: PaperDep, case: CaseDep, session: SessionDep, office: OfficeDep):
     try:
         require_system()
         data = render_paper(session=session, office=office, case=case, kind=kind,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from windows.api_route import AnsweredInThread
 from windows.auth import TooManyAttempts, anyone, client_key
 from windows.deps import FormDep, OfficeDep, SessionDep
 from windows.errors import status_of
@@ -28,7 +29,7 @@ from workflows.cases import is_receipt_no
 from workflows.models import Case
 from workflows.office import Office
 
-router = APIRouter(dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
+router = APIRouter(route_class=AnsweredInThread, dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
                    responses=page_errors(404, 422, 429, 503))
 
 

@@ -28,7 +28,7 @@ from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinitio
 from workflows.intake import Outcome, Verdict
 from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
-from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow, WaitingCase
+from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, MaterialRow, WaitingCase
 
 NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
@@ -366,7 +366,7 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent | EventRecord, time: OfficeTime) -> "EventOut":
+    def of(cls, e: CaseEvent, time: OfficeTime) -> "EventOut":
         return cls(seq=e.seq, at=time.local(e.at), actor=e.actor, action=e.action, from_state=e.from_state,
                    to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
                    channel=e.channel, payload=e.payload)
