@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -60,8 +61,8 @@ def _rows(conn: Connection, scope: Scope | None, unmasked: bool, batch: int = 50
 
 
 def _iso(at: dt.datetime) -> str:
-    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-    return at.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def csv_chunks(conn: Connection, scope: Scope | None = None, unmasked: bool = False,

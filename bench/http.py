@@ -119,7 +119,7 @@ def issue_clerk_token(database: Path) -> str:
         with session(engine) as s:
             admin = accounts.actor_of(s.get(accounts.StaffUser, "admin"))
             return accounts.issue_token(session=s, username=CLERK, label="bench/http.py", admin=admin,
-                                        now=dt.datetime.now(dt.timezone.utc))
+                                        now=dt.datetime.now(dt.UTC))
     finally:
         engine.dispose()
 

@@ -3,7 +3,7 @@ guide and 简版 of the catalogue rendered once per run for the tests that read 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, cache
 
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
@@ -25,11 +25,11 @@ def renderer() -> GuideRenderer:
     return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile())
 
 
-@lru_cache(maxsize=None)
+@cache
 def guide_pdf(code: str) -> bytes:
     return renderer().pdf_bytes(CATALOGUE.get(code), GUIDE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def checklist_pdf(code: str) -> bytes:
     return renderer().pdf_bytes(CATALOGUE.get(code), CHECKLIST)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from bs4 import BeautifulSoup
 from sqlmodel import Session
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from tests.support import STAFF
 from workflows import accounts
 
-NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC)
 ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
 USER_OF_ROLE = {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver,
                 "auditor": STAFF.auditor, "admin": STAFF.admin,
@@ -22,7 +22,7 @@ def password_of(username: str) -> str:
     return f"pw-{username}-0123456789"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hash(password: str) -> str:
     # argon2 is deliberately slow; hash each test password once per run.
     return accounts._hasher.hash(password)

@@ -103,7 +103,7 @@ def test_the_catalogue_page_finds_by_keyword(clerk):
     assert [r["data-code"] for r in rows][0] == "ride-hailing-vehicle-permit"
 
 
-def test_the_api_finds_by_keyword_and_keyword_initials(client, as_role):  # noqa: F811
+def test_the_api_finds_by_keyword_and_keyword_initials(client, as_role):
     for q, first in (("货运", FREIGHT), ("wyc", "ride-hailing-vehicle-permit"), ("危货", DANGEROUS)):
         found = client.get("/api/matters", params={"q": q}, headers=as_role["clerk"]).json()
         assert found[0]["code"] == first, q

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from workflows.definition import Channel, MatterDefinition
 from workflows.intake import Verdict

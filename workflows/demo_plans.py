@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from workflows.cases import Applicant, MaterialCheck
 from workflows.catalogue import Catalogue

@@ -8,7 +8,8 @@ the case's current state, which is how the counter screen picks its buttons.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from workflows import errors
 from workflows import intake

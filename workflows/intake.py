@@ -10,7 +10,8 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from workflows import progress as pg
 from workflows.definition import Comparison, Condition, Material, MatterDefinition, Necessity

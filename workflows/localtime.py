@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, cast, func
 from sqlalchemy.sql.elements import ColumnElement
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
@@ -40,7 +40,7 @@ class OfficeTime:
     zone: ZoneInfo
 
     @classmethod
-    def named(cls, name: str = DEFAULT_ZONE) -> "OfficeTime":
+    def named(cls, name: str = DEFAULT_ZONE) -> OfficeTime:
         return cls(ZoneInfo(name))
 
     def local(self, at: dt.datetime) -> dt.datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import chinese_calendar
 import holidays
@@ -22,7 +22,7 @@ class Deadline:
     provisional: bool
 
 
-@lru_cache(maxsize=None)
+@cache
 def _official_library_year(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 1, 1))

@@ -44,7 +44,7 @@ class Desk:
     username: str
 
     @classmethod
-    def log_in(cls, page: Page, username: str) -> "Desk":
+    def log_in(cls, page: Page, username: str) -> Desk:
         page.goto("/login")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORDS[username])
