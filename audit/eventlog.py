@@ -86,7 +86,8 @@ XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
   <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
   <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
   <global scope="trace"><string key="concept:name" value="__INVALID__"/></global>
-  <global scope="event"><string key="concept:name" value="__INVALID__"/><date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/></global>
+  <global scope="event"><string key="concept:name" value="__INVALID__"/>\
+<date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/></global>
   <classifier name="Activity" keys="concept:name"/>
   <string key="concept:name" value="一次办 OneVisit 办件事件日志"/>
 """
@@ -97,7 +98,8 @@ def _attr(kind: str, key: str, value: Any) -> str:
 
 
 def _event_xml(row: dict[str, Any]) -> str:
-    parts = [_attr("string", "concept:name", row["concept:name"]), _attr("date", "time:timestamp", row["time:timestamp"]),
+    parts = [_attr("string", "concept:name", row["concept:name"]),
+             _attr("date", "time:timestamp", row["time:timestamp"]),
              _attr("string", "org:resource", row["org:resource"]), _attr("string", "lifecycle:transition", "complete"),
              _attr("boolean", "visit", "true" if row["visit"] else "false")]
     parts += [_attr("string", k, row[k]) for k in EVENT_ATTRIBUTES if k != "visit" and row[k]]

@@ -219,7 +219,8 @@ function done(summary, latency, requests)
       for status, body in pairs(thread:get("samples")) do sampled[status] = body end
    end
    local e = summary.errors
-   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d timeout=%d",
+   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d "
+      .. "connect=%d read=%d write=%d timeout=%d",
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
       e.connect, e.read, e.write, e.timeout))
    for status, n in pairs(merged) do io.write(string.format(" status_%d=%d", status, n)) end
@@ -452,7 +453,8 @@ class Share:
 
 def shares(results: list[Measured]) -> dict[str, Share]:
     out = {}
-    for before, r, after in zip(results[0::2], results[1::2], results[2::2]):
+    # The slices differ in length (a last `before` has no pair): zip stops at the shortest on purpose.
+    for before, r, after in zip(results[0::2], results[1::2], results[2::2], strict=False):
         rps = (before.rps + after.rps) / 2
         cpu = (before.cpu_ms + after.cpu_ms) / 2
         out[r.name] = Share(r.rps / rps, cpu / r.cpu_ms if r.cpu_ms else float("nan"))

@@ -40,11 +40,14 @@ class GuideService:
 
     def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
         key = self.renderer.key(version, kind)
-        return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
+        pdf = self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind))
+        return pdf, key
 
     def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
         key = self.renderer.booklet_key(versions, title=BOOKLET_TITLE)
-        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE)), key
+        pdf = self.cache.get_or_render("booklet", key,
+                                       lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE))
+        return pdf, key
 
 
 def install(app: FastAPI) -> None:
@@ -74,8 +77,10 @@ def _pdf(request: Request, data: bytes, filename: str, etag: str | None = None) 
 
 
 def _file(media_type: str, description: str) -> dict:
-    """The OpenAPI answer of a download: its real media type, and the plain-text 503 when a system package is missing."""
-    return {200: {"description": description, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+    """The OpenAPI answer of a download: its real media type, and the plain-text 503 when a system package
+    is missing."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": description, "content": {media_type: binary}},
             503: {"description": "服务器缺少生成文件所需的系统软件包（说明其名称）",
                   "content": {"text/plain": {"schema": {"type": "string"}}}}}
 
@@ -130,7 +135,8 @@ def _guide_pdf(request: Request, version: MatterVersion, kind: str) -> Response:
 
 
 @router.get("/guides/{code}/flow.svg", name="guide_flow", response_class=Response,
-            responses={200: {"description": "办理流程图（SVG）", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
+            responses={200: {"description": "办理流程图（SVG）",
+                             "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
             | NO_MATTER)
 def flow_svg(request: Request, code: str, office: OfficeDep):
     svg = _service(request).renderer.diagrams.svg(_version(office, code))

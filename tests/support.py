@@ -88,11 +88,13 @@ def open_complete(session, office: Office, code: str, *, clerk: Actor = STAFF.cl
     if channel not in [c.value for c in definition.application_channels]:
         channel = Channel.WINDOW.value
     # By post where offered; else the first way offered that suits the channel (当场领取 only at the window).
-    fitting = [m for m in definition.delivery_methods if channel == Channel.WINDOW.value or m is not Delivery.ON_THE_SPOT]
+    fitting = [m for m in definition.delivery_methods
+               if channel == Channel.WINDOW.value or m is not Delivery.ON_THE_SPOT]
     method = delivery or (Delivery.MAIL if Delivery.MAIL in fitting else fitting[0]).value
     return cases.open_case(
         session=session, office=office, matter_code=code, applicant=applicant or company(), channel=channel,
-        clerk=clerk, delivery_method=method, delivery_address="浙江省嘉兴市南湖区中山东路1号" if method == "mail" else None,
+        clerk=clerk, delivery_method=method,
+        delivery_address="浙江省嘉兴市南湖区中山东路1号" if method == "mail" else None,
         data=data, materials=all_materials(office, code, data, missing),
     )
 

@@ -54,9 +54,11 @@ def test_the_dashboard_shows_each_rate_against_its_target(client, month):
     html = soup(page)
     trend = html.find("figure", id="trend-chart").find("svg")
     assert trend.find("line", class_="target") is not None and len(trend.find_all("circle")) == 2  # Oct and Nov
-    port = html.find("table", attrs={"data-dimension": "matter"}).find("tr", attrs={"data-key": "port-operation-licence"})
+    by_matter = html.find("table", attrs={"data-dimension": "matter"})
+    port = by_matter.find("tr", attrs={"data-key": "port-operation-licence"})
     assert "主流程须跑 2 次" in port.get_text()
-    windows = [tr["data-key"] for tr in html.find("table", attrs={"data-dimension": "window"}).find("tbody").find_all("tr")]
+    by_window = html.find("table", attrs={"data-dimension": "window"})
+    windows = [tr["data-key"] for tr in by_window.find("tbody").find_all("tr")]
     assert windows == ["W01", "W02"]  # 4/7 ahead of 0/1
 
 
@@ -99,7 +101,8 @@ def test_case_list_exports_mask_ids_and_agree_with_the_list(client, month):
     assert {r[3] for r in rows[1:]} <= set(CLERK_NAMES.values())  # staff by name, not by login
     book = load_workbook(io.BytesIO(client.get(f"/audit/export/cases.xlsx?{query}").content))
     sheet = book.worksheets[0]
-    assert sheet.max_row == 5 and sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(r[0] for r in rows[1:])
+    assert sheet.max_row == 5
+    assert sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(r[0] for r in rows[1:])
     rates = client.get("/audit/export/rates.json?period=month&on=2026-11-15").json()
     assert rates["rows"][0][:2] == ["一次办结率", 0.5]
 

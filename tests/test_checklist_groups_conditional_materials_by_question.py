@@ -133,7 +133,7 @@ def test_the_checklist_page_has_one_box_per_everyones_material_and_per_answer(co
         assert group.question in question.get_text()
         branches = sheet.select(f'tbody.branch[data-group="{n}"]')
         assert len(branches) == len(group.branches)
-        for element, branch in zip(branches, group.branches):
+        for element, branch in zip(branches, group.branches, strict=True):
             assert len(element.select("span.tick")) == 1
             assert element.select_one(".when").get_text(strip=True) == f"{branch.when}："
             names = [s.get_text(strip=True) for s in element.select("tr.material strong")]

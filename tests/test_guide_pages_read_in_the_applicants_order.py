@@ -41,7 +41,8 @@ def test_the_guide_page_puts_visits_and_materials_first_and_codes_last(client, c
     page = _page(client, f"/guides/{code}")
     assert [h.get_text(strip=True) for h in page.select("main h2")] == SECTIONS
     text = page.select_one("main").get_text()
-    assert text.index(d.materials[-1].name) < text.index("九、基本信息") < text.index(d.authority, text.index("九、基本信息"))
+    basic = text.index("九、基本信息")
+    assert text.index(d.materials[-1].name) < basic < text.index(d.authority, basic)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -71,6 +72,7 @@ def test_the_materials_carry_a_label_for_each_fact_for_their_phone_cards(client)
     rows = _page(client, "/guides/road-freight-licence").select("table.materials tr.material")
     assert len(rows) == len(d.materials)
     for row in rows:
-        assert [td["data-label"] for td in row.select("td[data-label]")] == ["份数", "形式", "必要性", "来源", "容缺受理"]
+        labels = [td["data-label"] for td in row.select("td[data-label]")]
+        assert labels == ["份数", "形式", "必要性", "来源", "容缺受理"]
         name = row.select_one("td.name")
         assert name.find("strong") and "依据：" in name.get_text()

@@ -20,7 +20,8 @@ def found_ids(client, q: str) -> list[int]:
 
 
 def test_search_finds_a_case_by_each_key(clerk, session, office):
-    firm = open_complete(session, office, "road-freight-licence", applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
+    firm = open_complete(session, office, "road-freight-licence",
+                         applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
     someone = open_complete(session, office, "taxi-driver-qualification", applicant=person("张三", "13800001234"))
     assert found_ids(clerk, firm.receipt_no.lower()) == [firm.id]
     assert found_ids(clerk, "顺达") == [firm.id]

@@ -141,7 +141,8 @@ def test_the_freight_gap_is_due_on_monday_and_may_be_posted_to_the_named_recipie
     case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     page = soup(look_up(client, case))
-    assert owed_items(page) == [("车辆技术等级评定结论复印件", "容缺受理，待补齐", "2026年11月30日前", "邮寄提交、网上提交、到窗口提交")]
+    assert owed_items(page) == [("车辆技术等级评定结论复印件", "容缺受理，待补齐", "2026年11月30日前",
+                                 "邮寄提交、网上提交、到窗口提交")]
     post = ways_shown(page)["post"]
     assert "嘉兴市交通运输局驻市民服务中心窗口（补正材料收件）" in post and "314000" in post
     assert case.receipt_no in post  # the note to put in the envelope names the case
@@ -243,8 +244,9 @@ def test_the_api_mirrors_the_owed_items_the_ways_the_result_and_the_ems_number(c
                                 pledge_signed=True)
     body = client.get("/api/public/status", params={"receipt_no": tolerated.receipt_no, "phone_last4": "5678"}).json()
     assert (body["owed_kind"], body["result"], body["tracking_no"]) == ("gaps", None, None)
-    assert body["owed"] == [{"material": FREIGHT_GAP, "name": "车辆技术等级评定结论复印件", "problem": "容缺受理，待补齐",
-                             "due": "2026-11-30", "channels": ["post", "online", "window"]}]
+    assert body["owed"] == [{"material": FREIGHT_GAP, "name": "车辆技术等级评定结论复印件",
+                             "problem": "容缺受理，待补齐", "due": "2026-11-30",
+                             "channels": ["post", "online", "window"]}]
     assert [(w["channel"], w["visit"]) for w in body["ways"]] == [("post", False), ("online", False), ("window", True)]
     assert body["outstanding"] == [{"name": "车辆技术等级评定结论复印件", "status": "容缺待补", "due": "2026-11-30"}]
 

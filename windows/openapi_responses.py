@@ -21,7 +21,8 @@ DESCRIPTIONS = {
     404: "办件、事项、统计项或令牌不存在",
     409: "办件已被他人改动（case-changed），或当前状态不允许该操作",
     422: "输入有误，field 指出哪一项：或不符合本文档（invalid-input），"
-         "或格式正确但违反业务规则（如证件号码校验位错误、事项没有该材料、日期超出 2000-01-01 至 2099-12-31 的 date-out-of-range）",
+         "或格式正确但违反业务规则（如证件号码校验位错误、事项没有该材料、"
+         "日期超出 2000-01-01 至 2099-12-31 的 date-out-of-range）",
     429: "本机查询失败次数过多，请稍后再试",
     503: "数据库暂时不可用，请稍后重试（database-unavailable）",
 }
@@ -44,7 +45,8 @@ def page_errors(*statuses: int) -> dict[int, dict[str, Any]]:
             out[s] = {"description": DESCRIPTIONS[s]}
         else:
             out[s] = {"description": DESCRIPTIONS[s], **(DOMAIN_RULE if s == 422 else {}),
-                      "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": ERROR_REF}}}
+                      "content": {"text/html": {"schema": {"type": "string"}},
+                                  "application/json": {"schema": ERROR_REF}}}
     return out
 
 

@@ -76,7 +76,7 @@ class Plan:
 
 def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff: DemoStaff,
               arrival: dt.datetime) -> Plan:
-    names, weights = zip(*SCENARIOS)
+    names, weights = zip(*SCENARIOS, strict=True)
     wanted = rng.choices(names, weights)[0]
     versions = catalogue.matters()
     if wanted in ("tolerated", "defaulted"):  # only some matters publish a 容缺 list: the case is one of them

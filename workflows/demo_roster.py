@@ -41,12 +41,15 @@ BRAND_SECOND = "达运通顺程捷航盛泰源发利鑫祥昌安辉翔邦诚成�
 
 # The matters each trade applies for, and how its companies are named.
 TRADES = {
-    "logistics": (("road-freight-licence", "oversize-transport-permit"), ("物流有限公司", "货运有限公司", "运输有限公司")),
+    "logistics": (("road-freight-licence", "oversize-transport-permit"),
+                  ("物流有限公司", "货运有限公司", "运输有限公司")),
     "coach": (("road-passenger-licence", "ride-hailing-vehicle-permit"), ("客运有限公司", "旅游客运有限公司")),
     "ride_hailing": (("ride-hailing-vehicle-permit",), ("出行科技有限公司", "汽车租赁有限公司")),
     "repair": (("vehicle-repair-filing",), ("汽车维修有限公司", "汽车服务有限公司", "机动车维修有限公司")),
-    "shipping": (("waterway-transport-licence", "port-operation-licence"), ("航运有限公司", "港务有限公司", "码头有限公司")),
-    "works": (("road-works-permit", "oversize-transport-permit"), ("市政工程有限公司", "建设工程有限公司", "管道工程有限公司")),
+    "shipping": (("waterway-transport-licence", "port-operation-licence"),
+                 ("航运有限公司", "港务有限公司", "码头有限公司")),
+    "works": (("road-works-permit", "oversize-transport-permit"),
+              ("市政工程有限公司", "建设工程有限公司", "管道工程有限公司")),
 }
 GENERAL_SUFFIXES = ("交通发展有限公司", "实业有限公司")  # for a matter no trade above applies for
 # Matters a person (rather than a company) applies for, and how often a person is the applicant.
@@ -178,7 +181,7 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def org_code_check(first8: str) -> str:
     """GB 11714 check character of a 组织机构代码 (digits count as themselves, letters A=10 … Z=35)."""
-    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS))
+    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return "X" if check == 10 else "0" if check == 11 else str(check)
 

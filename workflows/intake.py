@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from workflows import progress as pg
 from workflows.definition import Comparison, Condition, Material, MatterDefinition, Necessity
 
-_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le, "eq": operator.eq, "ne": operator.ne}
+_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le,
+        "eq": operator.eq, "ne": operator.ne}
 
 
 class Outcome(StrEnum):

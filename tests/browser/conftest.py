@@ -87,7 +87,8 @@ def desk(chromium, live_server):
     contexts = []
 
     def open_desk(username: str) -> Desk:
-        context = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = chromium.new_context(base_url=live_server.url, locale="zh-CN",
+                                       viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)
         return Desk.log_in(context.new_page(), username)
