@@ -26,10 +26,11 @@ from audit.inert import inert
 from audit.measures import STAFF
 from audit.scope import Scope
 from workflows.identity import mask_id
+from workflows.db import core_table
 from workflows.models import Case, CaseEvent
 
-CASES = Case.__table__
-EVENTS = CaseEvent.__table__
+CASES = core_table(Case)
+EVENTS = core_table(CaseEvent)
 CASE_ATTRIBUTES = ("matter", "window", "clerk", "state", "applicant_id")
 EVENT_ATTRIBUTES = ("visit", "visit_purpose", "visit_cause", "channel", "definition_version", "from_state", "to_state")
 CSV_COLUMNS = ("case:concept:name", "concept:name", "time:timestamp", "org:resource", "lifecycle:transition",

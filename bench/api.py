@@ -65,7 +65,7 @@ def prepare(database_url: str, cases: int) -> str:
         accounts.add_window(session=s, code="BENCH", name="综合窗口", comprehensive=True)
         accounts.add_user(session=s, username="bench", password="bench-password-1", roles=["clerk", "reviewer",
                           "approver", "admin"], window="BENCH", now=now)
-        admin = accounts.actor_of(s.get(accounts.StaffUser, "bench"))
+        admin = accounts.actor_of(s.get_one(accounts.StaffUser, "bench"))
         token = accounts.issue_token(session=s, username="bench", label="bench", admin=admin, now=now)
     engine.dispose()
     return token

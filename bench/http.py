@@ -117,7 +117,7 @@ def issue_clerk_token(database: Path) -> str:
     engine = make_engine(f"sqlite:///{database}")
     try:
         with session(engine) as s:
-            admin = accounts.actor_of(s.get(accounts.StaffUser, "admin"))
+            admin = accounts.actor_of(s.get_one(accounts.StaffUser, "admin"))
             return accounts.issue_token(session=s, username=CLERK, label="bench/http.py", admin=admin,
                                         now=dt.datetime.now(dt.UTC))
     finally:
@@ -398,8 +398,8 @@ def server_cpu_seconds(root: int) -> float:
             continue  # ended while we looked
         pid = int(stat.parent.name)
         parents[pid], used[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
-    family, found = {root}, True
-    while found:
+    family, found = {root}, {root}
+    while found:  # add each generation of children until one has none
         found = {pid for pid, parent in parents.items() if parent in family} - family
         family |= found
     return sum(used.get(pid, 0) for pid in family) / os.sysconf("SC_CLK_TCK")

@@ -271,20 +271,22 @@ def checklist(d: MatterDefinition, rows: tuple[MaterialRow, ...]) -> Checklist:
     declared = {f.id: f for f in d.case_fields}
     order = [f.id for f in d.case_fields]
     unconditional: list[MaterialRow] = []
-    groups: dict[tuple[str, ...], dict[tuple, list[tuple[Material, MaterialRow]]]] = {}
+    # fields read -> the comparisons of one branch -> that branch's (condition, row) per material
+    groups: dict[tuple[str, ...], dict[tuple, list[tuple[Condition, MaterialRow]]]] = {}
     for material, row in zip(d.materials, rows, strict=True):  # one row per material
         if material.condition is None:
             unconditional.append(row)
             continue
         fields = tuple(sorted(_fields_of(material.condition), key=order.index))
-        groups.setdefault(fields, {}).setdefault(_comparisons(material.condition), []).append((material, row))
+        branch = groups.setdefault(fields, {}).setdefault(_comparisons(material.condition), [])
+        branch.append((material.condition, row))
     out = []
     for fields, branches in groups.items():
-        conditions = [members[0][0].condition for members in branches.values()]
+        conditions = [members[0][0] for members in branches.values()]
         exclusive, exhaustive = _coverage([declared[f] for f in fields], conditions)
         out.append(ChecklistGroup(
             question=_question([declared[f] for f in fields]), fields=fields,
-            branches=tuple(Branch(branch_heading(members[0][0].condition), tuple(r for _, r in members))
+            branches=tuple(Branch(branch_heading(members[0][0]), tuple(r for _, r in members))
                            for members in branches.values()),
             exclusive=exclusive, exhaustive=exhaustive,
         ))

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workflows import cases, identity
-from workflows.cases import Applicant, MaterialCheck
+from workflows.cases import MaterialCheck
+from workflows.submission import Applicant
 from workflows.definition import Channel, Delivery
 from workflows.intake import required
 from workflows.localtime import OfficeTime
@@ -109,7 +110,9 @@ def run_to_close(session, office: Office, case, *, tracking_no: str = "EA1234567
     if case.state == "received":
         cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
     while case.state.startswith(("step_", "special_")):
-        step_actor = actor_for(office.matter_of(case).compiled.states[case.state].role)
+        role = office.matter_of(case).compiled.states[case.state].role
+        assert role is not None, f"{case.state} is worked by a role"
+        step_actor = actor_for(role)
         mandatory = next((p for p in definition.special_procedures
                           if p.mandatory and case.state == f"step_{p.during_step}"), None)
         if mandatory:

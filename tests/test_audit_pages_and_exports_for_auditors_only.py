@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from audit.models import AuditExport
 from guides.pdfcheck import flat_text
 from tests.audit_support import CLERK_NAMES, build_month
-from tests.page_helpers import _hash, login, password_of, soup
+from tests.page_helpers import _hash, login, one, password_of, soup
 from tests.support import CREDIT_CODE, STAFF
 from workflows import accounts
 from workflows.identity import mask_id
@@ -39,7 +39,7 @@ def _as(client, actor) -> None:
 
 
 def _rows(page, table_id: str) -> list:
-    return soup(page).find("table", id=table_id).find("tbody").find_all("tr")
+    return one(soup(page), f"table#{table_id} tbody").find_all("tr")
 
 
 def test_the_dashboard_shows_each_rate_against_its_target(client, month):

@@ -21,9 +21,14 @@ def _checklist(d: MatterDefinition) -> Checklist:
     return checklist(d, tuple(material_row(i, m) for i, m in enumerate(d.materials, start=1)))
 
 
+def _headed(condition: Condition | None, when: str) -> Condition:
+    assert condition is not None, "only a conditional material gets a `when` heading"
+    return condition.model_copy(update={"when": when})
+
+
 def _with_when(d: MatterDefinition, headings: dict[str, str]) -> MatterDefinition:
     """The definition with the short `when` headings given per material id."""
-    materials = [m.model_copy(update={"condition": m.condition.model_copy(update={"when": headings[m.id]})})
+    materials = [m.model_copy(update={"condition": _headed(m.condition, headings[m.id])})
                  if m.id in headings else m for m in d.materials]
     return d.model_copy(update={"materials": materials})
 

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from guides.pdfcheck import flat, flat_text
 from guides.render import CHECKLIST, GUIDE
+from tests.page_helpers import attr
 from tests.guide_papers import CATALOGUE, CODES, SECTIONS, guide_pdf, renderer
 
 
@@ -19,7 +20,7 @@ def _page(client, url: str) -> BeautifulSoup:
 
 
 def _nav(soup: BeautifulSoup) -> list[tuple[str, str]]:
-    return [(a["href"], a.get_text(strip=True)) for a in soup.select("header.top nav a")]
+    return [(attr(a, "href"), a.get_text(strip=True)) for a in soup.select("header.top nav a")]
 
 
 @pytest.mark.parametrize("path", ["/guides/{code}", "/guides/{code}/checklist"])

@@ -83,7 +83,7 @@ def _aim_at_seeded_cases(case, app, ids: list[int], pick: int, trigger: str) -> 
         params["trigger"] = trigger
     if isinstance(case.body, dict) and "expected_version" in case.body:
         with new_session(app.state.engine) as s:
-            case.body["expected_version"] = s.get(Case, ids[pick]).version
+            case.body["expected_version"] = s.get_one(Case, ids[pick]).version
 
 
 def test_api_and_audit_answer_generated_requests_as_their_schema_declares(app, api_schema, seeded, tokens):

@@ -61,8 +61,10 @@ def applying(code: str, material_id: str) -> dict:
     if condition is None:
         return {}
     first = (condition.any_of or condition.all_of)[0]
-    value = (first.value if first.op in ("eq", "ge", "le")
-             else first.value + 1 if first.op == "gt" else first.value - 1)
+    value = first.value
+    if first.op not in ("eq", "ge", "le"):  # gt or lt: a number just past the bound
+        assert isinstance(value, int | float), first
+        value = value + 1 if first.op == "gt" else value - 1
     return {first.field: value} | {c.field: c.value for c in condition.all_of[1:] if c.op == "eq"}
 
 

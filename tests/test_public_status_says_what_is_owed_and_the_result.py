@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.page_helpers import csrf_from, soup
+from tests.page_helpers import attr, csrf_from, one, soup
 from tests.support import FREIGHT_GAP, PERSON_ID, STAFF, VEHICLES_BOUGHT, actor_for, open_complete, person, run_to_close
 from workflows import cases
 from workflows.catalogue import load_catalogue
@@ -47,13 +47,13 @@ def owed_items(page) -> list[tuple[str, str, str, str]]:
 
 
 def ways_shown(page) -> dict[str, str]:
-    return {s["data-channel"]: s.get_text(" ", strip=True) for s in page.select("#owed section.way")}
+    return {attr(s, "data-channel"): s.get_text(" ", strip=True) for s in page.select("#owed section.way")}
 
 
 def assert_nothing_personal(response) -> None:
     for secret in PRIVATE:
         assert secret not in response.text, secret
-    text = soup(response).select_one("main").get_text(" ")
+    text = one(soup(response), "main").get_text(" ")
     assert not ISO_DATE.search(text), ISO_DATE.search(text)
 
 
@@ -91,8 +91,10 @@ def applying(code: str, material_id: str) -> dict:
     if condition is None:
         return {}
     first = (condition.any_of or condition.all_of)[0]
-    value = first.value if first.op in ("eq", "ge", "le") else (
-        first.value + 1 if first.op == "gt" else first.value - 1)
+    value = first.value
+    if first.op not in ("eq", "ge", "le"):  # gt or lt: a number just past the bound
+        assert isinstance(value, int | float), first
+        value = value + 1 if first.op == "gt" else value - 1
     return {first.field: value} | {c.field: c.value for c in condition.all_of[1:] if c.op == "eq"}
 
 

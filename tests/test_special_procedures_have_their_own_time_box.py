@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from tests.api_fixtures import act_ok, open_case, tokens, as_role  # noqa: F401
-from tests.page_helpers import add_staff, client_as, soup
+from tests.page_helpers import add_staff, attr, client_as, soup
 from tests.support import STAFF, open_complete
 from workflows import cases
 from workflows.queries import case_view
@@ -143,7 +143,8 @@ def _special_rows(app, case) -> dict[str, tuple[str, list[str], str]]:
     with client_as(app, "reviewer") as reviewer:
         page = soup(reviewer.get(f"/cases/{case.id}"))
     rows = page.select("section#deadlines #special-time-boxes li[data-procedure]")
-    return {li["data-procedure"]: (li.get_text(), [t.get_text() for t in li.select(".tag")], " ".join(li["class"]))
+    return {attr(li, "data-procedure"): (li.get_text(), [t.get_text() for t in li.select(".tag")],
+                                        " ".join(li.get_attribute_list("class")))
             for li in rows}
 
 

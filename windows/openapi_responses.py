@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# FastAPI's type of a route's `responses`: status code (or "default") -> that answer's OpenAPI object.
+Responses = dict[int | str, dict[str, Any]]
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 DESCRIPTIONS = {
     303: "未登录的浏览器被转到登录页",
@@ -29,7 +31,7 @@ DESCRIPTIONS = {
 DOMAIN_RULE = {"x-domain-rule": True}
 
 
-def api_errors(*statuses: int) -> dict[int, dict[str, Any]]:
+def api_errors(*statuses: int) -> Responses:
     """Errors of a JSON operation (the model also puts ErrorOut among the document's schemas)."""
     from windows.schemas import ErrorOut
 
@@ -37,9 +39,9 @@ def api_errors(*statuses: int) -> dict[int, dict[str, Any]]:
             for s in statuses}
 
 
-def page_errors(*statuses: int) -> dict[int, dict[str, Any]]:
+def page_errors(*statuses: int) -> Responses:
     """Errors of a page or a download: the error page, or the JSON body for a caller that accepts JSON."""
-    out: dict[int, dict[str, Any]] = {}
+    out: Responses = {}
     for s in statuses:
         if s == 303:
             out[s] = {"description": DESCRIPTIONS[s]}
@@ -50,7 +52,7 @@ def page_errors(*statuses: int) -> dict[int, dict[str, Any]]:
     return out
 
 
-def success(*media_types: str, description: str = "成功", json_schema: dict | None = None) -> dict[int, dict[str, Any]]:
+def success(*media_types: str, description: str = "成功", json_schema: dict[str, Any] | None = None) -> Responses:
     """A 200 answered in the given media types (binary files as strings of bytes)."""
     content = {m: {"schema": json_schema if m == "application/json" and json_schema
                    else {"type": "string"} if m.startswith("text/") else {"type": "string", "format": "binary"}}

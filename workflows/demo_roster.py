@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workflows import identity
-from workflows.cases import Applicant
+from workflows.submission import Applicant
 
 # 行政区划代码 of the 嘉兴 districts and counties, with a street in each for addresses.
-DISTRICTS = (
+District = tuple[str, str, tuple[str, ...]]
+DISTRICTS: tuple[District, ...] = (
     ("330402", "南湖区", ("中山东路", "广益路", "南溪东路", "由拳路")),
     ("330411", "秀洲区", ("洪兴西路", "中山西路", "新洲路", "秀园路")),
     ("330421", "嘉善县", ("体育南路", "罗星路", "世纪大道")),
@@ -141,10 +143,10 @@ class Roster:
         first = self.rng.choice(BRAND_FIRST)
         return first + self.rng.choice([c for c in BRAND_SECOND if c != first])
 
-    def _address(self, district) -> str:
+    def _address(self, district: District) -> str:
         return f"浙江省嘉兴市{district[1]}{self.rng.choice(district[2])}{self.rng.randint(1, 1200)}号"
 
-    def _unique(self, make) -> str:
+    def _unique(self, make: Callable[[], str]) -> str:
         for _ in range(200):
             name = make()
             if name not in self._names:
@@ -152,7 +154,7 @@ class Roster:
                 return name
         raise RuntimeError("演示名册的名称已用尽")
 
-    def _unique_id(self, make) -> str:
+    def _unique_id(self, make: Callable[[], str]) -> str:
         """An identifier (ID number, credit code, phone) nobody else on the roster has."""
         while (value := make()) in self._ids:
             pass

@@ -78,6 +78,7 @@ def condition_holds(condition: Condition, data: Mapping[str, Any]) -> bool:
 def applies(material: Material, data: Mapping[str, Any]) -> bool:
     """Whether the material is asked for at all on this case."""
     if material.necessity is Necessity.CONDITIONAL:
+        assert material.condition is not None, "the definition's checks give every conditional material a condition"
         return condition_holds(material.condition, data)
     return True
 

@@ -59,7 +59,7 @@ class OfficeTime:
         """The UTC instant of a wall-clock time at the office."""
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone).astimezone(UTC)
 
-    def sql_date(self, column, dialect: str) -> ColumnElement:
+    def sql_date(self, column: ColumnElement[dt.datetime], dialect: str) -> ColumnElement[dt.date]:
         """The office's calendar day of a stored instant, computed by the database."""
         if dialect == "postgresql":
             # timestamptz → the zone's wall clock; PostgreSQL knows every IANA zone and its history.

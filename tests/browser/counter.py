@@ -112,7 +112,9 @@ class Desk:
         """The receipt number in the message the case page opens with."""
         status = self.page.get_by_role("status")
         expect(status).to_contain_text(RECEIPT_NO)
-        return RECEIPT_NO.search(status.inner_text()).group(0)
+        found = RECEIPT_NO.search(status.inner_text())
+        assert found is not None, "the status message names the receipt number"
+        return found.group(0)
 
     # ---- the case page --------------------------------------------------------------
 
