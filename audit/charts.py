@@ -43,13 +43,15 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
 
     body = []
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
-        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#bbb" stroke-width="0.5"/>')
+        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                    f'stroke="#bbb" stroke-width="0.5"/>')
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_pct(tick)}</text>')
     body.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                 f'stroke="#000" stroke-width="1.5" stroke-dasharray="6 4"/>')
     # The target's label sits at the left end, where the first months rarely are at their worst.
     body.append(f'<text x="{left + 4}" y="{y(target) - 4:.1f}">目标 {_pct(target)}</text>')
-    path, xs = [], []
+    path: list[tuple[float, float] | None] = []
+    xs: list[float] = []
     for i, p in enumerate(points):
         x = left + i * step
         xs.append(x)
@@ -58,7 +60,8 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
             path.append(None)
             continue
         path.append((x, y(p.value)))
-        body.append(f'<circle class="point" cx="{x:.1f}" cy="{y(p.value):.1f}" r="3.5" fill="#fff" stroke="#000" stroke-width="1.5"/>')
+        body.append(f'<circle class="point" cx="{x:.1f}" cy="{y(p.value):.1f}" r="3.5" '
+                    f'fill="#fff" stroke="#000" stroke-width="1.5"/>')
         body.append(f'<text x="{x:.1f}" y="{y(p.value) - 8:.1f}" text-anchor="middle">{_pct(p.value)}</text>')
     body += _polylines(path)
     return _svg(width, height, title, body)
@@ -66,15 +69,17 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
 
 def _polylines(path: list[tuple[float, float] | None]) -> list[str]:
     """One polyline per run of months that have a value; an empty month breaks the line."""
-    runs, current = [], []
-    for point in path + [None]:
+    runs: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for point in [*path, None]:
         if point is None:
             if len(current) > 1:
                 runs.append(current)
             current = []
         else:
             current.append(point)
-    return [f'<polyline fill="none" stroke="#000" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
+    return [f'<polyline fill="none" stroke="#000" stroke-width="2" '
+            f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
             for run in runs]
 
 
@@ -88,7 +93,8 @@ def bar_chart(items: list[tuple[str, int]], title: str, unit: str = "件", width
         y = 6 + i * row
         w = (width - left - right) * value / biggest
         body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
-        body.append(f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="#d9d9d9" stroke="#000"/>')
+        body.append(f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
+                    f'fill="#d9d9d9" stroke="#000"/>')
         body.append(f'<text x="{left + w + 6:.1f}" y="{y + 15}">{value} {escape(unit)}</text>')
     return _svg(width, height, title, body)
 
@@ -106,7 +112,8 @@ def rate_bars(items: list[Point], target: float, title: str, width: int = 640) -
             body.append(f'<text x="{left + 4}" y="{y + 15}">无办结件</text>')
             continue
         w = plot_w * p.value
-        body.append(f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="#d9d9d9" stroke="#000"/>')
+        body.append(f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
+                    f'fill="#d9d9d9" stroke="#000"/>')
         body.append(f'<text x="{left + w + 6:.1f}" y="{y + 15}">{_pct(p.value)}</text>')
     tx = left + plot_w * target
     body.append(f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 20}" stroke="#000" '

@@ -11,8 +11,9 @@ from sqlalchemy import and_, case, func, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.models import AuditCase
+from workflows.db import core_table
 
-C = AuditCase.__table__.c
+C = core_table(AuditCase).c
 CLOSED = C.final_state == "closed"
 
 # counter name -> which finished cases it counts
@@ -44,12 +45,12 @@ SUMS: dict[str, ColumnElement[int]] = {
     "workdays_sum": case((PREDICATES["timed"], C.working_days), else_=0),
 }
 
-EVALUATION_COUNTERS = ("evaluations", "score_sum", "bad_evaluations")
 BAD_SCORE = 2  # 好差评: 不满意 (2) and 非常不满意 (1) are 差评
 
 
 def counter_columns() -> dict[str, ColumnElement[int]]:
     """The SELECT list that turns audit_cases rows into aggregate counters."""
-    columns = {name: func.sum(case((predicate, 1), else_=0)) for name, predicate in PREDICATES.items()}
+    columns: dict[str, ColumnElement[int]] = {name: func.sum(case((predicate, 1), else_=0))
+                                              for name, predicate in PREDICATES.items()}
     columns |= {name: func.sum(expr) for name, expr in SUMS.items()}
     return columns

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from audit import measures as ms
 from audit.measures import NO_DEPARTMENT, Figures, MaterialCount, Source
@@ -86,8 +87,9 @@ class Dashboard:
 
 
 def names_of(conn: Connection, catalogue: Catalogue) -> Names:
-    staff = conn.execute(select(StaffUser.username, StaffUser.display_name, StaffUser.department)).all()
-    windows = conn.execute(select(ServiceWindow.code, ServiceWindow.name)).all()
+    staff = conn.execute(select(col(StaffUser.username), col(StaffUser.display_name),
+                                col(StaffUser.department))).all()
+    windows = conn.execute(select(col(ServiceWindow.code), col(ServiceWindow.name))).all()
     return Names(matters={v.code: v.definition.name for v in catalogue.matters()},
                  windows={code: name for code, name in windows},
                  clerks={u: n for u, n, _ in staff}, departments={u: d for u, _, d in staff})
@@ -113,7 +115,8 @@ def _slices(conn: Connection, scope: Scope, by: str, names: Names, source: Sourc
 
 def _matter_rows(conn: Connection, scope: Scope, names: Names, catalogue: Catalogue, source: Source) -> list[SliceRow]:
     needs = {v.code: v.visits.visits for v in catalogue.matters()}
-    rows = {f.key: f for f in ms.breakdown(conn, scope, "matter", source)}
+    # audit_cases.matter_code is NOT NULL, so every slice by matter has a key.
+    rows = {f.key: f for f in ms.breakdown(conn, scope, "matter", source) if f.key is not None}
     codes = sorted(set(rows) | set(needs), key=lambda c: (c not in rows, names.of("matter", c)))
     return [SliceRow(c, names.of("matter", c), rows.get(c, ms.EMPTY), flagged=needs.get(c, 0) > 1,
                      definition_visits=needs.get(c)) for c in codes]

@@ -14,9 +14,10 @@ from audit.measures import DEPARTMENT, EVALUATIONS, FACTS, STAFF, facts_filter
 from audit.scope import Scope
 from workflows import errors
 from workflows.identity import mask_id
+from workflows.db import core_table
 from workflows.models import Case
 
-CASES = Case.__table__
+CASES = core_table(Case)
 _EVALUATED = {
     "evaluations": EVALUATIONS.c.score.is_not(None),
     "good_evaluations": EVALUATIONS.c.score > BAD_SCORE,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -25,10 +26,11 @@ from audit.inert import inert
 from audit.measures import STAFF
 from audit.scope import Scope
 from workflows.identity import mask_id
+from workflows.db import core_table
 from workflows.models import Case, CaseEvent
 
-CASES = Case.__table__
-EVENTS = CaseEvent.__table__
+CASES = core_table(Case)
+EVENTS = core_table(CaseEvent)
 CASE_ATTRIBUTES = ("matter", "window", "clerk", "state", "applicant_id")
 EVENT_ATTRIBUTES = ("visit", "visit_purpose", "visit_cause", "channel", "definition_version", "from_state", "to_state")
 CSV_COLUMNS = ("case:concept:name", "concept:name", "time:timestamp", "org:resource", "lifecycle:transition",
@@ -60,8 +62,8 @@ def _rows(conn: Connection, scope: Scope | None, unmasked: bool, batch: int = 50
 
 
 def _iso(at: dt.datetime) -> str:
-    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-    return at.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def csv_chunks(conn: Connection, scope: Scope | None = None, unmasked: bool = False,
@@ -85,7 +87,8 @@ XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
   <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
   <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
   <global scope="trace"><string key="concept:name" value="__INVALID__"/></global>
-  <global scope="event"><string key="concept:name" value="__INVALID__"/><date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/></global>
+  <global scope="event"><string key="concept:name" value="__INVALID__"/>\
+<date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/></global>
   <classifier name="Activity" keys="concept:name"/>
   <string key="concept:name" value="一次办 OneVisit 办件事件日志"/>
 """
@@ -96,7 +99,8 @@ def _attr(kind: str, key: str, value: Any) -> str:
 
 
 def _event_xml(row: dict[str, Any]) -> str:
-    parts = [_attr("string", "concept:name", row["concept:name"]), _attr("date", "time:timestamp", row["time:timestamp"]),
+    parts = [_attr("string", "concept:name", row["concept:name"]),
+             _attr("date", "time:timestamp", row["time:timestamp"]),
              _attr("string", "org:resource", row["org:resource"]), _attr("string", "lifecycle:transition", "complete"),
              _attr("boolean", "visit", "true" if row["visit"] else "false")]
     parts += [_attr("string", k, row[k]) for k in EVENT_ATTRIBUTES if k != "visit" and row[k]]

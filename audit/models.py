@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from workflows.db import core_table
+
 
 class AuditCase(SQLModel, table=True):
     """One finished case (办结, 不予受理, 撤回 or 终止) as the measures see it."""
@@ -151,8 +153,8 @@ class AuditExport(SQLModel, table=True):
 
 
 # Core handles of the tables above, for the counters' SQL (facts writes them, measures reads them).
-DAILY = AuditDaily.__table__
-MONTHLY = AuditMonthly.__table__
-WORKDAYS = AuditWorkdays.__table__
-FACTS = AuditCase.__table__
-CAUSES = AuditVisitCause.__table__
+DAILY = core_table(AuditDaily)
+MONTHLY = core_table(AuditMonthly)
+WORKDAYS = core_table(AuditWorkdays)
+FACTS = core_table(AuditCase)
+CAUSES = core_table(AuditVisitCause)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from audit.dashboard import Dashboard, SliceRow
 from audit.drill import CaseLine
@@ -46,10 +47,12 @@ def dashboard_tables(d: Dashboard) -> dict[str, Table]:
         Table("counts", "办件量", ("项目", "件数"), [
             ("受理登记", f["opened"]), ("办结（含不予许可）", f["closed"]), ("不予受理", f["refused"]),
             ("撤回", f["withdrawn"]), ("终止", f["terminated"]), ("容缺受理", f["tolerated"]),
-            ("容缺逾期终止", f["defaulted"]), ("出具一次性告知书的办件", f["noticed"]), ("一次性告知书份数", f["notices"]),
+            ("容缺逾期终止", f["defaulted"]), ("出具一次性告知书的办件", f["noticed"]),
+            ("一次性告知书份数", f["notices"]),
             ("重复告知的办件", f["repeat_notices"]), ("评价数", f["evaluations"]), ("差评数", f["bad_evaluations"])]),
         Table("visits", "到现场次数分布（办结件）", ("到现场次数", "件数"),
-              [("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]), ("3 次及以上", f["visits_3p"])]),
+              [("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]),
+               ("3 次及以上", f["visits_3p"])]),
         Table("trend", "月度趋势", ("月份", "办结", "一次办结", "一次办结率", "承诺时限内办结率", "满意率"),
               [(m.key, m["closed"], m["one_visit"], _rate(m.rates["one_visit_rate"]),
                 _rate(m.rates["within_promised_rate"]), _rate(m.rates["satisfaction_rate"])) for m in d.trend]),
@@ -74,10 +77,10 @@ CASE_COLUMNS = ("收件编号", "事项", "窗口", "工作人员", "申请人",
 
 def case_table(title: str, lines: Iterable[CaseLine], matter_names: dict[str, str],
                clerk_names: dict[str, str]) -> Table:
-    rows = ((l.receipt_no, matter_names.get(l.matter_code, l.matter_code), l.window, clerk_names.get(l.clerk, l.clerk),
-             l.applicant_name,
-             l.applicant_id, l.received_on, l.finished_on, l.state, l.outcome, l.visits, l.notices, l.working_days,
-             l.reason) for l in lines)
+    rows = ((line.receipt_no, matter_names.get(line.matter_code, line.matter_code), line.window,
+             clerk_names.get(line.clerk, line.clerk), line.applicant_name,
+             line.applicant_id, line.received_on, line.finished_on, line.state, line.outcome, line.visits,
+             line.notices, line.working_days, line.reason) for line in lines)
     return Table("cases", title, CASE_COLUMNS, rows)
 
 

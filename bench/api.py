@@ -60,12 +60,12 @@ def prepare(database_url: str, cases: int) -> str:
 
     engine, office = service._engine_and_office(service.Settings(database_url=database_url))
     build_demo(engine=engine, office=office, cases=cases, seed=2017)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with session(engine) as s:
         accounts.add_window(session=s, code="BENCH", name="综合窗口", comprehensive=True)
         accounts.add_user(session=s, username="bench", password="bench-password-1", roles=["clerk", "reviewer",
                           "approver", "admin"], window="BENCH", now=now)
-        admin = accounts.actor_of(s.get(accounts.StaffUser, "bench"))
+        admin = accounts.actor_of(s.get_one(accounts.StaffUser, "bench"))
         token = accounts.issue_token(session=s, username="bench", label="bench", admin=admin, now=now)
     engine.dispose()
     return token

@@ -41,7 +41,8 @@ from workflows.catalogue import DEFAULT_DIR, load_catalogue
 from workflows.office import demo_profile
 
 BASE_URL = "https://ban.example.gov.cn"
-BASELINE_HTML = ('<!DOCTYPE html><html lang="zh-CN" style="font-family: \'Noto Sans CJK SC GB2312\', \'Noto Sans CJK SC\'">'
+BASELINE_HTML = ('<!DOCTYPE html><html lang="zh-CN" '
+                 'style="font-family: \'Noto Sans CJK SC GB2312\', \'Noto Sans CJK SC\'">'
                  '<head><style>@page { size: A4; margin: 16mm 15mm }</style></head>'
                  '<body><p>道路货物运输经营许可 办事指南</p></body></html>')
 TARGET_WARM_S = 0.30
@@ -171,7 +172,8 @@ def report(f: Figures, code: str) -> bool:
     print(f"  baseline one-line page   warm {f.baseline_warm:7.3f} s   cold {f.baseline_cold:7.3f} s")
     print(f"  guide                    warm {f.guide_warm:7.3f} s   cold {f.guide_cold:7.3f} s   "
           f"warm ratio {ratio(f.guide_warm, f.baseline_warm)}  cold ratio {ratio(f.guide_cold, f.baseline_cold)}")
-    print(f"  简版 checklist (1 page)   warm {f.checklist_warm:7.3f} s   ratio {ratio(f.checklist_warm, f.baseline_warm)}")
+    print(f"  简版 checklist (1 page)   warm {f.checklist_warm:7.3f} s   "
+          f"ratio {ratio(f.checklist_warm, f.baseline_warm)}")
     print(f"  CPU time, warm           baseline {f.baseline_cpu:7.3f} s   guide {f.guide_cpu:7.3f} s   "
           f"ratio {ratio(f.guide_cpu, f.baseline_cpu)}")
     per_serial, per_parallel = f.serial_total / f.guides, f.parallel_total / f.guides

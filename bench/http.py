@@ -117,9 +117,9 @@ def issue_clerk_token(database: Path) -> str:
     engine = make_engine(f"sqlite:///{database}")
     try:
         with session(engine) as s:
-            admin = accounts.actor_of(s.get(accounts.StaffUser, "admin"))
+            admin = accounts.actor_of(s.get_one(accounts.StaffUser, "admin"))
             return accounts.issue_token(session=s, username=CLERK, label="bench/http.py", admin=admin,
-                                        now=dt.datetime.now(dt.timezone.utc))
+                                        now=dt.datetime.now(dt.UTC))
     finally:
         engine.dispose()
 
@@ -219,7 +219,8 @@ function done(summary, latency, requests)
       for status, body in pairs(thread:get("samples")) do sampled[status] = body end
    end
    local e = summary.errors
-   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d timeout=%d",
+   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d "
+      .. "connect=%d read=%d write=%d timeout=%d",
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
       e.connect, e.read, e.write, e.timeout))
    for status, n in pairs(merged) do io.write(string.format(" status_%d=%d", status, n)) end
@@ -397,8 +398,8 @@ def server_cpu_seconds(root: int) -> float:
             continue  # ended while we looked
         pid = int(stat.parent.name)
         parents[pid], used[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
-    family, found = {root}, True
-    while found:
+    family, found = {root}, {root}
+    while found:  # add each generation of children until one has none
         found = {pid for pid, parent in parents.items() if parent in family} - family
         family |= found
     return sum(used.get(pid, 0) for pid in family) / os.sysconf("SC_CLK_TCK")
@@ -452,7 +453,8 @@ class Share:
 
 def shares(results: list[Measured]) -> dict[str, Share]:
     out = {}
-    for before, r, after in zip(results[0::2], results[1::2], results[2::2]):
+    # The slices differ in length (a last `before` has no pair): zip stops at the shortest on purpose.
+    for before, r, after in zip(results[0::2], results[1::2], results[2::2], strict=False):
         rps = (before.rps + after.rps) / 2
         cpu = (before.cpu_ms + after.cpu_ms) / 2
         out[r.name] = Share(r.rps / rps, cpu / r.cpu_ms if r.cpu_ms else float("nan"))

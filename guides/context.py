@@ -66,7 +66,8 @@ class MaterialRow:
 
     @property
     def counts(self) -> str:
-        parts = [f"原件 {self.originals} 份" if self.originals else "", f"复印件 {self.copies} 份" if self.copies else ""]
+        parts = [f"原件 {self.originals} 份" if self.originals else "",
+                 f"复印件 {self.copies} 份" if self.copies else ""]
         return "，".join(p for p in parts if p)
 
 
@@ -208,7 +209,8 @@ def headline(analysis: VisitAnalysis, *, immediate: bool) -> str:
     if analysis.visits == 1:
         best = analysis.best
         on_the_spot = "，当场办结" if immediate else ""
-        return f"{CHANNEL_PLANS[best.channel]}、{DELIVERY_PLANS[best.delivery]}只需跑一次；到窗口请带齐以下材料{on_the_spot}"
+        plan = f"{CHANNEL_PLANS[best.channel]}、{DELIVERY_PLANS[best.delivery]}"
+        return f"{plan}只需跑一次；到窗口请带齐以下材料{on_the_spot}"
     purposes = [a.visit for a in analysis.best.path if a.visit and a.visit != "*"]
     first = f"{purposes[0]}时" if purposes else "第一次到现场时"
     return f"本事项需到现场 {analysis.visits} 次（{'、'.join(purposes)}）；{first}请带齐以下材料"
@@ -256,7 +258,7 @@ def _coverage(fields: list[CaseField], conditions: list[Condition]) -> tuple[boo
     """(exclusive, exhaustive) over every case the group's fields can describe."""
     exclusive = exhaustive = True
     for values in itertools.product(*(_candidates(f, conditions) for f in fields)):
-        data = {f.id: v for f, v in zip(fields, values)}
+        data = {f.id: v for f, v in zip(fields, values, strict=True)}
         holding = sum(condition_holds(c, data) for c in conditions)
         exclusive &= holding <= 1
         exhaustive &= holding >= 1
@@ -269,20 +271,22 @@ def checklist(d: MatterDefinition, rows: tuple[MaterialRow, ...]) -> Checklist:
     declared = {f.id: f for f in d.case_fields}
     order = [f.id for f in d.case_fields]
     unconditional: list[MaterialRow] = []
-    groups: dict[tuple[str, ...], dict[tuple, list[tuple[Material, MaterialRow]]]] = {}
-    for material, row in zip(d.materials, rows):
+    # fields read -> the comparisons of one branch -> that branch's (condition, row) per material
+    groups: dict[tuple[str, ...], dict[tuple, list[tuple[Condition, MaterialRow]]]] = {}
+    for material, row in zip(d.materials, rows, strict=True):  # one row per material
         if material.condition is None:
             unconditional.append(row)
             continue
         fields = tuple(sorted(_fields_of(material.condition), key=order.index))
-        groups.setdefault(fields, {}).setdefault(_comparisons(material.condition), []).append((material, row))
+        branch = groups.setdefault(fields, {}).setdefault(_comparisons(material.condition), [])
+        branch.append((material.condition, row))
     out = []
     for fields, branches in groups.items():
-        conditions = [members[0][0].condition for members in branches.values()]
+        conditions = [members[0][0] for members in branches.values()]
         exclusive, exhaustive = _coverage([declared[f] for f in fields], conditions)
         out.append(ChecklistGroup(
             question=_question([declared[f] for f in fields]), fields=fields,
-            branches=tuple(Branch(branch_heading(members[0][0].condition), tuple(r for _, r in members))
+            branches=tuple(Branch(branch_heading(members[0][0]), tuple(r for _, r in members))
                            for members in branches.values()),
             exclusive=exclusive, exhaustive=exhaustive,
         ))

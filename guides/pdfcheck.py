@@ -13,7 +13,7 @@ import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
 from pypdf import PdfReader
 

@@ -14,6 +14,7 @@ the same ones.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -57,7 +58,8 @@ def spaceless(html: Markup) -> Markup:
 
 
 def cache_root() -> Path:
-    """$ONEVISIT_CACHE_DIR, else the XDG cache: derived files (font cuts, compiled templates), made again when missing."""
+    """$ONEVISIT_CACHE_DIR, else the XDG cache: derived files (font cuts, compiled templates), made again
+    when missing."""
     if configured := os.environ.get("ONEVISIT_CACHE_DIR"):
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "onevisit"
@@ -67,10 +69,8 @@ class CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's on-disk cache of compiled templates, where a failed write only means no cache."""
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # read-only or full: the template was compiled all the same
             super().dump_bytecode(bucket)
-        except OSError:
-            pass  # read-only or full: the template was compiled all the same
 
 
 def compiled_templates() -> CompiledTemplates | None:
@@ -101,6 +101,6 @@ def build_environment(search_path: list[Path], *, time: OfficeTime | None = None
         auto_reload=False,
         bytecode_cache=compiled_templates(),
     )
-    env.filters.update(cn_date=functools.partial(cn_date, time=time), cn_weekday=cn_weekday, mask_id=mask_id, mask_phone=mask_phone,
-                       spaceless=spaceless)
+    env.filters.update(cn_date=functools.partial(cn_date, time=time), cn_weekday=cn_weekday, mask_id=mask_id,
+                       mask_phone=mask_phone, spaceless=spaceless)
     return env

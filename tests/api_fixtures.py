@@ -43,7 +43,7 @@ def create_staff(engine, now) -> dict[str, str]:
             s.add(accounts.StaffUser(username=username, display_name=username, password_hash=hashed, roles=roles,
                                      window=window, created_at=now))
         s.commit()
-        admin = accounts.actor_of(s.get(accounts.StaffUser, STAFF.admin.username))
+        admin = accounts.actor_of(s.get_one(accounts.StaffUser, STAFF.admin.username))
         return {key: accounts.issue_token(session=s, username=username, label=f"tests {key}", admin=admin, now=now)
                 for key, (username, _, _) in USERS.items()}
 

@@ -3,7 +3,7 @@ guide and 简版 of the catalogue rendered once per run for the tests that read 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, cache
 
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
@@ -16,8 +16,8 @@ CODES = [v.code for v in CATALOGUE.matters()]
 IMMEDIATE_CODES = [v.code for v in CATALOGUE.matters() if v.definition.case_kind.value == "即办件"]
 
 # What an applicant needs first (how often to come, what to bring, where and when), the reference parts last.
-SECTIONS = ["一、到办事现场次数", "二、申请材料", "三、受理条件", "四、办理时限", "五、收费标准", "六、办理地点、时间与咨询",
-            "七、送达方式", "八、办理流程", "九、基本信息", "十、设定依据与实施依据"]
+SECTIONS = ["一、到办事现场次数", "二、申请材料", "三、受理条件", "四、办理时限", "五、收费标准",
+            "六、办理地点、时间与咨询", "七、送达方式", "八、办理流程", "九、基本信息", "十、设定依据与实施依据"]
 
 
 @lru_cache(maxsize=1)
@@ -25,11 +25,11 @@ def renderer() -> GuideRenderer:
     return GuideRenderer(build_environment([GUIDES_TEMPLATES]), BASE_URL, demo_profile())
 
 
-@lru_cache(maxsize=None)
+@cache
 def guide_pdf(code: str) -> bytes:
     return renderer().pdf_bytes(CATALOGUE.get(code), GUIDE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def checklist_pdf(code: str) -> bytes:
     return renderer().pdf_bytes(CATALOGUE.get(code), CHECKLIST)

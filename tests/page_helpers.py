@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sqlmodel import Session
 
 from tests.support import STAFF
 from workflows import accounts
 
-NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC)
 ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
 USER_OF_ROLE = {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver,
                 "auditor": STAFF.auditor, "admin": STAFF.admin,
@@ -22,7 +22,7 @@ def password_of(username: str) -> str:
     return f"pw-{username}-0123456789"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hash(password: str) -> str:
     # argon2 is deliberately slow; hash each test password once per run.
     return accounts._hasher.hash(password)
@@ -43,8 +43,22 @@ def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+def one(node: Tag, selector: str) -> Tag:
+    """The element `selector` finds under `node`; a page without it fails the test here, naming the selector."""
+    found = node.select_one(selector)
+    assert found is not None, f"nothing matches {selector}"
+    return found
+
+
+def attr(tag: Tag, name: str) -> str:
+    """A single-valued attribute: BeautifulSoup types every attribute as maybe a list (as `class` is)."""
+    value = tag[name]
+    assert isinstance(value, str), f"{name} is multi-valued: {value}"
+    return value
+
+
 def csrf_from(client, url: str = "/login") -> str:
-    return soup(client.get(url)).find("input", attrs={"name": "csrf"})["value"]
+    return attr(one(soup(client.get(url)), "input[name=csrf]"), "value")
 
 
 def login(client, username: str, password: str | None = None):
@@ -63,8 +77,8 @@ def action_buttons(page: BeautifulSoup) -> dict[str, bool]:
     """trigger → whether its button is enabled, for every action form on a case page."""
     out = {}
     for form in page.select("form.action"):
-        button = form.find("button", attrs={"type": "submit"})
-        out[form["data-trigger"]] = not button.has_attr("disabled")
+        button = one(form, "button[type=submit]")
+        out[attr(form, "data-trigger")] = not button.has_attr("disabled")
     return out
 
 
@@ -72,7 +86,7 @@ def error_code(response) -> str | None:
     if response.headers.get("content-type", "").startswith("application/json"):
         return response.json().get("code")
     found = soup(response).select_one("[data-code]")
-    return found["data-code"] if found else None
+    return attr(found, "data-code") if found else None
 
 
 def client_as(app, role: str | None):

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workflows import cases, identity
-from workflows.cases import Applicant, MaterialCheck
+from workflows.cases import MaterialCheck
+from workflows.submission import Applicant
 from workflows.definition import Channel, Delivery
 from workflows.intake import required
 from workflows.localtime import OfficeTime
@@ -88,11 +89,13 @@ def open_complete(session, office: Office, code: str, *, clerk: Actor = STAFF.cl
     if channel not in [c.value for c in definition.application_channels]:
         channel = Channel.WINDOW.value
     # By post where offered; else the first way offered that suits the channel (当场领取 only at the window).
-    fitting = [m for m in definition.delivery_methods if channel == Channel.WINDOW.value or m is not Delivery.ON_THE_SPOT]
+    fitting = [m for m in definition.delivery_methods
+               if channel == Channel.WINDOW.value or m is not Delivery.ON_THE_SPOT]
     method = delivery or (Delivery.MAIL if Delivery.MAIL in fitting else fitting[0]).value
     return cases.open_case(
         session=session, office=office, matter_code=code, applicant=applicant or company(), channel=channel,
-        clerk=clerk, delivery_method=method, delivery_address="浙江省嘉兴市南湖区中山东路1号" if method == "mail" else None,
+        clerk=clerk, delivery_method=method,
+        delivery_address="浙江省嘉兴市南湖区中山东路1号" if method == "mail" else None,
         data=data, materials=all_materials(office, code, data, missing),
     )
 
@@ -107,7 +110,9 @@ def run_to_close(session, office: Office, case, *, tracking_no: str = "EA1234567
     if case.state == "received":
         cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
     while case.state.startswith(("step_", "special_")):
-        step_actor = actor_for(office.matter_of(case).compiled.states[case.state].role)
+        role = office.matter_of(case).compiled.states[case.state].role
+        assert role is not None, f"{case.state} is worked by a role"
+        step_actor = actor_for(role)
         mandatory = next((p for p in definition.special_procedures
                           if p.mandatory and case.state == f"step_{p.during_step}"), None)
         if mandatory:

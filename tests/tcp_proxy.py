@@ -8,6 +8,7 @@ device that hangs: the kernel acknowledges every packet and no answer comes);
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -72,8 +73,6 @@ class TcpProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # the peer may have gone already
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

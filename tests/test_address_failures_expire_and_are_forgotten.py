@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from workflows.throttle import AddressFailure, Throttle
 
-T0 = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC)
 
 
 def test_three_failures_block_until_the_window_has_passed_and_then_leave_no_rows(session):

@@ -8,8 +8,8 @@ from sqlalchemy import String, select, update
 
 from audit import facts
 from audit.drill import DRILLABLE, drill_cases, drill_count
-from audit.measures import DAILY, FACTS, EMPTY, NO_DEPARTMENT, STAFF, Source, breakdown, second_visit_materials, summary, trend, \
-    visit_causes_of, workdays_p90
+from audit.measures import DAILY, FACTS, EMPTY, NO_DEPARTMENT, STAFF, Source, breakdown, second_visit_materials, \
+    summary, trend, visit_causes_of, workdays_p90
 from audit.scope import Scope, scope_from
 from tests.audit_support import FREIGHT, PORT, build_month, d
 from workflows.localtime import OfficeTime
@@ -201,7 +201,8 @@ def test_monthly_counters_are_the_sums_of_the_daily_ones(month, engine):
     from audit.measures import MONTHLY, COUNTERS
     from sqlalchemy import func as f
 
-    month_key = f.strftime("%Y-%m", DAILY.c.day) if engine.dialect.name == "sqlite" else f.to_char(DAILY.c.day, "YYYY-MM")
+    month_key = (f.strftime("%Y-%m", DAILY.c.day) if engine.dialect.name == "sqlite"
+                 else f.to_char(DAILY.c.day, "YYYY-MM"))
     keys = (DAILY.c.matter_code, DAILY.c.window, DAILY.c.clerk)
     with engine.connect() as conn:
         daily = sorted(tuple(r) for r in conn.execute(

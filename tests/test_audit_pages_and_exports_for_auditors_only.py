@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from audit.models import AuditExport
 from guides.pdfcheck import flat_text
 from tests.audit_support import CLERK_NAMES, build_month
-from tests.page_helpers import _hash, login, password_of, soup
+from tests.page_helpers import _hash, login, one, password_of, soup
 from tests.support import CREDIT_CODE, STAFF
 from workflows import accounts
 from workflows.identity import mask_id
@@ -39,7 +39,7 @@ def _as(client, actor) -> None:
 
 
 def _rows(page, table_id: str) -> list:
-    return soup(page).find("table", id=table_id).find("tbody").find_all("tr")
+    return one(soup(page), f"table#{table_id} tbody").find_all("tr")
 
 
 def test_the_dashboard_shows_each_rate_against_its_target(client, month):
@@ -54,9 +54,11 @@ def test_the_dashboard_shows_each_rate_against_its_target(client, month):
     html = soup(page)
     trend = html.find("figure", id="trend-chart").find("svg")
     assert trend.find("line", class_="target") is not None and len(trend.find_all("circle")) == 2  # Oct and Nov
-    port = html.find("table", attrs={"data-dimension": "matter"}).find("tr", attrs={"data-key": "port-operation-licence"})
+    by_matter = html.find("table", attrs={"data-dimension": "matter"})
+    port = by_matter.find("tr", attrs={"data-key": "port-operation-licence"})
     assert "主流程须跑 2 次" in port.get_text()
-    windows = [tr["data-key"] for tr in html.find("table", attrs={"data-dimension": "window"}).find("tbody").find_all("tr")]
+    by_window = html.find("table", attrs={"data-dimension": "window"})
+    windows = [tr["data-key"] for tr in by_window.find("tbody").find_all("tr")]
     assert windows == ["W01", "W02"]  # 4/7 ahead of 0/1
 
 
@@ -99,7 +101,8 @@ def test_case_list_exports_mask_ids_and_agree_with_the_list(client, month):
     assert {r[3] for r in rows[1:]} <= set(CLERK_NAMES.values())  # staff by name, not by login
     book = load_workbook(io.BytesIO(client.get(f"/audit/export/cases.xlsx?{query}").content))
     sheet = book.worksheets[0]
-    assert sheet.max_row == 5 and sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(r[0] for r in rows[1:])
+    assert sheet.max_row == 5
+    assert sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(r[0] for r in rows[1:])
     rates = client.get("/audit/export/rates.json?period=month&on=2026-11-15").json()
     assert rates["rows"][0][:2] == ["一次办结率", 0.5]
 

@@ -156,7 +156,8 @@ def test_the_w02_queue_shows_a_case_once_it_is_transferred_there(session, office
 def test_api_refuses_a_clerk_of_another_window_until_the_case_is_transferred(client, app):
     from tests.api_fixtures import act, act_ok, create_staff, open_case
 
-    heads = {k: {"Authorization": f"Bearer {t}"} for k, t in create_staff(app.state.engine, app.state.office.now()).items()}
+    tokens = create_staff(app.state.engine, app.state.office.now())
+    heads = {k: {"Authorization": f"Bearer {t}"} for k, t in tokens.items()}
     case = open_case(client, heads["clerk"], app.state.office)
 
     refused = act(client, heads["clerk2"], case, "accept")

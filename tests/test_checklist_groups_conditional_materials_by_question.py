@@ -21,9 +21,14 @@ def _checklist(d: MatterDefinition) -> Checklist:
     return checklist(d, tuple(material_row(i, m) for i, m in enumerate(d.materials, start=1)))
 
 
+def _headed(condition: Condition | None, when: str) -> Condition:
+    assert condition is not None, "only a conditional material gets a `when` heading"
+    return condition.model_copy(update={"when": when})
+
+
 def _with_when(d: MatterDefinition, headings: dict[str, str]) -> MatterDefinition:
     """The definition with the short `when` headings given per material id."""
-    materials = [m.model_copy(update={"condition": m.condition.model_copy(update={"when": headings[m.id]})})
+    materials = [m.model_copy(update={"condition": _headed(m.condition, headings[m.id])})
                  if m.id in headings else m for m in d.materials]
     return d.model_copy(update={"materials": materials})
 
@@ -133,7 +138,7 @@ def test_the_checklist_page_has_one_box_per_everyones_material_and_per_answer(co
         assert group.question in question.get_text()
         branches = sheet.select(f'tbody.branch[data-group="{n}"]')
         assert len(branches) == len(group.branches)
-        for element, branch in zip(branches, group.branches):
+        for element, branch in zip(branches, group.branches, strict=True):
             assert len(element.select("span.tick")) == 1
             assert element.select_one(".when").get_text(strip=True) == f"{branch.when}："
             names = [s.get_text(strip=True) for s in element.select("tr.material strong")]

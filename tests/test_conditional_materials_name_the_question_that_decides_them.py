@@ -13,7 +13,9 @@ CONDITIONAL = [(v.code, m.id) for v in CATALOGUE.matters() for m in v.definition
 
 
 def when_of(code: str, material_id: str) -> str | None:
-    return CATALOGUE.get(code).definition.material(material_id).condition.when
+    condition = CATALOGUE.get(code).definition.material(material_id).condition
+    assert condition is not None, f"{material_id} is not a conditional material"
+    return condition.when
 
 
 @pytest.mark.parametrize("code, material_id", CONDITIONAL, ids=[f"{c}-{m}" for c, m in CONDITIONAL])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import Tag
 
-from tests.page_helpers import add_staff, client_as, soup
+from tests.page_helpers import add_staff, attr, client_as, soup
 from tests.support import STAFF, company, complete_data
 from workflows import cases, queries
 from workflows.cases import MaterialCheck
@@ -36,18 +36,19 @@ def noticed_case(session, office):
 
 def as_the_browser_posts(form: Tag) -> dict[str, str]:
     """What submitting this form posts: text and hidden fields, the checked radio of each group."""
-    posted = {}
+    posted: dict[str, str] = {}
     for field in form.select("input, textarea, select"):
         kind = field.get("type", "text")
         if field.has_attr("disabled") or not field.get("name"):
             continue
+        name = attr(field, "name")
         if kind in ("radio", "checkbox"):
             if field.has_attr("checked"):
-                posted[field["name"]] = field.get("value", "on")
+                posted[name] = attr(field, "value") if field.has_attr("value") else "on"
         elif field.name == "textarea":
-            posted[field["name"]] = field.get_text()
+            posted[name] = field.get_text()
         else:
-            posted[field["name"]] = field.get("value", "")
+            posted[name] = attr(field, "value") if field.has_attr("value") else ""
     return posted
 
 

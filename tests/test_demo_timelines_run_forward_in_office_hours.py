@@ -5,6 +5,8 @@ closed."""
 
 from __future__ import annotations
 
+import itertools
+
 from tests.demo_support import NOW, demo_history, local, published_hours, utc  # noqa: F401  (the fixture)
 
 
@@ -15,7 +17,7 @@ def test_each_case_starts_with_its_receipt_and_every_event_follows_the_last(demo
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
         assert events[0].action.startswith("receive_") and utc(events[0].at) == utc(case.received_at)
         times = [utc(e.at) for e in events]
-        assert all(earlier < later for earlier, later in zip(times, times[1:])), (case.receipt_no, times)
+        assert all(earlier < later for earlier, later in itertools.pairwise(times)), (case.receipt_no, times)
 
 
 def test_every_event_is_on_a_working_day_within_opening_hours(demo_history):

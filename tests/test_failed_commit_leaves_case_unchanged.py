@@ -207,6 +207,6 @@ def test_a_broken_rule_and_a_wrong_role_leave_no_trace(session, office, engine):
     staff: Staff = STAFF
     for attempt in (lambda: cases.accept_case(session=session, office=office, case=case, clerk=staff.clerk),
                     lambda: cases.accept_case(session=session, office=office, case=case, clerk=staff.reviewer)):
-        with pytest.raises(Exception):
+        with pytest.raises(errors.DomainError):
             attempt()
         assert stored(engine, case.id) == before and in_memory(case) == memory

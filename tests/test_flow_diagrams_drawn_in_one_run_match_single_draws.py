@@ -14,7 +14,7 @@ def test_one_run_gives_each_matter_the_svg_it_gets_alone():
     versions = CATALOGUE.matters()
     together = flow.draw_svgs([v.compiled for v in versions])
     assert together == [flow.draw_svg(v.compiled) for v in versions]
-    for version, svg in zip(versions, together):
+    for version, svg in zip(versions, together, strict=True):
         assert svg.startswith("<?xml") and svg.rstrip().endswith("</svg>")
         assert f"<title>{version.definition.name}办理流程</title>" in svg  # named, not an anonymous "%3"
         assert 'id="page' not in svg  # dot's page prefix for a run's later graphs is undone

@@ -24,7 +24,7 @@ def test_guide_page_has_every_section_and_one_row_per_material(client, code):
     assert [h.get_text(strip=True) for h in soup.find_all("h2")] == SECTIONS
     rows = soup.select("table.materials tbody tr.material")
     assert [r.find("strong").get_text(strip=True) for r in rows] == [m.name for m in d.materials]
-    for row, material in zip(rows, d.materials):
+    for row, material in zip(rows, d.materials, strict=True):
         cells = [td.get_text(" ", strip=True) for td in row.find_all("td", recursive=False)]
         marked = "缺一不可" in cells[1]
         assert marked == (material.necessity.value != "optional" and material.tolerance is None)

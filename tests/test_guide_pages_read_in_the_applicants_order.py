@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from guides.pdfcheck import flat, flat_text
 from guides.render import CHECKLIST, GUIDE
+from tests.page_helpers import attr
 from tests.guide_papers import CATALOGUE, CODES, SECTIONS, guide_pdf, renderer
 
 
@@ -19,7 +20,7 @@ def _page(client, url: str) -> BeautifulSoup:
 
 
 def _nav(soup: BeautifulSoup) -> list[tuple[str, str]]:
-    return [(a["href"], a.get_text(strip=True)) for a in soup.select("header.top nav a")]
+    return [(attr(a, "href"), a.get_text(strip=True)) for a in soup.select("header.top nav a")]
 
 
 @pytest.mark.parametrize("path", ["/guides/{code}", "/guides/{code}/checklist"])
@@ -41,7 +42,8 @@ def test_the_guide_page_puts_visits_and_materials_first_and_codes_last(client, c
     page = _page(client, f"/guides/{code}")
     assert [h.get_text(strip=True) for h in page.select("main h2")] == SECTIONS
     text = page.select_one("main").get_text()
-    assert text.index(d.materials[-1].name) < text.index("九、基本信息") < text.index(d.authority, text.index("九、基本信息"))
+    basic = text.index("九、基本信息")
+    assert text.index(d.materials[-1].name) < basic < text.index(d.authority, basic)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -71,6 +73,7 @@ def test_the_materials_carry_a_label_for_each_fact_for_their_phone_cards(client)
     rows = _page(client, "/guides/road-freight-licence").select("table.materials tr.material")
     assert len(rows) == len(d.materials)
     for row in rows:
-        assert [td["data-label"] for td in row.select("td[data-label]")] == ["份数", "形式", "必要性", "来源", "容缺受理"]
+        labels = [td["data-label"] for td in row.select("td[data-label]")]
+        assert labels == ["份数", "形式", "必要性", "来源", "容缺受理"]
         name = row.select_one("td.name")
         assert name.find("strong") and "依据：" in name.get_text()

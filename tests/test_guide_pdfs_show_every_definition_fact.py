@@ -90,7 +90,7 @@ def test_checklist_is_one_page_listing_every_material(rendered, code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_pages_are_a4_with_numbers_and_fonts_embedded(rendered, code):
-    guide, checklist, warnings = rendered[code]
+    guide, _checklist, warnings = rendered[code]
     sizes = page_sizes_mm(guide)
     assert all(abs(w - A4_MM[0]) < 0.5 and abs(h - A4_MM[1]) < 0.5 for w, h in sizes)
     assert f"第1页共{len(sizes)}页" in flat_text(guide)

@@ -46,7 +46,8 @@ def test_pdf_pages_still_carry_what_the_stylesheet_sets():
     assert all(abs(w - 210) < 0.5 and abs(h - 297) < 0.5 for w, h in page_sizes_mm(pdf))  # @page size: A4
     assert [f"第{i}页共{len(texts)}页" in text for i, text in enumerate(texts, start=1)] == [True] * len(texts)
     # No section heading ends a page: each shares its page with the start of what it heads.
-    for heading, start in (("二、申请材料", "材料名称及要求"), ("四、办理时限", "法定办结时限"), ("六、办理地点、时间与咨询", "办理窗口"),
-                           ("八、办理流程", "承办岗位"), ("九、基本信息", "事项名称"), ("十、设定依据与实施依据", "法律法规名称")):
+    for heading, start in (("二、申请材料", "材料名称及要求"), ("四、办理时限", "法定办结时限"),
+                           ("六、办理地点、时间与咨询", "办理窗口"), ("八、办理流程", "承办岗位"),
+                           ("九、基本信息", "事项名称"), ("十、设定依据与实施依据", "法律法规名称")):
         page = next(text for text in texts if heading in text)
         assert start in page[page.index(heading):], heading

@@ -17,6 +17,7 @@ from guides.pdfcheck import page_texts
 from guides.qr import guide_url, qr_code, status_url
 from guides.render import CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
+from tests.page_helpers import attr
 from workflows.catalogue import load_catalogue
 from workflows.office import demo_profile
 
@@ -80,11 +81,11 @@ def _qr_images(html: str) -> dict[str, Image.Image]:
 
     from bs4 import BeautifulSoup
 
-    images = {}
+    images: dict[str, Image.Image] = {}
     for img in BeautifulSoup(html, "html.parser").select(".qr img"):
-        header, data = img["src"].split(",", 1)
+        header, data = attr(img, "src").split(",", 1)
         assert header == "data:image/png;base64", header
-        images[img["alt"]] = Image.open(io.BytesIO(base64.b64decode(data)))
+        images[attr(img, "alt")] = Image.open(io.BytesIO(base64.b64decode(data)))
     return images
 
 

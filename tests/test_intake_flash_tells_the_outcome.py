@@ -10,7 +10,7 @@ from tests.support import FREIGHT_GAP, VEHICLES_BOUGHT
 import pytest
 from sqlmodel import select
 
-from tests.page_helpers import add_staff, client_as, soup
+from tests.page_helpers import add_staff, client_as, one, soup
 from tests.test_pages_intake_preview_and_confirm import form_for, submit
 from workflows.models import Case
 
@@ -30,7 +30,7 @@ def confirmed(clerk, session, office, code: str, choice: str, **form):
     response = submit(clerk, code, form_for(office, code, **form), step=f"confirm:{choice}")
     assert response.status_code == 303, response.text
     page = soup(clerk.get(response.headers["location"]))
-    return page.select_one("p.msg[role=status]"), page.select_one("h1").get_text(" ", strip=True), \
+    return page.select_one("p.msg[role=status]"), one(page, "h1").get_text(" ", strip=True), \
         session.exec(select(Case)).one()
 
 

@@ -8,7 +8,7 @@ import pytest
 from tests.page_helpers import add_staff, client_as, csrf_from
 from tests.support import CREDIT_CODE, PERSON_ID, STAFF, company, open_complete, person
 from workflows import errors, queries
-from workflows.cases import Applicant
+from workflows.submission import Applicant
 
 FREIGHT = "road-freight-licence"
 JSON = {"Accept": "application/json"}

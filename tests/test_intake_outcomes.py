@@ -140,7 +140,8 @@ def test_no_notice_when_nothing_is_missing(session, office, engine):
 
 def test_refusal_records_its_written_reason(session, office):
     case = open_complete(session, office, FREIGHT)
-    cases.refuse_case(session=session, office=office, case=case, clerk=STAFF.clerk, reason="申请事项不属于本机关职权范围")
+    cases.refuse_case(session=session, office=office, case=case, clerk=STAFF.clerk,
+                      reason="申请事项不属于本机关职权范围")
     assert (case.state, case.outcome) == ("refused", "refused")
     assert events_of(session, case.id)[-1].payload == {"reason": "申请事项不属于本机关职权范围"}
 

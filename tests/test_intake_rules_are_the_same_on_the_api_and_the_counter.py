@@ -19,7 +19,8 @@ FILING = "vehicle-repair-filing"  # offers 当场领取 and online application
 
 # name -> (matter, changes to the API body, changes to the form, the field at fault, the code)
 BAD_INTAKES = {
-    "agent ID with a wrong check digit": (FREIGHT, {"applicant": {"agent_name": "张经办", "agent_id_no": "330402199001010010"}},
+    "agent ID with a wrong check digit": (FREIGHT,
+                                          {"applicant": {"agent_name": "张经办", "agent_id_no": "330402199001010010"}},
                                           {"agent_name": "张经办", "agent_id_no": "330402199001010010"},
                                           "agent_id_no", "agent-id-invalid"),
     "agent ID without the agent's name": (FREIGHT, {"applicant": {"agent_id_no": "11010519491231002X"}},

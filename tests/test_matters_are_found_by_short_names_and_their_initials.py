@@ -11,7 +11,8 @@ from windows.matter_index import MatterIndex, initials_of
 from workflows.catalogue import load_catalogue
 
 INDEX = MatterIndex(load_catalogue())
-FREIGHT, PASSENGER, DANGEROUS = "road-freight-licence", "road-passenger-licence", "dangerous-goods-road-transport-licence"
+FREIGHT, PASSENGER = "road-freight-licence", "road-passenger-licence"
+DANGEROUS = "dangerous-goods-road-transport-licence"
 
 # query → the matters it finds, the one it names first
 FOUND = [
@@ -90,7 +91,7 @@ def test_the_intake_page_filters_on_the_same_keys_as_the_server(clerk):
     """The script hides rows whose data-search lacks the query; the server's search agrees."""
     page = soup(clerk.get("/cases/new"))
     rows = page.select("#matter-list tbody tr")
-    for query, first in FOUND:
+    for query, _first in FOUND:
         needle = "".join(query.split()).lower()
         shown = {r["data-code"] for r in rows if needle in r["data-search"]}
         assert shown == set(codes(query)), query
@@ -100,10 +101,10 @@ def test_the_intake_page_filters_on_the_same_keys_as_the_server(clerk):
 
 def test_the_catalogue_page_finds_by_keyword(clerk):
     rows = soup(clerk.get("/matters", params={"q": "网约车"})).select("#matters tbody tr")
-    assert [r["data-code"] for r in rows][0] == "ride-hailing-vehicle-permit"
+    assert rows[0]["data-code"] == "ride-hailing-vehicle-permit"
 
 
-def test_the_api_finds_by_keyword_and_keyword_initials(client, as_role):  # noqa: F811
+def test_the_api_finds_by_keyword_and_keyword_initials(client, as_role):
     for q, first in (("货运", FREIGHT), ("wyc", "ride-hailing-vehicle-permit"), ("危货", DANGEROUS)):
         found = client.get("/api/matters", params={"q": q}, headers=as_role["clerk"]).json()
         assert found[0]["code"] == first, q

@@ -12,7 +12,7 @@ from tests.api_fixtures import as_role, open_case, tokens  # noqa: F401
 from workflows.localtime import OfficeTime, ZoneNotSupported
 from workflows.models import Case
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = OfficeTime.named("Asia/Shanghai")
 # 07:30 on 3 December in 嘉兴 is 23:30 on 2 December in UTC.
 EARLY = dt.datetime(2026, 12, 2, 23, 30, tzinfo=UTC)

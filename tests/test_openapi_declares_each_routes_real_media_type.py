@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-JSON_OUTSIDE_THE_API = {("post", "/cases/new/{code}/applicable-materials"), ("post", "/cases/new/{code}/known-applicant")}
+JSON_OUTSIDE_THE_API = {("post", "/cases/new/{code}/applicable-materials"),
+                        ("post", "/cases/new/{code}/known-applicant")}
 
 
 def _operations(app):

@@ -7,11 +7,12 @@ from sqlalchemy import event, inspect
 from tests.support import STAFF, open_complete
 from workflows import cases
 from workflows.db import session as new_session
+from workflows.db import core_table
 from workflows.models import Case
 from workflows.queries import get_case
 
 FREIGHT = "road-freight-licence"
-COLUMNS = [c.key for c in Case.__table__.columns]
+COLUMNS = [c.key for c in core_table(Case).columns]
 
 
 def test_the_returned_case_equals_its_stored_row(session, office, engine):

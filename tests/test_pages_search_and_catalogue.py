@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.page_helpers import add_staff, client_as, soup
+from tests.page_helpers import add_staff, attr, client_as, soup
 from tests.support import CREDIT_CODE, company, open_complete, person
 
 
@@ -16,11 +16,13 @@ def clerk(app, session):
 
 
 def found_ids(client, q: str) -> list[int]:
-    return [int(r["data-case-id"]) for r in soup(client.get("/search", params={"q": q})).select("table.cases tbody tr")]
+    rows = soup(client.get("/search", params={"q": q})).select("table.cases tbody tr")
+    return [int(attr(r, "data-case-id")) for r in rows]
 
 
 def test_search_finds_a_case_by_each_key(clerk, session, office):
-    firm = open_complete(session, office, "road-freight-licence", applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
+    firm = open_complete(session, office, "road-freight-licence",
+                         applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
     someone = open_complete(session, office, "taxi-driver-qualification", applicant=person("张三", "13800001234"))
     assert found_ids(clerk, firm.receipt_no.lower()) == [firm.id]
     assert found_ids(clerk, "顺达") == [firm.id]

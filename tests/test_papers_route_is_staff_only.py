@@ -22,7 +22,7 @@ def noticed_case(app):
 
 
 @pytest.mark.parametrize("role", ["clerk", "reviewer", "approver", "admin"])
-def test_counter_roles_get_the_notice_pdf(client, as_role, noticed_case, role):  # noqa: F811
+def test_counter_roles_get_the_notice_pdf(client, as_role, noticed_case, role):
     case_id, receipt_no = noticed_case
     response = client.get(f"/papers/{case_id}/notice.pdf", headers=as_role[role])
     assert response.status_code == 200, response.text[:200]
@@ -32,7 +32,7 @@ def test_counter_roles_get_the_notice_pdf(client, as_role, noticed_case, role): 
     assert "一次性告知书" in text and receipt_no in text and "安全生产管理制度文本" in text
 
 
-def test_the_auditor_is_forbidden(client, as_role, noticed_case):  # noqa: F811
+def test_the_auditor_is_forbidden(client, as_role, noticed_case):
     case_id, _ = noticed_case
     response = client.get(f"/papers/{case_id}/notice.pdf", headers={**as_role["auditor"], "Accept": "application/json"})
     assert response.status_code == 403 and response.json()["code"] == "role-forbidden"
@@ -44,7 +44,7 @@ def test_without_login_no_paper_is_served(client, noticed_case):
     assert response.status_code != 200 and response.json()["code"] == "login-required"
 
 
-def test_unknown_case_kind_and_uncalled_for_paper(client, as_role, noticed_case):  # noqa: F811
+def test_unknown_case_kind_and_uncalled_for_paper(client, as_role, noticed_case):
     case_id, _ = noticed_case
     headers = {**as_role["clerk"], "Accept": "application/json"}
     assert client.get("/papers/999999/receipt.pdf", headers=headers).status_code == 404

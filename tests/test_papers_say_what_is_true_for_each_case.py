@@ -61,7 +61,10 @@ def applying(code: str, material_id: str) -> dict:
     if condition is None:
         return {}
     first = (condition.any_of or condition.all_of)[0]
-    value = first.value if first.op in ("eq", "ge", "le") else (first.value + 1 if first.op == "gt" else first.value - 1)
+    value = first.value
+    if first.op not in ("eq", "ge", "le"):  # gt or lt: a number just past the bound
+        assert isinstance(value, int | float), first
+        value = value + 1 if first.op == "gt" else value - 1
     return {first.field: value} | {c.field: c.value for c in condition.all_of[1:] if c.op == "eq"}
 
 
@@ -208,7 +211,8 @@ def test_a_filings_intake_papers_cite_its_own_rules_not_the_licensing_law(sessio
     noticed = open_complete(session, office, filing, missing=("management_rules",))
     cases.issue_correction_notice(session=session, office=office, case=noticed, clerk=STAFF.clerk)
     refused = open_complete(session, office, filing)
-    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk, reason="营业执照经营范围不含机动车维修")
+    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk,
+                      reason="营业执照经营范围不含机动车维修")
     for case, kind in ((noticed, PaperKind.RECEIPT), (noticed, PaperKind.NOTICE), (refused, PaperKind.REFUSAL)):
         text = text_of(session, office, case, kind, templates)
         assert "行政许可法" not in text and "即为受理" not in text, kind
@@ -219,7 +223,8 @@ def test_a_licences_intake_papers_cite_article_32_of_the_licensing_law(session, 
     noticed = open_complete(session, office, FREIGHT, missing=("driver_documents",))
     cases.issue_correction_notice(session=session, office=office, case=noticed, clerk=STAFF.clerk)
     refused = open_complete(session, office, FREIGHT)
-    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk, reason="申请事项不属于本机关职权范围")
+    cases.refuse_case(session=session, office=office, case=refused, clerk=STAFF.clerk,
+                      reason="申请事项不属于本机关职权范围")
     receipt = text_of(session, office, noticed, PaperKind.RECEIPT, templates)
     assert "逾期不告知的，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）" in receipt
     assert "根据《中华人民共和国行政许可法》第三十二条第一款第（四）项" in text_of(
@@ -338,7 +343,8 @@ def test_one_page_papers_fit_on_one_page_and_print_no_placeholder_for_every_matt
     for (receipt_no, kind), pdf in pages.items():
         assert len(page_sizes_mm(pdf)) == 1, f"{code} {kind} ({receipt_no}) runs onto a second page"
         text = flat_text(pdf)
-        for word in ("待核实", "示意", "状态机", "DOMAIN", "127.0.0.1"):  # no maintainer's note, engine word or local address
+        # No maintainer's note, engine word or local address.
+        for word in ("待核实", "示意", "状态机", "DOMAIN", "127.0.0.1"):
             assert word not in text, f"{code} {kind} prints {word}"
 
 
@@ -380,7 +386,8 @@ def test_served_papers_point_at_the_address_the_service_is_configured_with(datab
             login_as(client, "clerk")
             response = client.get(f"/papers/{case.id}/receipt.pdf")
         assert response.status_code == 200
-        assert "收件凭证" in response.headers["content-disposition"] or "%E6%94%B6" in response.headers["content-disposition"]
+        disposition = response.headers["content-disposition"]
+        assert "收件凭证" in disposition or "%E6%94%B6" in disposition
         assert f"https://ycb.jiaxing.example/public/status?receipt_no={case.receipt_no}" in flat_text(response.content)
     finally:
         service.close_app(app)

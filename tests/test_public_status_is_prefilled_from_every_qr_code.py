@@ -19,7 +19,7 @@ import zxingcpp
 from PIL import Image
 
 from guides.papers import PaperKind, paper_context, papers_for
-from tests.page_helpers import soup
+from tests.page_helpers import attr, one, soup
 from tests.support import STAFF, open_complete, run_to_close
 from workflows import cases
 
@@ -29,16 +29,16 @@ BASE_URL = "https://ban.example.gov.cn"
 
 def form_of(response) -> tuple[str, list[str]]:
     """The receipt number the lookup form holds, and the fields that take the focus."""
-    form = soup(response).select_one("form#lookup")
-    return (form.select_one("input[name=receipt_no]")["value"],
-            [i["name"] for i in form.select("input[autofocus]")])
+    form = one(soup(response), "form#lookup")
+    return (attr(one(form, "input[name=receipt_no]"), "value"),
+            [attr(i, "name") for i in form.select("input[autofocus]")])
 
 
 def scanned(data_uri: str) -> str:
     """What a phone reads from a QR code image (a PNG data URI, one pixel per module)."""
     png = base64.b64decode(data_uri.split(",", 1)[1])
     image = Image.open(io.BytesIO(png)).convert("L")
-    image = image.resize((image.width * 8, image.height * 8), Image.NEAREST)
+    image = image.resize((image.width * 8, image.height * 8), Image.Resampling.NEAREST)
     [found] = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
     return found
 

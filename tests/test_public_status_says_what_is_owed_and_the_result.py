@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.page_helpers import csrf_from, soup
+from tests.page_helpers import attr, csrf_from, one, soup
 from tests.support import FREIGHT_GAP, PERSON_ID, STAFF, VEHICLES_BOUGHT, actor_for, open_complete, person, run_to_close
 from workflows import cases
 from workflows.catalogue import load_catalogue
@@ -47,13 +47,13 @@ def owed_items(page) -> list[tuple[str, str, str, str]]:
 
 
 def ways_shown(page) -> dict[str, str]:
-    return {s["data-channel"]: s.get_text(" ", strip=True) for s in page.select("#owed section.way")}
+    return {attr(s, "data-channel"): s.get_text(" ", strip=True) for s in page.select("#owed section.way")}
 
 
 def assert_nothing_personal(response) -> None:
     for secret in PRIVATE:
         assert secret not in response.text, secret
-    text = soup(response).select_one("main").get_text(" ")
+    text = one(soup(response), "main").get_text(" ")
     assert not ISO_DATE.search(text), ISO_DATE.search(text)
 
 
@@ -91,8 +91,10 @@ def applying(code: str, material_id: str) -> dict:
     if condition is None:
         return {}
     first = (condition.any_of or condition.all_of)[0]
-    value = first.value if first.op in ("eq", "ge", "le") else (
-        first.value + 1 if first.op == "gt" else first.value - 1)
+    value = first.value
+    if first.op not in ("eq", "ge", "le"):  # gt or lt: a number just past the bound
+        assert isinstance(value, int | float), first
+        value = value + 1 if first.op == "gt" else value - 1
     return {first.field: value} | {c.field: c.value for c in condition.all_of[1:] if c.op == "eq"}
 
 
@@ -141,7 +143,8 @@ def test_the_freight_gap_is_due_on_monday_and_may_be_posted_to_the_named_recipie
     case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, applicant=APPLICANT)
     cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
     page = soup(look_up(client, case))
-    assert owed_items(page) == [("车辆技术等级评定结论复印件", "容缺受理，待补齐", "2026年11月30日前", "邮寄提交、网上提交、到窗口提交")]
+    assert owed_items(page) == [("车辆技术等级评定结论复印件", "容缺受理，待补齐", "2026年11月30日前",
+                                 "邮寄提交、网上提交、到窗口提交")]
     post = ways_shown(page)["post"]
     assert "嘉兴市交通运输局驻市民服务中心窗口（补正材料收件）" in post and "314000" in post
     assert case.receipt_no in post  # the note to put in the envelope names the case
@@ -243,8 +246,9 @@ def test_the_api_mirrors_the_owed_items_the_ways_the_result_and_the_ems_number(c
                                 pledge_signed=True)
     body = client.get("/api/public/status", params={"receipt_no": tolerated.receipt_no, "phone_last4": "5678"}).json()
     assert (body["owed_kind"], body["result"], body["tracking_no"]) == ("gaps", None, None)
-    assert body["owed"] == [{"material": FREIGHT_GAP, "name": "车辆技术等级评定结论复印件", "problem": "容缺受理，待补齐",
-                             "due": "2026-11-30", "channels": ["post", "online", "window"]}]
+    assert body["owed"] == [{"material": FREIGHT_GAP, "name": "车辆技术等级评定结论复印件",
+                             "problem": "容缺受理，待补齐", "due": "2026-11-30",
+                             "channels": ["post", "online", "window"]}]
     assert [(w["channel"], w["visit"]) for w in body["ways"]] == [("post", False), ("online", False), ("window", True)]
     assert body["outstanding"] == [{"name": "车辆技术等级评定结论复印件", "status": "容缺待补", "due": "2026-11-30"}]
 

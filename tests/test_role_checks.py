@@ -104,8 +104,8 @@ def test_an_auditor_or_admin_can_take_no_action_in_any_state(session, office, en
 
     assert available_actions(office=office, case=case, actor=outsider) == []
     for action in actions:
-        refused_for_role(engine, case, lambda: run(session=session, office=office, case=case, actor=outsider,
-                                                   trigger=action.trigger, payload={}))
+        refused_for_role(engine, case, lambda action=action: run(session=session, office=office, case=case,
+                                                                 actor=outsider, trigger=action.trigger, payload={}))
 
 
 def test_an_auditor_cannot_even_open_a_case(session, office, engine):

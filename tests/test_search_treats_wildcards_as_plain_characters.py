@@ -11,7 +11,8 @@ from tests.support import company, open_complete, person
 
 @pytest.fixture
 def plain_cases(session, office):
-    firm = open_complete(session, office, "road-freight-licence", applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
+    firm = open_complete(session, office, "road-freight-licence",
+                         applicant=company("嘉兴市顺达物流有限公司", "13900005678"))
     someone = open_complete(session, office, "taxi-driver-qualification", applicant=person("张三", "13800001234"))
     return firm, someone
 
@@ -28,8 +29,10 @@ def test_api_search_for_a_wildcard_matches_no_case_without_that_character(client
 
 
 def test_api_search_finds_a_name_holding_a_literal_percent_or_underscore(client, tokens, session, office, plain_cases):
-    percent = open_complete(session, office, "road-freight-licence", applicant=company("百分百%物流有限公司", "13900001111"))
-    underscore = open_complete(session, office, "road-freight-licence", applicant=company("下划线_物流有限公司", "13900002222"))
+    percent = open_complete(session, office, "road-freight-licence",
+                            applicant=company("百分百%物流有限公司", "13900001111"))
+    underscore = open_complete(session, office, "road-freight-licence",
+                               applicant=company("下划线_物流有限公司", "13900002222"))
     assert _api_ids(client, tokens["auditor"], "%") == [percent.id]
     assert _api_ids(client, tokens["auditor"], "_") == [underscore.id]
     assert _api_ids(client, tokens["auditor"], "百分百%") == [percent.id]

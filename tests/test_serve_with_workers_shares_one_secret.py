@@ -84,15 +84,16 @@ def test_two_worker_processes_serve_pages(tmp_path):
            "ONEVISIT_GUIDE_CACHE_DIR": str(tmp_path / "guides")}
     for name in ("SECRET_KEY", "ONEVISIT_SECRET_KEY", "ONEVISIT_AUTO_MIGRATE"):
         env.pop(name, None)
-    server = subprocess.Popen([sys.executable, "service.py", "serve", "--workers", "2", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.log", "w"))
-    try:
-        answers = _poll(f"http://127.0.0.1:{port}/public", tries=120)
-        assert answers.status_code == 200 and re.search(r"<h1>[^<]*办事", answers.text)
-        assert len(_children(server.pid)) >= 2  # uvicorn's worker processes
-    finally:
-        server.terminate()
-        server.wait(30)
+    with open(tmp_path / "serve.log", "w") as log:
+        server = subprocess.Popen([sys.executable, "service.py", "serve", "--workers", "2", "--port", str(port)],
+                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            answers = _poll(f"http://127.0.0.1:{port}/public", tries=120)
+            assert answers.status_code == 200 and re.search(r"<h1>[^<]*办事", answers.text)
+            assert len(_children(server.pid)) >= 2  # uvicorn's worker processes
+        finally:
+            server.terminate()
+            server.wait(30)
 
 
 def _poll(url: str, tries: int) -> httpx.Response:

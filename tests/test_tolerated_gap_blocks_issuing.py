@@ -15,7 +15,8 @@ from workflows.db import session as new_session
 from workflows.queries import available_actions
 
 FREIGHT = "road-freight-licence"
-# 道路货物运输经营许可 tolerates the 车辆技术等级评定结论复印件 (3 working days), asked for once the vehicles are bought.
+# 道路货物运输经营许可 tolerates the 车辆技术等级评定结论复印件 (3 working days), asked for once the vehicles
+# are bought.
 GAP = "vehicle_grade_copies"
 BOUGHT = {"vehicles_ready": True}
 

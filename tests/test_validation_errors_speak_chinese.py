@@ -20,7 +20,7 @@ LATIN_WORD = re.compile(r"\b(?:Input|should|valid|field|required|Field)\b")
     ("/audit?period=xyz", "period", "须为以下之一"),
     ("/audit?on=2026-13-45", "on", "YYYY-MM-DD"),
 ])
-def test_a_query_or_path_that_breaks_the_schema_is_told_in_chinese(client, tokens, url, field, says):  # noqa: F811
+def test_a_query_or_path_that_breaks_the_schema_is_told_in_chinese(client, tokens, url, field, says):
     who = "auditor" if url.startswith("/audit") else "clerk"
     response = client.get(url, headers={"Authorization": f"Bearer {tokens[who]}", "Accept": "application/json"})
     assert response.status_code == 422, response.text
@@ -29,7 +29,7 @@ def test_a_query_or_path_that_breaks_the_schema_is_told_in_chinese(client, token
     assert HAN.search(body["message"]) and not LATIN_WORD.search(body["message"]), body["message"]
 
 
-def test_a_body_missing_a_field_is_told_which(client, tokens):  # noqa: F811
+def test_a_body_missing_a_field_is_told_which(client, tokens):
     response = client.post("/api/cases", json={"matter_code": "road-freight-licence"},
                            headers={"Authorization": f"Bearer {tokens['clerk']}"})
     assert response.status_code == 422

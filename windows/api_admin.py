@@ -29,6 +29,7 @@ def issue_token(body: TokenIn, session: SessionDep, office: OfficeDep, admin: Ap
     token = accounts.issue_token(session=session, username=body.username, label=body.label, admin=admin,
                                  now=office.now())
     row = accounts.token_record(session=session, token=token)
+    assert row is not None, "the token was stored just above, in this session"
     return IssuedTokenOut(**token_out(row, office.time).model_dump(), token=token)
 
 

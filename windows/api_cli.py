@@ -21,7 +21,7 @@ OPERATOR = Actor("cli", frozenset({"admin"}), name="服务器操作员")
 def run(args, settings) -> int:
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with session(engine) as s:
         try:
             if args.token_command == "issue":

@@ -8,7 +8,8 @@ API answers with; the service checks again on write.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from workflows import cases, errors
 from workflows import progress as pg
@@ -47,7 +48,7 @@ class FieldError(str):
 
     code: str
 
-    def __new__(cls, message: str, code: str = "invalid-input") -> "FieldError":
+    def __new__(cls, message: str, code: str = "invalid-input") -> FieldError:
         made = super().__new__(cls, message)
         made.code = code
         return made

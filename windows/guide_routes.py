@@ -12,6 +12,7 @@ guides/ renders; this module answers requests with what it renders.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
@@ -23,6 +24,7 @@ from guides.pdf import SystemPackagesMissing, require_system
 from guides.render import BOOKLET_TITLE, CHECKLIST, GUIDE, GuideRenderer, GuideService
 from windows.api_route import AnsweredInThread
 from windows.deps import CaseDep, OfficeDep, PaperDep, SessionDep
+from windows.openapi_responses import Responses
 from windows.render_threads import on_render_threads
 from workflows.catalogue import MatterVersion
 from workflows.office import Office
@@ -58,9 +60,11 @@ def _pdf(request: Request, data: bytes, filename: str, etag: str | None = None) 
     return Response(data, media_type="application/pdf", headers=headers)
 
 
-def _file(media_type: str, description: str) -> dict:
-    """The OpenAPI answer of a download: its real media type, and the plain-text 503 when a system package is missing."""
-    return {200: {"description": description, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+def _file(media_type: str, description: str) -> Responses:
+    """The OpenAPI answer of a download: its real media type, and the plain-text 503 when a system package
+    is missing."""
+    binary: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": description, "content": {media_type: binary}},
             503: {"description": "服务器缺少生成文件所需的系统软件包（说明其名称）",
                   "content": {"text/plain": {"schema": {"type": "string"}}}}}
 
@@ -68,8 +72,10 @@ def _file(media_type: str, description: str) -> dict:
 PDF = _file("application/pdf", "A4 PDF")
 _ERROR = {"text/html": {"schema": {"type": "string"}},
           "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-NO_MATTER = {404: {"description": "事项目录中没有该事项（unknown-matter）", "content": _ERROR}}
-PAPER_ERRORS = {303: {"description": "未登录的浏览器被转到登录页"},
+NO_MATTER: Responses = {404: {"description": "事项目录中没有该事项（unknown-matter）", "content": _ERROR}}
+FLOW_SVG: Responses = {200: {"description": "办理流程图（SVG）",
+                             "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
+PAPER_ERRORS: Responses = {303: {"description": "未登录的浏览器被转到登录页"},
                 401: {"description": "未登录，或接口令牌无效", "content": _ERROR},
                 403: {"description": "岗位无权打印文书", "content": _ERROR},
                 404: {"description": "办件不存在，或没有这种文书", "content": _ERROR},
@@ -115,8 +121,7 @@ def _guide_pdf(request: Request, version: MatterVersion, kind: str) -> Response:
 
 
 @router.get("/guides/{code}/flow.svg", name="guide_flow", response_class=Response,
-            responses={200: {"description": "办理流程图（SVG）", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
-            | NO_MATTER)
+            responses=FLOW_SVG | NO_MATTER)
 def flow_svg(request: Request, code: str, office: OfficeDep):
     svg = _service(request).renderer.diagrams.svg(_version(office, code))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})

@@ -62,7 +62,7 @@ class MatterIndex:
         needle = "".join(query.split()).lower()
         if not needle:
             return list(self.entries)
-        found = [e for e, keys in zip(self.entries, self._keys) if needle in keys]
+        found = [e for e, keys in zip(self.entries, self._keys, strict=True) if needle in keys]
         # A matter the query names outright (货运 is a keyword of 道路货物运输经营许可) comes before
         # those that merely contain it (水路货运); otherwise catalogue order.
         return sorted(found, key=lambda e: needle not in _whole_keys(e))

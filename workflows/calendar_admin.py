@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete, update
+from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflows import errors
 from workflows.deadlines import all_dues
@@ -74,8 +77,8 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 def store_arrangement(*, session: Session, arrangement: Arrangement, loaded_by: str, now: dt.datetime) -> None:
     year = arrangement.year
-    session.execute(delete(CalendarDay).where(CalendarDay.year == year))
-    session.execute(delete(CalendarYear).where(CalendarYear.year == year))
+    session.execute(delete(CalendarDay).where(col(CalendarDay.year) == year))
+    session.execute(delete(CalendarYear).where(col(CalendarYear.year) == year))
     for h in arrangement.holidays:
         day = h.start
         while day <= h.end:
@@ -99,20 +102,23 @@ def refresh_deadlines_in_year(*, session: Session, office: Office, year: int) ->
     legal due date is its latest, so it tells whether the count reached the year.
     """
     query = select(Case).where(Case.due_provisional == False, col(Case.accepted_on).is_not(None))  # noqa: E712
-    query = query.where(Case.accepted_on <= dt.date(year, 12, 31), Case.legal_due >= dt.date(year, 1, 1))
+    query = query.where(col(Case.accepted_on) <= dt.date(year, 12, 31), col(Case.legal_due) >= dt.date(year, 1, 1))
     return _recompute(session, office, query)
 
 
-def _recompute(session: Session, office: Office, query) -> int:
+def _recompute(session: Session, office: Office, query: SelectOfScalar[Case]) -> int:
     # Read the rows as they are now (a case in this session's identity map may be
     # stale), and write only if no transition changed the case meanwhile: its pause
     # may have ended, and that transition computed the deadlines itself.
     query = query.where(col(Case.state).not_in(sorted(FINAL_STATES))).execution_options(populate_existing=True)
     changed = 0
     for case in session.exec(query).all():
+        assert case.accepted_on is not None, "both queries select accepted cases only"
         values = all_dues(office, office.matter_of(case).definition, case.accepted_on, case.progress["paused_days"],
                           case.progress)
-        result = session.execute(update(Case).where(Case.id == case.id, Case.version == case.version).values(**values))
+        stmt = update(Case).where(col(Case.id) == case.id, col(Case.version) == case.version).values(**values)
+        # Session.execute is typed for any statement; an UPDATE's result is a CursorResult, which has rowcount.
+        result = cast(CursorResult[Any], session.execute(stmt))
         changed += result.rowcount
     return changed
 

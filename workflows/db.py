@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session, SQLModel, create_engine
+
+if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL engine is made
+    import psycopg
+    from psycopg.abc import PQGen, RV
+    from psycopg.rows import TupleRow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -78,19 +87,20 @@ def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS, limits: Lim
     return engine
 
 
-def postgres_connect_args(limits: Limits) -> dict:
+def postgres_connect_args(limits: Limits) -> dict[str, Any]:
     """libpq's bounds: on connecting, on each statement (server side), and on a silent peer (TCP)."""
-    args: dict = {"connect_timeout": limits.connect_s,
+    args: dict[str, Any] = {"connect_timeout": limits.connect_s,
                   # A peer that vanished (host down, cable pulled) is noticed in 10 + 3 × 5 s when idle,
                   "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
-    if limits.statement_s is not None:
-        args["options"] = f"-c statement_timeout={int(limits.statement_s * 1000)}"
+    statement_s, answer_s = limits.statement_s, limits.answer_s  # answer_s is set exactly when statement_s is
+    if statement_s is not None and answer_s is not None:
+        args["options"] = f"-c statement_timeout={int(statement_s * 1000)}"
         # and within the answer bound when data it was sent goes unacknowledged.
-        args["tcp_user_timeout"] = int(limits.answer_s * 1000)
+        args["tcp_user_timeout"] = int(answer_s * 1000)
     return args
 
 
-def _answer_bound_connect(answer_s: float):
+def _answer_bound_connect(answer_s: float) -> Callable[..., psycopg.Connection[TupleRow]]:
     """Connect with psycopg connections that give up on an answer after `answer_s` seconds.
 
     Neither the statement timeout nor TCP catches a server (or a proxy, or a stalled
@@ -98,9 +108,10 @@ def _answer_bound_connect(answer_s: float):
     statement, and the kernel sees no loss. Only the client can bound that wait.
     """
     import psycopg
+    from psycopg.rows import TupleRow
 
-    class AnswerBoundConnection(psycopg.Connection):
-        def wait(self, gen, *args, **kwargs):
+    class AnswerBoundConnection(psycopg.Connection[TupleRow]):
+        def wait(self, gen: PQGen[RV], *args: Any, **kwargs: Any) -> RV:
             if len(args) < 2 and kwargs.get("timeout") is None:
                 kwargs["timeout"] = answer_s
             try:
@@ -111,13 +122,14 @@ def _answer_bound_connect(answer_s: float):
                 self.close()
                 raise psycopg.OperationalError(f"数据库服务器 {answer_s:g} 秒内没有回答") from exc
 
-    def connect(_dialect, _record, cargs, cparams):
+    def connect(_dialect: Dialect, _record: ConnectionPoolEntry, cargs: list[Any],
+                cparams: dict[str, Any]) -> AnswerBoundConnection:
         return AnswerBoundConnection.connect(*cargs, **cparams)
 
     return connect
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets counter screens read while a clerk writes; NORMAL is durable across
     # application crashes, which is the failure a counter PC actually has.
@@ -126,6 +138,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def core_table(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for SQL written against its columns rather than through the ORM."""
+    # SQLModel sets `__table__` on every `table=True` class but does not declare it, so a type checker cannot see it.
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def is_sqlite(engine: Engine) -> bool:

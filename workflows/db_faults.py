@@ -54,7 +54,7 @@ def fault_of(exc: BaseException, *, stage: Stage = "reading") -> errors.DomainEr
     return _lost(stage, sqlstate=sqlstate, text=text, sqlite=_is_sqlite(orig))
 
 
-def _is_sqlite(orig: BaseException) -> bool:
+def _is_sqlite(orig: BaseException | None) -> bool:
     return type(orig).__module__.startswith("sqlite3")
 
 

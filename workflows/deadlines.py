@@ -20,6 +20,13 @@ from workflows.office import Office
 from workflows.workdays import WorkCalendar
 
 
+def tolerance_days(definition: MatterDefinition, material_id: str) -> int:
+    """The working days a tolerated (容缺) material may follow; only such a material leaves a gap."""
+    tolerance = definition.material(material_id).tolerance
+    assert tolerance is not None, f"{definition.code}: {material_id} is not tolerated, so it cannot be a gap"
+    return tolerance.days
+
+
 def limit_dues(office: Office, definition: MatterDefinition, accepted_on: dt.date, paused_days: int) -> dict[str, Any]:
     """承诺 and 法定 due dates: working days after acceptance, pushed back by 特别程序 days."""
     promised = office.calendar.add_workdays(accepted_on, definition.limits.promised_days + paused_days)
@@ -37,7 +44,8 @@ def gap_due(office: Office, definition: MatterDefinition, accepted_on: dt.date |
     """
     dues, provisional = [], False
     for material_id, printed in progress["gaps"].items():
-        counted = office.calendar.add_workdays(accepted_on, definition.material(material_id).tolerance.days)
+        assert accepted_on is not None, "a gap is opened only by accepting the case"
+        counted = office.calendar.add_workdays(accepted_on, tolerance_days(definition, material_id))
         provisional = provisional or counted.provisional
         dues.append(max(dt.date.fromisoformat(printed), counted.due))
     return (min(dues) if dues else None), provisional
@@ -85,7 +93,9 @@ def special_time_boxes(*, calendar: WorkCalendar, definition: MatterDefinition, 
 
 def _time_box(calendar: WorkCalendar, procedure: str, name: str, max_days: int, dates: dict[str, str | None],
               today: dt.date, closed_on: dt.date | None) -> SpecialTimeBox:
-    started = dt.date.fromisoformat(dates["started"])
+    started_on = dates["started"]
+    assert started_on is not None, "a special procedure's time box is kept only once it has started"
+    started = dt.date.fromisoformat(started_on)
     ended = dt.date.fromisoformat(dates["ended"]) if dates["ended"] else None
     deadline = calendar.add_workdays(started, max_days)
     stopped_on = ended or closed_on

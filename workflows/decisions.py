@@ -26,7 +26,8 @@ class DecisionWording:
 DECISION_WORDING = {
     MatterType.LICENCE: DecisionWording("准予许可决定书", "不予许可决定书", "准予", "准予许可", "不予许可",
                                         "《中华人民共和国行政许可法》第三十八条第二款", "许", "不许"),
-    MatterType.FILING: DecisionWording("备案通知书", "不予备案通知书", "予以", "予以备案", "不予备案", "", "备", "不备"),
+    MatterType.FILING: DecisionWording("备案通知书", "不予备案通知书", "予以", "予以备案", "不予备案", "",
+                                       "备", "不备"),
     MatterType.CONFIRMATION: DecisionWording("确认决定书", "不予确认决定书", "予以", "予以确认", "不予确认", "",
                                              "确", "不确"),
     MatterType.PUBLIC_SERVICE: DecisionWording("办理结果通知书", "不予办理通知书", "予以", "予以办理", "不予办理", "",

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable, Mapping
 
+from workflows.deadlines import tolerance_days
 from workflows.definition import Channel, MatterDefinition
 from workflows.intake import Verdict
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
@@ -91,11 +92,11 @@ def tolerated_gap_dues(office: Office, definition: MatterDefinition, verdict: Ve
                        accepted_on: dt.date) -> dict[str, Deadline]:
     """When each gap of this verdict falls due if the case is accepted with tolerance on `accepted_on`:
     its material's tolerance in working days. The 容缺受理 records these; the counter shows them before."""
-    return {p.material: office.calendar.add_workdays(accepted_on, definition.material(p.material).tolerance.days)
+    return {p.material: office.calendar.add_workdays(accepted_on, tolerance_days(definition, p.material))
             for p in verdict.problems if p.tolerable}
 
 
-def notice_demands(definition: MatterDefinition, items: list[dict], due: dt.date) -> list[Demand]:
+def notice_demands(definition: MatterDefinition, items: list[Mapping[str, str]], due: dt.date) -> list[Demand]:
     """The items of a notify event as demands, all due together."""
     return [Demand(i["material"], definition.material(i["material"]).name, i["problem"], due,
                    tuple(definition.application_channels)) for i in items]

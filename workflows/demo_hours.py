@@ -60,9 +60,6 @@ class OfficeHours:
     def next_workday(self, day: dt.date) -> dt.date:
         return self.calendar.add_workdays(day, 1).due
 
-    def is_open(self, moment: dt.datetime) -> bool:
-        return any(start <= moment <= end for start, end in self.periods(self.local_day(moment)))
-
     def add(self, moment: dt.datetime, minutes: float) -> dt.datetime:
         """`minutes` of opening time after `moment`: work left at closing goes on when the office reopens."""
         left = dt.timedelta(seconds=round(minutes * 60))

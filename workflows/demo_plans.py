@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from workflows.cases import Applicant, MaterialCheck
+from workflows.cases import MaterialCheck
 from workflows.catalogue import Catalogue
 from workflows.definition import CaseKind, Channel, Delivery, Material, MatterDefinition
 from workflows.demo_roster import Roster, RosterEntry
 from workflows.intake import required
 from workflows.office import Actor
+from workflows.submission import Applicant
+
+# A case's 办件情况 answers, as the definition's fields and preconditions type them.
+CaseValue = bool | int | float | str
+CaseData = dict[str, CaseValue]
 
 # How often each matter comes to the counter; a matter not listed (a new one) gets OTHER_VOLUME.
 VOLUME = {"ride-hailing-vehicle-permit": 22, "taxi-driver-qualification": 18, "oversize-transport-permit": 18,
@@ -63,7 +68,7 @@ class Plan:
     clerk: Actor
     channel: Channel
     delivery: Delivery
-    data: dict
+    data: CaseData
     materials: dict[str, MaterialCheck]
 
     @property
@@ -76,7 +81,7 @@ class Plan:
 
 def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff: DemoStaff,
               arrival: dt.datetime) -> Plan:
-    names, weights = zip(*SCENARIOS)
+    names, weights = zip(*SCENARIOS, strict=True)
     wanted = rng.choices(names, weights)[0]
     versions = catalogue.matters()
     if wanted in ("tolerated", "defaulted"):  # only some matters publish a 容缺 list: the case is one of them
@@ -93,7 +98,7 @@ def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff
                  _delivery(rng, d, channel), data, _materials(rng, d, data, scenario))
 
 
-def _fitting(d: MatterDefinition, data: dict, scenario: str) -> str:
+def _fitting(d: MatterDefinition, data: CaseData, scenario: str) -> str:
     """A scenario this matter can play: a 即办件 is done on the spot, only tolerable gaps are tolerated.
 
     A tolerable material that applies only in some cases (车辆技术等级评定结论 once vehicles are
@@ -109,11 +114,11 @@ def _fitting(d: MatterDefinition, data: dict, scenario: str) -> str:
     return scenario
 
 
-def tolerable(d: MatterDefinition, data: dict) -> list[str]:
+def tolerable(d: MatterDefinition, data: CaseData) -> list[str]:
     return [m.id for m in d.materials if m.tolerance and required(m, data)]
 
 
-def _make_a_tolerable_material_apply(d: MatterDefinition, data: dict) -> None:
+def _make_a_tolerable_material_apply(d: MatterDefinition, data: CaseData) -> None:
     """Answer the 办件情况 question of a conditional tolerable material so that it applies."""
     fixed = {p.field for p in d.preconditions}
     for m in d.materials:
@@ -125,7 +130,7 @@ def _make_a_tolerable_material_apply(d: MatterDefinition, data: dict) -> None:
 
 
 # Realistic values for the case fields the catalogue has; any other field gets a plain default.
-FIELD_VALUES: dict[str, Callable[[random.Random, RosterEntry], object]] = {
+FIELD_VALUES: dict[str, Callable[[random.Random, RosterEntry], CaseValue]] = {
     "height_m": lambda rng, e: round(rng.uniform(4.1, 4.9), 2),
     "width_m": lambda rng, e: round(rng.uniform(2.6, 4.2), 2),
     "length_m": lambda rng, e: round(rng.uniform(18.5, 32), 1),
@@ -137,8 +142,8 @@ FIELD_VALUES: dict[str, Callable[[random.Random, RosterEntry], object]] = {
 }
 
 
-def _case_data(rng: random.Random, d: MatterDefinition, entry: RosterEntry) -> dict:
-    data = {p.field: p.equals for p in d.preconditions}
+def _case_data(rng: random.Random, d: MatterDefinition, entry: RosterEntry) -> CaseData:
+    data: CaseData = {p.field: p.equals for p in d.preconditions}
     for f in d.case_fields:
         if f.id in data:
             continue
@@ -151,7 +156,7 @@ def _case_data(rng: random.Random, d: MatterDefinition, entry: RosterEntry) -> d
     return data
 
 
-def _materials(rng: random.Random, d: MatterDefinition, data: dict, scenario: str) -> dict[str, MaterialCheck]:
+def _materials(rng: random.Random, d: MatterDefinition, data: CaseData, scenario: str) -> dict[str, MaterialCheck]:
     needed = [m.id for m in d.materials if required(m, data)]
     missing: set[str] = set()
     if scenario in ("tolerated", "defaulted"):

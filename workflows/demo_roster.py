@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workflows import identity
-from workflows.cases import Applicant
+from workflows.submission import Applicant
 
 # 行政区划代码 of the 嘉兴 districts and counties, with a street in each for addresses.
-DISTRICTS = (
+District = tuple[str, str, tuple[str, ...]]
+DISTRICTS: tuple[District, ...] = (
     ("330402", "南湖区", ("中山东路", "广益路", "南溪东路", "由拳路")),
     ("330411", "秀洲区", ("洪兴西路", "中山西路", "新洲路", "秀园路")),
     ("330421", "嘉善县", ("体育南路", "罗星路", "世纪大道")),
@@ -41,12 +43,15 @@ BRAND_SECOND = "达运通顺程捷航盛泰源发利鑫祥昌安辉翔邦诚成�
 
 # The matters each trade applies for, and how its companies are named.
 TRADES = {
-    "logistics": (("road-freight-licence", "oversize-transport-permit"), ("物流有限公司", "货运有限公司", "运输有限公司")),
+    "logistics": (("road-freight-licence", "oversize-transport-permit"),
+                  ("物流有限公司", "货运有限公司", "运输有限公司")),
     "coach": (("road-passenger-licence", "ride-hailing-vehicle-permit"), ("客运有限公司", "旅游客运有限公司")),
     "ride_hailing": (("ride-hailing-vehicle-permit",), ("出行科技有限公司", "汽车租赁有限公司")),
     "repair": (("vehicle-repair-filing",), ("汽车维修有限公司", "汽车服务有限公司", "机动车维修有限公司")),
-    "shipping": (("waterway-transport-licence", "port-operation-licence"), ("航运有限公司", "港务有限公司", "码头有限公司")),
-    "works": (("road-works-permit", "oversize-transport-permit"), ("市政工程有限公司", "建设工程有限公司", "管道工程有限公司")),
+    "shipping": (("waterway-transport-licence", "port-operation-licence"),
+                 ("航运有限公司", "港务有限公司", "码头有限公司")),
+    "works": (("road-works-permit", "oversize-transport-permit"),
+              ("市政工程有限公司", "建设工程有限公司", "管道工程有限公司")),
 }
 GENERAL_SUFFIXES = ("交通发展有限公司", "实业有限公司")  # for a matter no trade above applies for
 # Matters a person (rather than a company) applies for, and how often a person is the applicant.
@@ -138,10 +143,10 @@ class Roster:
         first = self.rng.choice(BRAND_FIRST)
         return first + self.rng.choice([c for c in BRAND_SECOND if c != first])
 
-    def _address(self, district) -> str:
+    def _address(self, district: District) -> str:
         return f"浙江省嘉兴市{district[1]}{self.rng.choice(district[2])}{self.rng.randint(1, 1200)}号"
 
-    def _unique(self, make) -> str:
+    def _unique(self, make: Callable[[], str]) -> str:
         for _ in range(200):
             name = make()
             if name not in self._names:
@@ -149,7 +154,7 @@ class Roster:
                 return name
         raise RuntimeError("演示名册的名称已用尽")
 
-    def _unique_id(self, make) -> str:
+    def _unique_id(self, make: Callable[[], str]) -> str:
         """An identifier (ID number, credit code, phone) nobody else on the roster has."""
         while (value := make()) in self._ids:
             pass
@@ -178,7 +183,7 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def org_code_check(first8: str) -> str:
     """GB 11714 check character of a 组织机构代码 (digits count as themselves, letters A=10 … Z=35)."""
-    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS))
+    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return "X" if check == 10 else "0" if check == 11 else str(check)
 

@@ -8,18 +8,30 @@ the case's current state, which is how the counter screen picks its buttons.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from workflows import errors
 from workflows import intake
 from workflows import progress as pg
 from workflows.definition import Channel, MatterDefinition, Step
 
-Guard = Callable[[Any, dict[str, Any]], None]
+
+
+class GuardedCase(Protocol):
+    """What a guard reads of a case: the machine's proxy (machine.CaseProxy) has exactly this."""
+
+    state: str
+    data: dict[str, Any]
+    progress: dict[str, Any]
+    channel: str
+
+
+Guard = Callable[[GuardedCase, dict[str, Any]], None]
 
 
 def preconditions_met(d: MatterDefinition) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         unmet = intake.unmet_preconditions(d, case.data)
         if unmet:
             raise errors.PreconditionNotMet("不符合受理条件：" + "；".join(unmet))
@@ -28,7 +40,7 @@ def preconditions_met(d: MatterDefinition) -> Guard:
 
 
 def materials_complete(d: MatterDefinition) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         verdict = intake.assess(d, case.data, case.progress)
         if verdict.problems:
             names = "、".join(p.name for p in verdict.problems)
@@ -38,7 +50,7 @@ def materials_complete(d: MatterDefinition) -> Guard:
 
 
 def only_tolerable_missing(d: MatterDefinition) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         verdict = intake.assess(d, case.data, case.progress)
         if not verdict.problems:
             raise errors.NothingToTolerate()
@@ -50,7 +62,7 @@ def only_tolerable_missing(d: MatterDefinition) -> Guard:
 
 
 def notice_has_items(d: MatterDefinition) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         verdict = intake.assess(d, case.data, case.progress)
         expected = {p.material for p in verdict.problems}
         if not expected:
@@ -68,7 +80,7 @@ def notice_has_items(d: MatterDefinition) -> Guard:
 
 
 def step_materials_present(d: MatterDefinition, step: Step) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         absent = [d.material(m).name for m in step.requires_materials
                   if intake.required(d.material(m), case.data) and not pg.is_present(case.progress, m)]
         if absent:
@@ -77,29 +89,35 @@ def step_materials_present(d: MatterDefinition, step: Step) -> Guard:
     return guard
 
 
-def no_open_gap(case, payload) -> None:
+def no_open_gap(case: GuardedCase, payload: dict[str, Any]) -> None:
     if case.progress["gaps"]:
         raise errors.ToleratedGapOpen(f"尚有 {len(case.progress['gaps'])} 项容缺材料未补齐，不能出证")
 
 
 def gap_open_for(d: MatterDefinition, channel: Channel) -> Guard:
-    def guard(case, payload) -> None:
+    def guard(case: GuardedCase, payload: dict[str, Any]) -> None:
         gaps = case.progress["gaps"]
         if not gaps:
             raise errors.NoOpenGap()
         if "material" not in payload:  # asked whether the action is open at all
-            if not any(channel in d.material(m).tolerance.channels for m in gaps):
+            if not any(_accepts(d, m, channel) for m in gaps):
                 raise errors.ChannelNotAllowed("待补材料均不接受以此方式补齐", field="channel")
             return
         material_id = payload["material"]
         if material_id not in gaps:
             raise errors.NoOpenGap(field="material")
-        if channel not in d.material(material_id).tolerance.channels:
+        if not _accepts(d, material_id, channel):
             raise errors.ChannelNotAllowed("该材料不接受以此方式补齐", field="channel")
 
     return guard
 
 
-def applicant_at_window(case, payload) -> None:
+def _accepts(d: MatterDefinition, material_id: str, channel: Channel) -> bool:
+    """Whether an open gap may be filled this way; only a tolerated material leaves a gap."""
+    tolerance = d.material(material_id).tolerance
+    return tolerance is not None and channel in tolerance.channels
+
+
+def applicant_at_window(case: GuardedCase, payload: dict[str, Any]) -> None:
     if case.channel != Channel.WINDOW.value:
         raise errors.ActionNotAllowed("网上或邮寄申请的办件不能当场送达，请选择其他送达方式")

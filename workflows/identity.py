@@ -16,7 +16,7 @@ def valid_person_id(value: str) -> bool:
     value = value.upper()
     if not re.fullmatch(r"\d{17}[\dX]", value):
         return False
-    total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17]
 
 
@@ -24,7 +24,7 @@ def valid_credit_code(value: str) -> bool:
     value = value.upper()
     if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
         return False
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS))
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
 
 
@@ -33,11 +33,11 @@ def valid_phone(value: str) -> bool:
 
 
 def person_id_check_digit(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31]
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from workflows import progress as pg
 from workflows.definition import Comparison, Condition, Material, MatterDefinition, Necessity
 
-_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le, "eq": operator.eq, "ne": operator.ne}
+_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le,
+        "eq": operator.eq, "ne": operator.ne}
 
 
 class Outcome(StrEnum):
@@ -76,6 +78,7 @@ def condition_holds(condition: Condition, data: Mapping[str, Any]) -> bool:
 def applies(material: Material, data: Mapping[str, Any]) -> bool:
     """Whether the material is asked for at all on this case."""
     if material.necessity is Necessity.CONDITIONAL:
+        assert material.condition is not None, "the definition's checks give every conditional material a condition"
         return condition_holds(material.condition, data)
     return True
 

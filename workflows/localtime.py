@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, cast, func
 from sqlalchemy.sql.elements import ColumnElement
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
@@ -40,7 +40,7 @@ class OfficeTime:
     zone: ZoneInfo
 
     @classmethod
-    def named(cls, name: str = DEFAULT_ZONE) -> "OfficeTime":
+    def named(cls, name: str = DEFAULT_ZONE) -> OfficeTime:
         return cls(ZoneInfo(name))
 
     def local(self, at: dt.datetime) -> dt.datetime:
@@ -59,7 +59,7 @@ class OfficeTime:
         """The UTC instant of a wall-clock time at the office."""
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone).astimezone(UTC)
 
-    def sql_date(self, column, dialect: str) -> ColumnElement:
+    def sql_date(self, column: ColumnElement[dt.datetime], dialect: str) -> ColumnElement[dt.date]:
         """The office's calendar day of a stored instant, computed by the database."""
         if dialect == "postgresql":
             # timestamptz → the zone's wall clock; PostgreSQL knows every IANA zone and its history.

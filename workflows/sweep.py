@@ -28,9 +28,9 @@ class SweepReport:
 def overdue_gap_cases(session: Session, office: Office) -> list[Case]:
     query = (
         select(Case)
-        .where(col(Case.gap_due).is_not(None), Case.gap_due < office.today())
+        .where(col(Case.gap_due).is_not(None), col(Case.gap_due) < office.today())
         .where(col(Case.state).not_in(sorted(FINAL_STATES)))
-        .order_by(Case.gap_due)
+        .order_by(col(Case.gap_due))
         # Read the rows as they are now, not as this session last saw them: a
         # stale case in the identity map would fail its version check and be skipped
         # although nobody else is changing it.

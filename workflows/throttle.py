@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Index, delete, func
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 WINDOW = dt.timedelta(minutes=15)
 
@@ -44,7 +44,7 @@ class Throttle:
 
     def failed(self, *, session: Session, address: str, now: dt.datetime) -> None:
         """Record a failure (in its own commit) and forget every failure older than the window."""
-        session.exec(delete(AddressFailure).where(AddressFailure.at <= now - self.window))  # type: ignore[call-overload]
+        session.exec(delete(AddressFailure).where(col(AddressFailure.at) <= now - self.window))
         session.add(AddressFailure(scope=self.scope, address=address[:64], at=now))
         session.commit()
 

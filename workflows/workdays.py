@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 import holidays
@@ -22,7 +22,7 @@ class Deadline:
     provisional: bool
 
 
-@lru_cache(maxsize=None)
+@cache
 def _official_library_year(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 1, 1))
@@ -33,7 +33,8 @@ def _official_library_year(year: int) -> bool:
 
 @lru_cache(maxsize=64)
 def _statutory_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.China(years=year).keys())
+    # country_holidays is the library's typed entry point; holidays.China is a lazy, untyped loader of the same class.
+    return frozenset(holidays.country_holidays("CN", years=year).keys())
 
 
 class WorkCalendar:
@@ -65,7 +66,7 @@ class WorkCalendar:
         if day.year in self._years:
             return self._days.get(day, day.weekday() < 5)
         if _official_library_year(day.year):
-            return chinese_calendar.is_workday(day)
+            return bool(chinese_calendar.is_workday(day))  # the library is untyped; it answers a bool
         return day.weekday() < 5 and day not in _statutory_holidays(day.year)
 
     def add_workdays(self, start: dt.date, days: int) -> Deadline:

@@ -43,7 +43,7 @@ def live_server(tmp_path_factory):
     from workflows.demo_users import create_demo_users
 
     folder = tmp_path_factory.mktemp("live")
-    clock = FixedClock(dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc))  # Wednesday 09:30 in 嘉兴
+    clock = FixedClock(dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC))  # Wednesday 09:30 in 嘉兴
     settings = service.Settings(database_url=f"sqlite:///{folder / 'onevisit.sqlite'}",
                                 secret_key="browser-tests-" + "k" * 32, guide_cache_dir=folder / "guides")
     app = service.create_app(settings, clock=clock)
@@ -87,7 +87,8 @@ def desk(chromium, live_server):
     contexts = []
 
     def open_desk(username: str) -> Desk:
-        context = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = chromium.new_context(base_url=live_server.url, locale="zh-CN",
+                                       viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)
         return Desk.log_in(context.new_page(), username)

@@ -44,7 +44,7 @@ class Desk:
     username: str
 
     @classmethod
-    def log_in(cls, page: Page, username: str) -> "Desk":
+    def log_in(cls, page: Page, username: str) -> Desk:
         page.goto("/login")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORDS[username])
@@ -112,7 +112,9 @@ class Desk:
         """The receipt number in the message the case page opens with."""
         status = self.page.get_by_role("status")
         expect(status).to_contain_text(RECEIPT_NO)
-        return RECEIPT_NO.search(status.inner_text()).group(0)
+        found = RECEIPT_NO.search(status.inner_text())
+        assert found is not None, "the status message names the receipt number"
+        return found.group(0)
 
     # ---- the case page --------------------------------------------------------------
 
@@ -122,7 +124,8 @@ class Desk:
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(receipt_no)
 
     def open_from_queue_or_search(self, receipt_no: str) -> None:
-        """A case waiting for the applicant is not in 我的待办 (it is on the 等待申请人 tab): the clerk searches its number."""
+        """A case waiting for the applicant is not in 我的待办 (it is on the 等待申请人 tab): the clerk
+        searches its number."""
         self.page.get_by_role("link", name="查询", exact=True).click()
         self.page.get_by_role("searchbox").fill(receipt_no)
         self.page.get_by_role("searchbox").press("Enter")
@@ -148,7 +151,8 @@ class Desk:
         return self.page.locator("#visits").inner_text()
 
     def material_status(self, name: str) -> str:
-        return self.page.locator("#materials").get_by_role("row").filter(has_text=name).locator("td.status").inner_text()
+        row = self.page.locator("#materials").get_by_role("row").filter(has_text=name)
+        return row.locator("td.status").inner_text()
 
     def screenshot(self, folder: Path, name: str) -> Path:
         path = folder / name

@@ -17,7 +17,7 @@ def notified_case(app) -> str:
     """A freight application missing two items, with the 一次性告知书 issued by the demo clerk."""
     office = app.state.office
     with new_session(app.state.engine) as s:
-        clerk = accounts.actor_of(s.get(accounts.StaffUser, "clerk"))
+        clerk = accounts.actor_of(s.get_one(accounts.StaffUser, "clerk"))
         case = open_complete(s, office, FREIGHT, clerk=clerk, missing=("application_form", "safety_rules"),
                              applicant=person(name="陈小平", phone="13955551234"))
         cases.issue_correction_notice(session=s, office=office, case=case, clerk=clerk,

@@ -1,4 +1,5 @@
-"""(b) 容缺受理: the vehicle grade copies are missing, the applicant signs the pledge, posts them later; no second visit."""
+"""(b) 容缺受理: the vehicle grade copies are missing, the applicant signs the pledge, posts them later;
+no second visit."""
 
 from playwright.sync_api import expect
 

@@ -3,6 +3,8 @@ scrolling, and the materials are one card each; on a desktop they stay a table."
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from workflows.catalogue import load_catalogue
@@ -54,7 +56,7 @@ def test_on_a_phone_each_material_is_a_card_with_its_facts_one_under_another(ope
     table = page.query_selector("table.materials").bounding_box()
     for box in boxes:  # the full width of the page, not a column of it
         assert box["width"] >= table["width"] - 1
-    for upper, lower in zip(boxes, boxes[1:]):
+    for upper, lower in itertools.pairwise(boxes):
         assert lower["y"] >= upper["y"] + upper["height"] - 0.5
     first = cards[0]
     labels = first.eval_on_selector_all("td[data-label]",
@@ -62,7 +64,7 @@ def test_on_a_phone_each_material_is_a_card_with_its_facts_one_under_another(ope
     assert labels == ['"份数："', '"形式："', '"必要性："', '"来源："', '"容缺受理："']
     facts = [cell.bounding_box() for cell in first.query_selector_all("td[data-label]")]
     assert len({round(f["x"]) for f in facts}) == 1  # one under another, not side by side
-    assert all(lower["y"] > upper["y"] for upper, lower in zip(facts, facts[1:]))
+    assert all(lower["y"] > upper["y"] for upper, lower in itertools.pairwise(facts))
 
 
 def test_on_a_desktop_the_materials_stay_a_table(open_page):

@@ -3,10 +3,12 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import workflows.accounts  # noqa: F401  (these imports register the tables on the metadata)
-import workflows.documents  # noqa: F401
-import workflows.feedback  # noqa: F401
-import workflows.models  # noqa: F401
+# These imports register the tables on the metadata; `import workflows.x` binds the name `workflows`,
+# so only the last of them needs the marker that it is imported for its side effect.
+import workflows.accounts
+import workflows.documents
+import workflows.feedback
+import workflows.models
 import workflows.throttle  # noqa: F401
 import audit.models  # noqa: F401
 

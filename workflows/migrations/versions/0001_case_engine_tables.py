@@ -1,7 +1,7 @@
 """case engine tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 08:37:36.576273
 """
 from alembic import op

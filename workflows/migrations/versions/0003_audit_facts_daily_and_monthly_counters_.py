@@ -123,7 +123,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_cases', schema=None) as batch_op:
         batch_op.create_index('ix_audit_cases_matter', ['matter_code', 'finished_on'], unique=False)
-        batch_op.create_index('ix_audit_cases_period', ['finished_on', 'final_state', 'working_days', 'matter_code', 'window', 'clerk'], unique=False)
+        batch_op.create_index('ix_audit_cases_period',
+                              ['finished_on', 'final_state', 'working_days', 'matter_code', 'window', 'clerk'],
+                              unique=False)
         batch_op.create_index('ix_audit_cases_state', ['final_state', 'finished_on'], unique=False)
 
     op.create_table('audit_visit_causes',
@@ -141,7 +143,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_visit_causes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_visit_causes_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_audit_visit_causes_period', ['finished_on', 'matter_code', 'material_id', 'case_id'], unique=False)
+        batch_op.create_index('ix_audit_visit_causes_period',
+                              ['finished_on', 'matter_code', 'material_id', 'case_id'], unique=False)
 
 
 

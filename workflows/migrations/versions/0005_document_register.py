@@ -96,7 +96,7 @@ def _number_existing(documents, serials) -> None:
                        cases.c.matter_code)
              .select_from(events.join(cases, cases.c.id == events.c.case_id)).order_by(events.c.at, events.c.id))
     for event in conn.execute(query):
-        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.timezone.utc)
+        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
         year = at.astimezone(_ZONE).year
         matter_type = types.get((event.matter_code, event.definition_version))
         for kind, series in _issued_by(event.action, matter_type):
