@@ -158,6 +158,11 @@ class ChannelNotAllowed(BadInput):
     message = "该事项不接受此方式"
 
 
+class UnknownAction(BadInput):
+    code = "unknown-action"
+    message = "没有该操作"
+
+
 class ReasonRequired(BadInput):
     code = "reason-required"
     message = "请填写理由"
