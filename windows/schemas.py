@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints
 
 from windows.contexts import GapDue
+from workflows import action_kinds as kinds
 from workflows import identity
 from workflows.applicant_status import ApplicantStatus
 from workflows.catalogue import MatterVersion
@@ -83,6 +84,9 @@ class OpenCaseIn(IntakeIn):
     delivery_address: Line | None = None
 
 
+_MAIL = kinds.DELIVER.trigger_for(Delivery.MAIL.value)
+
+
 class ActionIn(In):
     """Fields of one action; each trigger reads the ones it needs (see the action list of the case)."""
 
@@ -95,9 +99,9 @@ class ActionIn(In):
     notes: dict[Ident, Note] = Field(default_factory=dict, description="notify: 告知书中对各项材料的说明")
     purpose: Short = Field("", description="record_visit: 递交、补正、核验原件、勘验、考试、领证")
     cause: Literal["", "applicant", "office"] = Field("", description="record_visit: 申请人原因或办理机关要求")
-    material: Short = Field("", description="supplement_*: 补齐的容缺材料编号")
-    tracking_no: Short = Field("", description="deliver_mail: EMS 邮件号")
-    address: Line = Field("", description="deliver_mail: 收件地址，不填则用受理时的地址")
+    material: Short = Field("", description=f"{kinds.SUPPLEMENT.prefix}*: 补齐的容缺材料编号")
+    tracking_no: Short = Field("", description=f"{_MAIL}: EMS 邮件号")
+    address: Line = Field("", description=f"{_MAIL}: 收件地址，不填则用受理时的地址")
     window: Short = Field("", description="transfer: 转办转往的窗口代码（须办理本事项）")
 
     def fields(self) -> dict[str, Any]:
