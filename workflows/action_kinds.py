@@ -182,6 +182,11 @@ class ActionInput(BaseModel):
                 if (needed := _marker(cls.model_fields[name].metadata, Needed))}
 
     @classmethod
+    def needed_anywhere(cls) -> dict[str, Needed]:
+        """Each needed field, whatever the parameter (a family's conditional ones included)."""
+        return {name: needed for name, info in cls.model_fields.items() if (needed := _marker(info.metadata, Needed))}
+
+    @classmethod
     def read(cls, fields: Fields, param: str = "") -> ActionInput:
         """The input from posted fields; an empty needed field is left for the engine to refuse with its code."""
         return cls.model_validate({name: _marker(cls.model_fields[name].metadata, Read).reader(fields, name)

@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sqlmodel import Session
