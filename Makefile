@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 HOST = 127.0.0.1
 PORT = 8000
 
-.PHONY: demo test setup system clean
+.PHONY: demo test setup system clean docs bench-deps
 
 demo: setup
 	$(PY) service.py demo --reset
@@ -26,11 +26,25 @@ setup: system $(VENV)/.installed
 system:
 	@bash .ci/system-deps
 
+# pip shows what it collects and installs (with a progress bar on a terminal): the first run
+# takes a few minutes, which a silent screen made look like a hang.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "Installing the project and its test tools into $(VENV) (a few minutes the first time)"
+	$(PY) -m pip install --progress-bar on -e '.[test]'
 	@touch $@
+
+# What the benchmarks (bench/) need beyond `setup`: wrk for bench/http.py, PostgreSQL for the
+# engine and audit benchmarks' second database.
+bench-deps: setup
+	@bash .ci/bench-deps
+
+# The definition field reference and JSON Schema, generated from workflows/definition.py (the tests
+# fail when the committed copies are stale).
+docs: setup
+	$(PY) service.py schema --markdown --output docs/definition-reference.md
+	$(PY) service.py schema --output docs/matter-definition.schema.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

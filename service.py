@@ -134,9 +134,20 @@ def refuse_unsafe_profile(profile, public_base_url: str) -> None:
 
 
 def close_app(app) -> None:
-    """Return every database connection the app holds (its engine and the staff lookup's)."""
-    app.state.staff_lookup.close()
+    """Return every database connection the app holds."""
     app.state.engine.dispose()
+
+
+def office_extensions() -> tuple:
+    """What every office this service builds has plugged in (the extension point of workflows/office.py).
+
+    The auditor's facts and counters follow every transition and evaluation, in its own
+    transaction. Named here, by the app factory and the command line, so that workflows/
+    never imports audit/.
+    """
+    from audit.facts import install as audit_facts
+
+    return (audit_facts,)
 
 
 def create_app(settings: Settings | None = None, *, clock=None):
@@ -146,8 +157,8 @@ def create_app(settings: Settings | None = None, *, clock=None):
     """
     from fastapi_offline import FastAPIOffline
 
+    from audit.report import AUDIT_TEMPLATES
     from guides.templating import GUIDES_TEMPLATES, build_environment
-    from guides.web import install as install_guides
     from windows.app import WINDOWS_TEMPLATES, install as install_windows
     from workflows.bootstrap import load_office
     from workflows.db import make_engine, upgrade
@@ -169,13 +180,12 @@ def create_app(settings: Settings | None = None, *, clock=None):
     app.state.settings = settings
     app.state.engine = engine
     office = load_office(engine, settings.definitions_dir, profile=settings.office_profile,
-                         **({"clock": clock} if clock else {}))
+                         extensions=office_extensions(), **({"clock": clock} if clock else {}))
     app.state.office = office
     app.state.public_base_url = settings.public_url(office.profile)
     if settings.production:
         refuse_unsafe_profile(office.profile, app.state.public_base_url)
-    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES], time=office.time)
-    install_guides(app)
+    app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES, AUDIT_TEMPLATES], time=office.time)
     install_windows(app)
     return app
 
@@ -195,7 +205,8 @@ def _engine_and_office(settings: Settings):
     from workflows.bootstrap import load_office
 
     engine = _migrated_engine(settings)
-    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile)
+    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile,
+                               extensions=office_extensions())
 
 
 STARTUP_FAILURE = 3  # uvicorn's exit status for a worker that failed before it served
@@ -443,7 +454,21 @@ def build_parser() -> argparse.ArgumentParser:
     token_issue.add_argument("--label", required=True, help="用途，例如对接的系统名称")
     token.add_parser("list", help="列出全部令牌（不含令牌本身）")
     token.add_parser("revoke", help="吊销令牌").add_argument("token_id", type=int)
+    schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
+    schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
+    schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
     return parser
+
+
+def cmd_schema(args, settings: Settings) -> int:
+    from workflows.definition_schema import json_schema_text, markdown_reference
+
+    text = markdown_reference() if args.markdown else json_schema_text()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_audit(args, settings: Settings) -> int:
@@ -466,7 +491,7 @@ def cmd_guides(args, settings: Settings) -> int:
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit, "token": cmd_token}
+            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,7 @@ CSV_BOM = "\ufeff"  # Excel opens UTF-8 CSV as such only with the byte-order mar
 def may_unmask(actor: Actor, unmask: bool) -> bool:
     """Unmasked ID numbers are an administrator's explicit request; anyone else asking is refused."""
     if unmask and not actor.has("admin"):
-        raise errors.Forbidden("只有系统管理员可以导出完整证件号码", code="unmask-forbidden")
+        raise errors.UnmaskForbidden()
     return unmask
 
 

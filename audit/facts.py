@@ -3,8 +3,10 @@
 `install(office)` adds `record_transition` to the office's `before_commit`
 hooks: opening a case counts it on its day; finishing one writes its fact row,
 the causes of its visits when it took more than one, and adds the row to the
-day's counters. An evaluation (好差评) adds to the counters of the day its case
-finished. `rebuild` recomputes everything from the cases and events already
+day's counters; and `record_evaluation` to its `on_evaluation` hooks: an
+evaluation (好差评) adds to the counters of the day its case finished. The app
+factory, the command line and the test fixtures plug it in (an office extension,
+see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything from the cases and events already
 stored, for a database that had cases before this module was installed.
 """
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, Mapping
 
-from sqlalchemy import Date, Integer, bindparam, case, cast, delete, event, func, insert, literal, select, true
+from sqlalchemy import Date, Integer, bindparam, case, cast, delete, func, insert, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -43,8 +45,8 @@ def install(office: Office) -> None:
     """Make every transition of this office keep the audit tables current (idempotent)."""
     if not any(getattr(h, "func", None) is record_transition for h in office.before_commit):
         office.before_commit.append(partial(record_transition, office=office))
-    if not event.contains(Evaluation, "after_insert", _on_evaluation):
-        event.listen(Evaluation, "after_insert", _on_evaluation)
+    if record_evaluation not in office.on_evaluation:
+        office.on_evaluation.append(record_evaluation)
 
 
 def record_transition(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
@@ -90,9 +92,10 @@ def _move_opened(conn: Connection, case: Case, to_window: str, time: OfficeTime)
                                          *(table.c[name] == 0 for name in _zeros())))
 
 
-def _on_evaluation(_mapper, conn: Connection, target: Evaluation) -> None:
+def record_evaluation(*, session: Session, evaluation: Evaluation) -> None:
     # The rating joins the counters of the day its case finished, with the case's matter, window and clerk.
-    params = {"case_id": target.case_id, "score": int(target.score), "bad": int(target.score <= BAD_SCORE)}
+    conn = session.connection()
+    params = {"case_id": evaluation.case_id, "score": int(evaluation.score), "bad": int(evaluation.score <= BAD_SCORE)}
     for stmt in _prepared(conn.dialect.name).evaluation:
         conn.execute(stmt, params)
 

@@ -109,8 +109,6 @@ class Source:
         day = self.day()
         if self.dialect == "sqlite":
             return func.strftime("%Y-%m", day)
-        if self.dialect == "duckdb":
-            return func.strftime(day, "%Y-%m")
         return func.to_char(day, "YYYY-MM")
 
 

@@ -1,6 +1,7 @@
 """The printable monthly report (月度效能报告): the dashboard of one month as an A4 PDF.
 
-Rendered from a template of the shared Jinja environment and turned into PDF by
+Rendered from audit's own template (audit/templates, which the app factory adds to
+the shared Jinja environment for its filters) and turned into PDF by
 guides.pdf.render_pdf, the same machinery (and CJK fonts) as the service guides.
 """
 
@@ -8,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from audit.charts import Point, bar_chart, rate_bars, trend_chart
 from audit.dashboard import Dashboard
+
+AUDIT_TEMPLATES = Path(__file__).parent / "templates"
+REPORT_TEMPLATE = "audit/monthly_report.html"  # under audit/templates, named apart from windows' and guides'
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class ReportContext:
 
 def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> str:
     context = ReportContext(d, charts_of(d), office_name, generated_at, f"{d.scope.start.year}年{d.scope.start.month}月")
-    return env.get_template("audit_report.html").render(report=context, d=d)
+    return env.get_template(REPORT_TEMPLATE).render(report=context, d=d)
 
 
 def report_pdf(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> bytes:

@@ -68,8 +68,7 @@ def _date(value: str, field: str) -> dt.date:
     except ValueError:
         raise errors.BadInput("日期格式须为 YYYY-MM-DD", field=field) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise errors.BadInput(f"日期须在 {FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d} 之间", field=field,
-                              code="date-out-of-range")
+        raise errors.DateOutOfRange(f"日期须在 {FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d} 之间", field=field)
     return day
 
 

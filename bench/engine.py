@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine, make_url
 
+from service import office_extensions
 from workflows import cases, identity, queries
 from workflows import db as wdb
 from workflows.bootstrap import load_office, sync_definitions
@@ -243,7 +244,8 @@ class EngineSide:
     def __init__(self, url: str, matter_code: str, with_hooks: bool, mode: str):
         self.mode = mode
         self.engine: Engine = wdb.make_engine(url)
-        self.office = load_office(self.engine) if with_hooks else bare_office(self.engine)
+        self.office = (load_office(self.engine, extensions=office_extensions()) if with_hooks
+                       else bare_office(self.engine))
         self.life = plan_life(self.office, matter_code)
 
     def calibrate(self) -> Script:

@@ -20,17 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from guides.cache import write_atomic
+from guides.files import write_atomic
 from guides.flow import FlowDiagrams
 from guides.pdf import RENDERER_VERSION, SystemPackagesMissing, default_renderer, require_system
-from guides.render import CHECKLIST, GUIDE, GuideRenderer
+from guides.render import BOOKLET_TITLE, CHECKLIST, GUIDE, GuideRenderer
 from guides.templating import GUIDES_TEMPLATES, build_environment
 from workflows.catalogue import Catalogue, MatterVersion, load_catalogue
 from workflows.profile import OfficeProfile
 
 MANIFEST = "manifest.json"
 BOOKLET_FILE = "booklet.pdf"
-BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
 KINDS = (GUIDE, CHECKLIST)
 
 

@@ -10,11 +10,10 @@ again exactly when one of those changes.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from guides.files import write_atomic
 from guides.pdf import RENDERER_VERSION
 from guides.templating import GUIDES_TEMPLATES
 
@@ -31,20 +30,6 @@ def templates_digest(root: Path = GUIDE_TEMPLATES) -> str:
 
 def content_key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join((RENDERER_VERSION, *parts)).encode("utf-8")).hexdigest()[:20]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers never see half a PDF: write beside it, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are for printing and serving
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PdfCache:

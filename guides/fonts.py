@@ -34,7 +34,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from guides.cache import write_atomic
+from guides.files import write_atomic
 from guides.templating import cache_root
 
 CUT = "GB2312"

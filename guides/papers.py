@@ -38,14 +38,7 @@ from workflows.queries import events_of
 PaperKind = DocumentKind  # a paper is the printed form of one registered document
 
 
-class PaperUnknown(errors.NotFound):
-    code = "paper-unknown"
-    message = "没有这种文书"
-
-
-class PaperNotCalledFor(errors.Conflict):
-    code = "paper-not-called-for"
-    message = "该办件的办理记录中没有需要出具此文书的环节"
+PaperUnknown, PaperNotCalledFor = errors.PaperUnknown, errors.PaperNotCalledFor  # defined with every other error
 
 
 REMEDIES = ("如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议（《中华人民共和国行政复议法》第二十条），"

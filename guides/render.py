@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
-from guides.cache import content_key, templates_digest
+from guides.cache import PdfCache, content_key, templates_digest
 from guides.context import INDISPENSABLE, GuideContext, guide_context
 from guides.flow import FlowDiagrams
 from guides.pdf import PdfRenderer, default_renderer
@@ -22,6 +22,7 @@ GUIDE = "guide"
 CHECKLIST = "checklist"
 TEMPLATES = {GUIDE: "guides/guide.html", CHECKLIST: "guides/checklist.html"}
 PRINT_CSS = "guides/_print.css"
+BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
 
 
 @dataclass
@@ -77,3 +78,19 @@ class GuideRenderer:
         if self.pdf is None:
             self.pdf = default_renderer()
         return self.pdf
+
+
+@dataclass
+class GuideService:
+    """One application's guides: the renderer (diagrams, fonts) and the on-disk PDF cache it fills."""
+
+    renderer: GuideRenderer
+    cache: PdfCache
+
+    def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
+        key = self.renderer.key(version, kind)
+        return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
+
+    def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
+        key = self.renderer.booklet_key(versions, title=BOOKLET_TITLE)
+        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE)), key

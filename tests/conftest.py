@@ -18,6 +18,7 @@ from sqlalchemy import create_engine as sa_create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from service import office_extensions
 from tests.support import FixedClock, STAFF
 from workflows.bootstrap import load_office
 from workflows.db import make_engine, normalise_url, session as new_session, upgrade
@@ -100,7 +101,8 @@ def clock():
 
 @pytest.fixture
 def office(engine, clock):
-    return load_office(engine, clock=clock)
+    """The office as the app factory builds it, with the same extensions (the auditor's counters) plugged in."""
+    return load_office(engine, clock=clock, extensions=office_extensions())
 
 
 @pytest.fixture

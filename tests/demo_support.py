@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from service import office_extensions
 from tests.support import FixedClock
 from workflows.bootstrap import load_office
 from workflows.db import make_engine, session as new_session, upgrade
@@ -53,7 +54,7 @@ def _built(folder: Path) -> DemoHistory:
     engine = make_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
-        office = load_office(engine, clock=FixedClock(NOW))
+        office = load_office(engine, clock=FixedClock(NOW), extensions=office_extensions())
         summary = build_demo(engine=engine, office=office, cases=CASES, seed=SEED, months=MONTHS, now=NOW)
         with new_session(engine) as s:
             cases = list(s.exec(select(Case).order_by(Case.id)))

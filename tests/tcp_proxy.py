@@ -31,7 +31,9 @@ class TcpProxy:
 
     def refuse(self) -> None:
         self.passing.set()  # released pipes find their sockets closed and end
-        self.listener.close()
+        # A close alone leaves the accept() under way waiting, and it would still take one more
+        # connection through to the server; shutting the listener down wakes it, refused.
+        _close(self.listener)
         with self.lock:
             for sock in self.sockets:
                 _close(sock)

@@ -1,8 +1,8 @@
 """A PostgreSQL server that accepts the connection and never answers fails it after the connect timeout.
 
-The staff lookup connects on the event loop (windows.auth.StaffLookup): without a
-bound, one silent database server would stall every request of the worker until
-the operating system gave up, minutes later.
+Every request connects from a worker thread of the server's small pool: without a
+bound, one silent database server would hold those threads, and so stall every
+request of the worker, until the operating system gave up, minutes later.
 """
 
 from __future__ import annotations

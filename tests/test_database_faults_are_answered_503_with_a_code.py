@@ -168,7 +168,7 @@ def test_terminated_backends_are_replaced_and_a_transition_killed_midway_says_it
     case = open_case(client, as_role["clerk"], app.state.office)
     assert client.get(f"/api/cases/{case['id']}", headers=as_role["clerk"]).status_code == 200
 
-    assert terminate_the_apps_backends(database_url) >= 2  # the staff lookup's and the handlers' connections
+    assert terminate_the_apps_backends(database_url) >= 1  # the pooled connections the requests used
     assert client.get(f"/api/cases/{case['id']}", headers=as_role["clerk"]).status_code == 200  # reconnected
 
     accept_losing_the_transaction(client, app, as_role, case, terminate_this_backend)

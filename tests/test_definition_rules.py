@@ -190,7 +190,7 @@ def test_a_bad_file_is_refused_naming_file_field_and_rule(tmp_path, breakage, co
 
     [error] = caught.value.errors
     assert error.file == str(bad)
-    assert any(path == field and rule in text for path, text in error.problems), error.problems
+    assert any(path == field and rule in broken.message for path, broken in error.problems), error.problems
     assert f"{bad}: {field}: " in str(caught.value)
 
 
@@ -207,7 +207,9 @@ def test_parse_definition_raises_the_same_error_for_one_text():
     with pytest.raises(DefinitionError) as caught:
         parse_definition(yaml.safe_dump(d, allow_unicode=True), "上传的定义.yaml")
     assert caught.value.file == "上传的定义.yaml"
-    assert caught.value.problems == [("limits.promised_days", "承诺办结时限不得超过法定办结时限")]
+    assert [(path, broken.code, broken.message) for path, broken in caught.value.problems] == [
+        ("limits.promised_days", "promised-exceeds-legal", "承诺办结时限不得超过法定办结时限")]
+    assert "上传的定义.yaml: limits.promised_days: 承诺办结时限不得超过法定办结时限（promised-exceeds-legal）" in str(caught.value)
 
 
 def test_every_broken_rule_of_a_file_is_reported_at_once(tmp_path):

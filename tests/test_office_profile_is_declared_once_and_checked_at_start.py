@@ -24,7 +24,7 @@ def written(tmp_path: Path, change) -> Path:
     return path
 
 
-def problems_of(path: Path) -> list[tuple[str, str]]:
+def problems_of(path: Path) -> list:
     with pytest.raises(DefinitionError) as caught:
         check_profile(load_profile(path), CATALOGUE, str(path))
     assert str(path) in str(caught.value) and "办公信息配置文件有误" in str(caught.value)
@@ -52,7 +52,7 @@ def test_a_wrong_profile_names_the_file_the_field_and_the_rule(tmp_path, change,
         found = caught.value.problems
     else:
         found = problems_of(path)
-    assert any(at == field and rule in message for at, message in found), found
+    assert any(at == field and rule in broken.message for at, broken in found), found
 
 
 def test_production_refuses_the_demo_profile_and_an_address_that_is_not_https():
@@ -103,7 +103,10 @@ def test_serving_on_another_port_prints_that_port_on_papers(monkeypatch, tmp_pat
     import service
 
     served = {}
-    monkeypatch.delenv("ONEVISIT_PUBLIC_BASE_URL", raising=False)
+    # serve writes the address it works out into the environment for its worker processes: set it
+    # through monkeypatch first, so that it is restored (absent) for the tests that follow.
+    monkeypatch.setenv("ONEVISIT_PUBLIC_BASE_URL", "")
+    monkeypatch.delenv("ONEVISIT_PUBLIC_BASE_URL")
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(options))
     monkeypatch.setattr(service, "create_app", lambda settings: served.update(url=settings.public_base_url))
     settings = service.Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}", secret_key="k" * 40)

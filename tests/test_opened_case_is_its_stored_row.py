@@ -27,7 +27,7 @@ def test_the_returned_case_is_held_clean_by_the_session(session, office):
     case = open_complete(session, office, FREIGHT)
     state = inspect(case)
     assert state.persistent and not state.modified
-    assert get_case(session, case.id) is case  # the identity map holds it: no second object, no SELECT
+    assert get_case(session, case.id) is case  # the identity map holds it: no second object
 
 
 def _statements(engine, act) -> list[str]:

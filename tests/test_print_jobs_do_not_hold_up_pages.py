@@ -11,7 +11,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-import guides.web
+import windows.guide_routes
 import service
 from tests.api_fixtures import create_staff
 from tests.support import open_complete
@@ -32,14 +32,14 @@ def one_thread_each(database_url, clock, tmp_path):
 @pytest.fixture
 def held_render(monkeypatch):
     started, release = threading.Event(), threading.Event()
-    real = guides.web.render_paper
+    real = windows.guide_routes.render_paper
 
     def held(**kwargs):
         started.set()
         release.wait(GUARD_S)
         return real(**kwargs)
 
-    monkeypatch.setattr(guides.web, "render_paper", held)
+    monkeypatch.setattr(windows.guide_routes, "render_paper", held)
     yield started, release
     release.set()
 

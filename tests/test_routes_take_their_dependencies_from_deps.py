@@ -57,3 +57,28 @@ def test_every_role_alias_is_used_and_every_role_check_comes_from_one(app):
     in_routes = set().union(*(_role_checks(route.dependant) for route in (
         info.route for info in flat_routes(app.routes) if isinstance(info.route, APIRoute))))
     assert in_routes == declared
+
+
+
+def _loads_later(dependant: Dependant) -> bool:
+    """Whether a dependency anywhere under the dependant returns a `Later` (windows.api_route)."""
+    from windows.api_route import Later
+
+    returns = inspect.signature(dependant.call, eval_str=True).return_annotation if dependant.call else None
+    if typing.get_origin(returns) is Later or returns is Later:
+        return True
+    return any(_loads_later(sub) for sub in dependant.dependencies)
+
+
+def test_every_route_with_a_later_dependency_loads_it_in_its_worker_thread(app):
+    """Who is asking and the case arrive as `Later` loads: only a route of the class AnsweredInThread (or one
+    on the render threads, which it leaves to load its own) turns them into an Actor and a Case. A route on a
+    plain router would hand its endpoint the unloaded `Later` instead."""
+    from windows.api_route import AnsweredInThread
+
+    later = [info for info in flat_routes(app.routes)
+             if isinstance(info.route, APIRoute) and _loads_later(info.route.dependant)]
+    assert len(later) > 30  # the role checks and the case in the path are found
+    plain = [f"{sorted(info.route.methods)} {info.path}" for info in later
+             if not isinstance(info.route, AnsweredInThread)]
+    assert plain == []

@@ -14,6 +14,7 @@ from typing import Callable
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from windows.api_route import Later
 from windows.auth import check_csrf, require_roles
 from workflows.office import Actor
 
@@ -21,16 +22,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 
 # Declared so /docs offers "Authorize" and the OpenAPI names the scheme; the token
-# itself is read and checked by windows.auth.current_actor.
+# itself is read and checked by windows.auth.require_roles.
 bearer_scheme = HTTPBearer(auto_error=False, description="接口令牌，由系统管理员签发")
 
 
-def staff(*roles: str) -> Callable[..., Actor]:
-    """A dependency: the caller holds one of `roles`; cookie callers also pass the CSRF check."""
+def staff(*roles: str) -> Callable[..., Later[Actor]]:
+    """A dependency: the caller holds one of `roles`; cookie callers also pass the CSRF check.
+
+    Async, as it reads no database: the role check itself runs in the route's worker thread.
+    """
     role_check = require_roles(*roles)
 
-    def dependency(request: Request, actor: Actor = Depends(role_check),
-                   _: HTTPAuthorizationCredentials | None = Security(bearer_scheme)) -> Actor:
+    async def dependency(request: Request, actor: Later[Actor] = Depends(role_check),
+                         _: HTTPAuthorizationCredentials | None = Security(bearer_scheme)) -> Later[Actor]:
         if request.method not in SAFE_METHODS and not _has_bearer(request):
             check_csrf(request, request.headers.get(CSRF_HEADER))
         return actor

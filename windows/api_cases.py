@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from windows.api_route import AnsweredInThread
 from windows.contexts import gap_deadlines
-from windows.deps import ApiCaseReaderDep, ApiClerkDep, ApiWorkerDep, CaseId, OfficeDep, SessionDep
+from windows.deps import ApiCaseReaderDep, ApiClerkDep, ApiWorkerDep, CaseDep, OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
                              VerdictOut, WaitingItemOut)
@@ -93,17 +93,16 @@ def get_case_by_receipt(request: Request, receipt_no: ReceiptNo, session: Sessio
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(request: Request, case_id: CaseId, session: SessionDep, actor: ApiCaseReaderDep,
+def get_case(request: Request, actor: ApiCaseReaderDep, case: CaseDep, session: SessionDep,
              office: OfficeDep) -> CaseOut:
     """The case with its materials, deadlines, events, the intake verdict and the actions the caller may take."""
-    return case_out(request, session, office, queries.get_case(session, case_id), actor)
+    return case_out(request, session, office, case, actor)
 
 
 @router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut, responses=BODY_ERRORS)
-def act(request: Request, case_id: CaseId, trigger: Trigger, body: ActionIn, session: SessionDep, office: OfficeDep,
-        actor: ApiWorkerDep) -> CaseOut:
+def act(request: Request, trigger: Trigger, body: ActionIn, actor: ApiWorkerDep, case: CaseDep, session: SessionDep,
+        office: OfficeDep) -> CaseOut:
     """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""
-    case = queries.get_case(session, case_id)
     actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=body.fields(),
                     expected_version=body.expected_version)
     return case_out(request, session, office, case, actor)

@@ -40,6 +40,7 @@ def case_status(
 def evaluate(request: Request, body: EvaluationIn, session: SessionDep, office: OfficeDep) -> EvaluationOut:
     """好差评: once per closed case."""
     case = throttled_lookup(request, session, office, body.receipt_no, body.phone_last4)
-    evaluation = feedback.evaluate_case(session=session, receipt_no=case.receipt_no, phone_last4=body.phone_last4,
-                                        score=body.score, comment=body.comment, now=office.now())
+    evaluation = feedback.evaluate_case(session=session, office=office, receipt_no=case.receipt_no,
+                                        phone_last4=body.phone_last4, score=body.score, comment=body.comment,
+                                        now=office.now())
     return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=office.time.local(evaluation.at))

@@ -9,8 +9,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
-from windows import api, auditing, pages, public
-from windows.auth import StaffLookup
+from windows import api, auditing, guide_routes, pages, public
 from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
@@ -29,13 +28,13 @@ def install(app: FastAPI) -> None:
                        same_site="lax", https_only=settings.production, max_age=8 * 3600)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    app.state.staff_lookup = StaffLookup(app.state.engine, settings.db_limits())
     app.state.login_throttle = throttle.LOGINS  # failures per client address, counted in the database
     app.state.lookup_throttle = throttle.LOOKUPS
     app.state.matter_index = MatterIndex(app.state.office.catalogue)
     # (kind, title) of each paper the case's history calls for
     app.state.papers_for = functools.partial(paper_list, app.state.office)
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
+    guide_routes.install(app)  # first, as before: its paths are matched ahead of the pages'
     for module in (public, pages, auditing, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

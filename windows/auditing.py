@@ -24,7 +24,8 @@ from audit.report import Charts, charts_of, report_pdf
 from audit.scope import DIMENSIONS, FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables
 from audit.targets import Targets
-from windows.deps import AuditorDep, CaseId, OfficeDep, SessionDep
+from windows.api_route import AnsweredInThread
+from windows.deps import AuditorDep, CaseDep, OfficeDep, SessionDep
 from windows.openapi_responses import page_errors, success
 from windows.render_threads import on_render_threads
 from windows.rendering import render
@@ -34,7 +35,7 @@ from workflows.office import Actor, Office
 from workflows import timeline as case_timeline
 
 # Every route reads the database; a browser without a session is sent to log in.
-router = APIRouter(tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
 PAGE_SIZE = 100
 NO_NUL = r"^[^\x00]*$"
 
@@ -201,11 +202,10 @@ def _material_namer(office: Office):
 
 
 @router.get("/audit/cases/{case_id:int}", response_class=HTMLResponse, responses=page_errors(404))
-def timeline(request: Request, case_id: CaseId, actor: AuditorDep, session: SessionDep, office: OfficeDep):
-    case = queries.get_case(session, case_id)
+def timeline(request: Request, actor: AuditorDep, case: CaseDep, session: SessionDep, office: OfficeDep):
     matter = office.matter_of(case)
     compiled = matter.compiled
-    events = queries.events_of(session, case_id)
+    events = queries.events_of(session, case.id)
     rows = case_timeline.timeline(matter, events, time=office.time,
                                   names=accounts.staff_names(session, [e.actor for e in events]))
     return render(request, "audit_case.html", actor=actor, title=f"办件时间线 {case.receipt_no}", case=case,

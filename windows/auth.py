@@ -11,15 +11,15 @@ import asyncio
 import hmac
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import Callable
 
 from fastapi import Depends, Request
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from workflows import accounts, errors
-from workflows.db import Limits, is_sqlite, make_engine, session as new_session
+from windows.api_route import Later
+from workflows.db import is_sqlite, session as new_session
 from workflows.office import Actor
 
 SESSION_USER = "user"
@@ -29,14 +29,7 @@ CSRF_FIELD = "csrf"
 ROLE_DENIED = "您的岗位无权访问此页面或接口"  # the route-level refusal, told apart from an action's role rule
 
 
-class LoginRequired(errors.DomainError):
-    code = "login-required"
-    message = "请先登录"
-
-
-class TooManyAttempts(errors.DomainError):
-    code = "too-many-attempts"
-    message = "失败次数过多，请 15 分钟后再试"
+LoginRequired, TooManyAttempts = errors.LoginRequired, errors.TooManyAttempts  # defined with every other error
 
 
 async def db(request: Request):
@@ -74,82 +67,59 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-T = TypeVar("T")
-
-
-class StaffLookup:
-    """Who a session cookie or an API token belongs to, read afresh on every request.
-
-    It reads through a connection of its own on a thread of its own (a one-connection
-    pool that only that thread uses), so it never waits for a handler thread or a
-    pooled connection, and the event loop never waits for the database: a server that
-    stops answering must not stop this worker's other requests, `/public` among them.
-    Reading on the request's own session instead would hold a pooled connection while
-    the request waits for a worker thread: with more clients than connections that
-    deadlocks. A lookup not answered within the limits fails its request with 503.
-    """
-
-    def __init__(self, engine: Engine, limits: Limits):
-        self.engine = make_engine(engine.url.render_as_string(hide_password=False), connections=1, limits=limits)
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-lookup")
-        self.bound_s = limits.request_s
-
-    async def by_username(self, username: str) -> Actor | None:
-        return await self._off_the_loop(self._by_username, username)
-
-    async def by_token(self, token: str) -> Actor | None:
-        return await self._off_the_loop(self._by_token, token)
-
-    def _by_username(self, username: str) -> Actor | None:
-        with self.engine.connect() as connection:
-            return accounts.active_actor(connection, username=username)
-
-    def _by_token(self, token: str) -> Actor | None:
-        with self.engine.connect() as connection:
-            return accounts.token_actor(connection, token=token)
-
-    async def _off_the_loop(self, read: Callable[[str], T], key: str) -> T:
-        future = asyncio.get_running_loop().run_in_executor(self.thread, read, key)
-        try:
-            return await asyncio.wait_for(future, self.bound_s)
-        except TimeoutError:
-            # Queued behind a lookup that hangs: cancelled here (not yet started, it never runs).
-            raise errors.Unavailable() from None
-
-    def close(self) -> None:
-        """Return the connection and end the thread; an app started again starts a new one, as the pool does."""
-        self.thread.shutdown(wait=False, cancel_futures=True)
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-lookup")  # no thread until used
-        self.engine.dispose()
-
-
-async def current_actor(request: Request) -> Actor:
-    """The staff member behind this request, from an API token or the session cookie."""
-    lookup: StaffLookup = request.app.state.staff_lookup
+def _credentials(request: Request) -> tuple[str | None, str | None]:
+    """(API token, session username) as the request presents them; LoginRequired when it presents neither."""
     token = _bearer(request)
+    username = request.session.get(SESSION_USER) if token is None and "session" in request.scope else None
+    if token is None and not username:
+        raise LoginRequired()
+    return token, username
+
+
+def _staff_member(request: Request, session: Session, token: str | None, username: str | None) -> Actor:
+    """Who the token or the session cookie belongs to, read afresh on every request."""
     if token is not None:
-        actor = await lookup.by_token(token)
+        actor = accounts.token_actor(session.connection(), token=token)
         if actor is None:
             raise LoginRequired("接口令牌无效或已吊销")
     else:
-        username = request.session.get(SESSION_USER) if "session" in request.scope else None
-        actor = await lookup.by_username(username) if username else None
+        actor = accounts.active_actor(session.connection(), username=username or "")
         if actor is None:
             raise LoginRequired()
     request.state.actor = actor  # the error page shows who is logged in
     return actor
 
 
-def require_roles(*roles: str) -> Callable[..., Actor]:
-    """A dependency that lets through only staff holding one of `roles`."""
+def require_roles(*roles: str) -> Callable[..., Later[Actor]]:
+    """A dependency that lets through only staff holding one of `roles`.
+
+    Who presents no credentials is refused at once; whose they are is read in the
+    route's worker thread (windows.api_route), through the request's own session.
+    """
     allowed = frozenset(roles)
 
-    async def dependency(actor: Actor = Depends(current_actor)) -> Actor:  # no I/O: no thread hand-off
-        if not actor.roles & allowed:
-            raise errors.Forbidden(ROLE_DENIED)
-        return actor
+    async def dependency(request: Request, session: Session = Depends(db)) -> Later[Actor]:
+        token, username = _credentials(request)
+
+        def checked() -> Actor:
+            actor = _staff_member(request, session, token, username)
+            if not actor.roles & allowed:
+                raise errors.Forbidden(ROLE_DENIED)
+            return actor
+
+        return Later(checked)
+
+    def refusal(request: Request) -> errors.DomainError | None:
+        """Why this caller may not use the route, if so; for a request refused for another reason first."""
+        with new_session(request.app.state.engine) as session:
+            try:
+                actor = _staff_member(request, session, *_credentials(request))
+            except LoginRequired as exc:
+                return exc
+        return None if actor.roles & allowed else errors.Forbidden(ROLE_DENIED)
 
     dependency.roles = allowed  # type: ignore[attr-defined]  # read by the route listing in tests
+    dependency.refusal = refusal  # type: ignore[attr-defined]  # read by windows.api_route
     return dependency
 
 
@@ -157,12 +127,20 @@ def anyone() -> None:
     """Declares a route open to the public (no login); used as `Depends(anyone)`."""
 
 
-async def optional_actor(request: Request) -> Actor | None:
+async def optional_actor(request: Request, session: Session = Depends(db)) -> Later[Actor | None]:
     """The logged-in member of staff, or None; for pages that also serve the public."""
     try:
-        return await current_actor(request)
+        token, username = _credentials(request)
     except LoginRequired:
-        return None
+        return Later(lambda: None)
+
+    def member_or_none() -> Actor | None:
+        try:
+            return _staff_member(request, session, token, username)
+        except LoginRequired:
+            return None
+
+    return Later(member_or_none)
 
 
 def csrf_token(request: Request) -> str:
@@ -175,7 +153,7 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get(SESSION_CSRF, "")
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise errors.Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试", code="csrf-failed")
+        raise errors.CsrfFailed()
 
 
 async def checked_form(request: Request) -> FormData:

@@ -1,7 +1,7 @@
 """What routes take, each named once as an `Annotated` alias (as the FastAPI full-stack template writes them).
 
 A route reads its needs from its signature:
-`def case_detail(request: Request, case_id: int, actor: CaseReaderDep, session: SessionDep)`.
+`def case_detail(request: Request, actor: CaseReaderDep, case: CaseDep, session: SessionDep)`.
 How a login, a session or a CSRF check works stays in windows/auth.py and windows/api_access.py;
 this module only names the dependencies and the role sets each route serves.
 
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from windows.api_access import staff
+from windows.api_route import Later
 from windows.auth import checked_form, db, optional_actor, require_roles
 from windows.rendering import AUDITORS, CASE_READERS, EVERY_STAFF, PAPER_ROLES, WORKERS
+from workflows import queries
+from workflows.models import Case
 from workflows.office import Actor, Office
-from workflows.queries import MAX_ID
 
 
 async def office_of(request: Request) -> Office:
@@ -30,11 +32,18 @@ async def office_of(request: Request) -> Office:
     return request.app.state.office
 
 
+async def case_in_path(case_id: int, session: Session = Depends(db)) -> Later[Case]:
+    """The case the path names, loaded in the route's worker thread (windows.api_route); 404 no-such-case
+    when there is none, an id out of the column's range included."""
+    return Later(lambda: queries.get_case(session, case_id))
+
+
 SessionDep = Annotated[Session, Depends(db)]  # the request's database session, closed once answered
 OfficeDep = Annotated[Office, Depends(office_of)]  # the office: catalogue, calendar, clock, profile
 FormDep = Annotated[FormData, Depends(checked_form)]  # the posted form, its CSRF token checked (403 csrf-failed)
 MaybeActorDep = Annotated[Actor | None, Depends(optional_actor)]  # the logged-in staff member, or None: anyone
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]  # an API case id the id column can hold; any other answers 422
+# The case of the path's `{case_id}`; declare it after the role, so a stranger is refused before any case is read.
+CaseDep = Annotated[Case, Depends(case_in_path)]
 
 # Staff pages (session cookie; no login → 401, or the login redirect for a browser; wrong role → 403).
 ClerkDep = Annotated[Actor, Depends(require_roles("clerk"))]  # a clerk

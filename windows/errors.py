@@ -17,35 +17,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
-from windows.auth import LoginRequired, TooManyAttempts
 from windows.rendering import render
 from windows.routes import flat_routes
+from windows.error_status import answerable_errors, document_codes, status_of, status_of_class
 from windows.schemas import ACTION_MODEL_NAMES
 from workflows import db_faults, errors
 
 
-class MalformedBody(errors.DomainError):
-    code = "malformed-body"
-    message = "请求体不是合法的 JSON，或嵌套过深，无法读取"
-
-
-class MethodNotAllowed(errors.DomainError):
-    code = "method-not-allowed"
-    message = "此地址不接受这种请求方法"
-
-
-class NoSuchPath(errors.NotFound):
-    code = "no-such-path"
-    message = "没有这个地址"
-
-
-STATUS = ((LoginRequired, 401), (TooManyAttempts, 429), (errors.Forbidden, 403), (errors.NotFound, 404),
-          (errors.Conflict, 409), (errors.BadInput, 422), (MethodNotAllowed, 405), (MalformedBody, 400),
-          (errors.DatabaseFull, 507), (errors.Unavailable, 503))
-
-
-def status_of(exc: errors.DomainError) -> int:
-    return next((status for cls, status in STATUS if isinstance(exc, cls)), 400)
+# Defined with every other error; named here too, as the refusals this module makes.
+MalformedBody, MethodNotAllowed, NoSuchPath = errors.MalformedBody, errors.MethodNotAllowed, errors.NoSuchPath
+__all__ = ["answerable_errors", "document_codes", "error_response", "install_error_handlers", "status_of",
+           "status_of_class", "wants_json"]
 
 
 def wants_json(request: Request) -> bool:
@@ -58,7 +40,7 @@ def error_response(request: Request, exc: errors.DomainError, status: int | None
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, errors.Unavailable) else None
     if wants_json(request):
         return JSONResponse(exc.as_dict(), status_code=status, headers=headers)
-    if isinstance(exc, LoginRequired) and request.method == "GET":
+    if isinstance(exc, errors.LoginRequired) and request.method == "GET":
         # A browser that lost its session goes to the login form and comes back afterwards.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -92,7 +74,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(request, NoSuchPath(), 404)
     if exc.status_code == 400:
         return error_response(request, MalformedBody(), 400)
-    error = errors.DomainError(f"请求无法处理（HTTP {exc.status_code}）", code=f"http-{exc.status_code}")
+    error = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
     response = error_response(request, error, exc.status_code)
     response.headers.update(exc.headers or {})
     return response

@@ -26,8 +26,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
 
 from windows import contexts, forms, intake_flow
+from windows.api_route import AnsweredInThread
 from windows.auth import TooManyAttempts, anyone, client_key, flash, log_in, log_out
-from windows.deps import (CaseReaderDep, ClerkDep, FormDep, MaybeActorDep, OfficeDep, SessionDep, StaffDep,
+from windows.deps import (CaseDep, CaseReaderDep, ClerkDep, FormDep, MaybeActorDep, OfficeDep, SessionDep, StaffDep,
                           WorkerDep)
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
@@ -39,7 +40,8 @@ from workflows.office import Actor, Office
 
 # Staff pages answer HTML (a browser without a session is sent to the login form); the two
 # helpers the intake page calls as it changes answer JSON and say so.
-router = APIRouter(default_response_class=HTMLResponse, responses=page_errors(303, 401, 403, 404, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, default_response_class=HTMLResponse,
+                   responses=page_errors(303, 401, 403, 404, 422, 503))
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -95,7 +97,7 @@ def _authenticate(request: Request, session: Session, office: Office, username: 
         throttle.failed(session=session, address=address, now=now)
         raise
     if request.app.state.settings.production and is_demo_password(username, password):
-        raise errors.Forbidden("生产环境不能使用演示密码登录，请管理员重设密码", code="demo-password")
+        raise errors.DemoPassword()
     return user
 
 
@@ -152,15 +154,13 @@ def _case_response(request: Request, office: Office, session: Session, case, act
 
 
 @router.get("/cases/{case_id:int}")
-def case_detail(request: Request, case_id: int, actor: CaseReaderDep, session: SessionDep, office: OfficeDep):
-    # Any id the column cannot hold is not found (404), as is a missing case: get_case checks the bounds.
-    return _case_response(request, office, session, queries.get_case(session, case_id), actor)
+def case_detail(request: Request, actor: CaseReaderDep, case: CaseDep, session: SessionDep, office: OfficeDep):
+    return _case_response(request, office, session, case, actor)
 
 
 @router.post("/cases/{case_id:int}/act")
-def case_act(request: Request, case_id: int, actor: WorkerDep, form: FormDep, session: SessionDep,
+def case_act(request: Request, actor: WorkerDep, form: FormDep, case: CaseDep, session: SessionDep,
              office: OfficeDep):
-    case = queries.get_case(session, case_id)
     trigger = forms.clean(form.get("trigger"), 64)
     if forms.posted_version(form) != case.version:
         return _conflict(request, office, session, case, actor)

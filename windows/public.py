@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from windows.api_route import AnsweredInThread
 from windows.auth import TooManyAttempts, anyone, client_key
 from windows.deps import FormDep, OfficeDep, SessionDep
 from windows.errors import status_of
@@ -28,7 +29,7 @@ from workflows.cases import is_receipt_no
 from workflows.models import Case
 from workflows.office import Office
 
-router = APIRouter(dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
+router = APIRouter(route_class=AnsweredInThread, dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
                    responses=page_errors(404, 422, 429, 503))
 
 
@@ -87,7 +88,7 @@ def evaluate(request: Request, form: FormDep, session: SessionDep, office: Offic
     case = None
     try:
         case = _lookup(request, session, office, receipt_no, last4)
-        feedback.evaluate_case(session=session, receipt_no=receipt_no, phone_last4=last4,
+        feedback.evaluate_case(session=session, office=office, receipt_no=receipt_no, phone_last4=last4,
                                score=_score(form.get("score")), comment=clean(form.get("comment")),
                                now=office.now())
     except errors.DomainError as exc:

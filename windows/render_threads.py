@@ -16,6 +16,8 @@ import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
+from windows.api_route import loaded
+
 
 def install(app: FastAPI, threads: int) -> None:
     """Give the app its render limiter; called from the lifespan, inside the event loop it serves."""
@@ -29,6 +31,7 @@ def on_render_threads(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     async def run(*args: Any, **kwargs: Any) -> Any:
         # Without a lifespan (an app driven directly over ASGI) there is no render limiter: share the pool.
         limiter = getattr(kwargs["request"].app.state, "render_limiter", None)
-        return await anyio.to_thread.run_sync(functools.partial(endpoint, *args, **kwargs), limiter=limiter)
+        # Who is asking and the case are loaded on the render thread too (windows.api_route): one hand-off.
+        return await anyio.to_thread.run_sync(lambda: endpoint(*args, **loaded(kwargs)), limiter=limiter)
 
     return run

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from windows.contexts import GapDue
+from windows.error_status import document_codes
 from workflows import action_kinds as kinds
 from workflows import identity
 from workflows.applicant_status import ApplicantStatus
@@ -29,7 +30,7 @@ from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinitio
 from workflows.intake import Outcome, Verdict
 from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
-from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, EventRecord, MaterialRow, WaitingCase
+from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, MaterialRow, WaitingCase
 
 NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, StringConstraints(max_length=128, pattern=NO_NUL)]
@@ -48,7 +49,7 @@ class In(BaseModel):
 class ErrorOut(BaseModel):
     """Every error: a stable code for programs, a Chinese message for people, the field at fault."""
 
-    code: str = Field(examples=["case-changed"])
+    code: str = Field(examples=["case-changed"], json_schema_extra=document_codes)
     message: str = Field(examples=["该办件刚被其他人员处理过，请刷新后按最新状态重新操作"])
     field: str | None = None
 
@@ -392,7 +393,7 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent | EventRecord, time: OfficeTime) -> "EventOut":
+    def of(cls, e: CaseEvent, time: OfficeTime) -> "EventOut":
         return cls(seq=e.seq, at=time.local(e.at), actor=e.actor, action=e.action, from_state=e.from_state,
                    to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
                    channel=e.channel, payload=e.payload)

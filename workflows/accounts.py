@@ -95,7 +95,7 @@ def add_user(*, session: Session, username: str, password: str, roles: list[str]
     if len(password) < 10:
         raise errors.BadInput("密码至少 10 位", field="password")
     if session.get(StaffUser, username) is not None:
-        raise errors.Conflict(f"用户 {username} 已存在", code="user-exists", field="username")
+        raise errors.UserExists(f"用户 {username} 已存在", field="username")
     if window is not None and session.get(ServiceWindow, window) is None:
         raise errors.BadInput(f"窗口 {window} 不存在", field="window")
     user = StaffUser(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
@@ -124,16 +124,16 @@ def authenticate(*, session: Session, username: str, password: str, now: dt.date
     user = session.get(StaffUser, username)
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        raise errors.BadInput("用户名或密码错误", code="login-failed")
+        raise errors.LoginFailed()
     if user.locked_until and _aware(user.locked_until) > now:
-        raise errors.Forbidden("登录失败次数过多，账号已临时锁定，请稍后再试", code="login-locked")
+        raise errors.LoginLocked()
     if not _verify(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until, user.failed_logins = now + dt.timedelta(minutes=LOCK_MINUTES), 0
         session.add(user)
         session.commit()
-        raise errors.BadInput("用户名或密码错误", code="login-failed")
+        raise errors.LoginFailed()
     if user.failed_logins or user.locked_until:
         user.failed_logins, user.locked_until = 0, None
         session.add(user)

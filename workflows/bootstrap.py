@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from audit.facts import install as install_audit
 from workflows.calendar_admin import load_calendar
 from workflows.accounts import ServiceWindow
 from workflows.catalogue import DEFAULT_DIR, Catalogue, load_catalogue
@@ -18,7 +17,7 @@ from workflows.db import session as new_session
 from workflows.definition import Channel
 from workflows.errors import DefinitionError
 from workflows.models import DefinitionVersion
-from workflows.office import Office, utc_now
+from workflows.office import Extension, Office, utc_now
 from workflows.profile import DEMO_PROFILE, WHAT as PROFILE, OfficeProfile, load_profile, profile_violations
 
 
@@ -64,7 +63,9 @@ def sync_windows(session: Session, profile: OfficeProfile) -> None:
 
 
 def load_office(engine: Engine, definitions: Path | str = DEFAULT_DIR,
-                clock: Callable[[], dt.datetime] = utc_now, profile: Path | str = DEMO_PROFILE) -> Office:
+                clock: Callable[[], dt.datetime] = utc_now, profile: Path | str = DEMO_PROFILE,
+                extensions: Sequence[Extension] = ()) -> Office:
+    """The office of this catalogue and profile, with the extensions its builder names plugged in."""
     catalogue = load_catalogue(definitions)
     facts = load_profile(profile)
     check_profile(facts, catalogue, str(profile))
@@ -74,5 +75,6 @@ def load_office(engine: Engine, definitions: Path | str = DEFAULT_DIR,
         calendar = load_calendar(session)
     office = Office(catalogue=catalogue, calendar=calendar, clock=clock, profile=facts)
     install_documents(office)  # every paper an action issues is numbered in its transaction
-    install_audit(office)  # the auditor's facts and counters follow every transition, in its transaction
+    for extend in extensions:
+        extend(office)
     return office

@@ -26,7 +26,7 @@ from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
 from workflows.case_windows import check_transfer_target, check_window
 from workflows.engine import authorise, find_action, run, start
 from workflows.machine import NEW, special_state
-from workflows.models import Case, new_case
+from workflows.models import Case
 from workflows.office import Actor, Office
 from workflows.submission import Applicant, submission_problems
 
@@ -60,7 +60,7 @@ def open_case(
         raise problems[0]
     channel, method = Channel(channel), Delivery(delivery_method)
     now = office.now()
-    case = new_case(
+    case = Case(
         receipt_no=_receipt_no(office.today()), matter_code=definition.code, definition_version=version.key,
         state=NEW, version=0, window=clerk.window, clerk=clerk.username, channel=channel.value,
         delivery_method=method.value, delivery_address=delivery_address, applicant_kind=applicant.kind,

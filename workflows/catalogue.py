@@ -9,6 +9,7 @@ alongside the current ones.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from workflows.definition import MatterDefinition, rule_violations
+from workflows import errors
 from workflows.errors import DefinitionError, UnknownMatter
 from workflows.machine import CompiledMatter, compile_matter
 from workflows.visits import VisitAnalysis, analyse
@@ -44,14 +46,18 @@ class MatterVersion:
         return analyse(self.compiled)
 
 
-class CatalogueError(Exception):
-    def __init__(self, errors: list[DefinitionError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+CatalogueError = errors.CatalogueError  # defined with every other error
+
+
+# The editor's schema modeline names where the JSON Schema is, not anything of the matter: YAML
+# reads it as a comment, and the version key leaves it out, so adding or moving it makes no new
+# version of every matter (the versions stored before it keep their keys).
+MODELINE = "# yaml-language-server: $schema="
+_MODELINE_LINE = re.compile(r"^" + re.escape(MODELINE) + r".*(?:\n|$)", re.M)
 
 
 def version_key(definition: MatterDefinition, text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha256(_MODELINE_LINE.sub("", text).encode("utf-8")).hexdigest()[:10]
     return f"{definition.version}+{digest}"
 
 
@@ -77,10 +83,10 @@ def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterD
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise DefinitionError(file, [("(YAML)", f"不是有效的 YAML：{exc}")]) from None
+        raise DefinitionError(file, [("(YAML)", errors.NotYaml(f"不是有效的 YAML：{exc}"))]) from None
     if not isinstance(raw, dict):
-        raise DefinitionError(file, [("(根)", "文件内容必须是一个映射（字段: 值）")])
-    retired = [(name, why) for name, why in RETIRED_FIELDS.items() if name in raw]
+        raise DefinitionError(file, [("(根)", errors.NotAMapping())])
+    retired = [(name, errors.FieldRetired(why)) for name, why in RETIRED_FIELDS.items() if name in raw]
     if retired and not archived:
         raise DefinitionError(file, retired)
     if archived:
@@ -95,9 +101,9 @@ def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterD
     return definition
 
 
-def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    """pydantic's errors as (field path, rule in Chinese)."""
-    return [(_path(err["loc"]), _rule(err)) for err in exc.errors()]
+def validation_problems(exc: ValidationError) -> list[tuple[str, errors.BrokenRule]]:
+    """pydantic's errors as (field path, the rule in Chinese)."""
+    return [(_path(err["loc"]), errors.FieldInvalid(_rule(err))) for err in exc.errors()]
 
 
 def _upgrade_archived(raw: dict) -> dict:
@@ -169,7 +175,7 @@ def load_catalogue(directory: Path | str = DEFAULT_DIR) -> Catalogue:
     directory = Path(directory)
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise CatalogueError([DefinitionError(str(directory), [("(目录)", "没有找到任何事项定义文件 *.yaml")])])
+        raise CatalogueError([DefinitionError(str(directory), [("(目录)", errors.CatalogueEmpty())])])
     versions, problems = [], []
     for path in files:
         try:
@@ -178,7 +184,8 @@ def load_catalogue(directory: Path | str = DEFAULT_DIR) -> Catalogue:
             problems.append(exc)
             continue
         if version.code != path.stem:
-            problems.append(DefinitionError(str(path), [("code", f"事项编码 {version.code!r} 必须与文件名一致")]))
+            problems.append(DefinitionError(str(path), [("code", errors.CodeNotFileName(
+                f"事项编码 {version.code!r} 必须与文件名一致"))]))
         versions.append(version)
     if problems:
         raise CatalogueError(problems)

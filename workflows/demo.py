@@ -53,7 +53,7 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
     now = now or office.clock()
     clock = SimClock(now)
     sim = Office(catalogue=office.catalogue, calendar=office.calendar, clock=clock,
-                 before_commit=office.before_commit, profile=office.profile)
+                 before_commit=office.before_commit, on_evaluation=office.on_evaluation, profile=office.profile)
     hours = OfficeHours(office.calendar, office.time)
     first = office.time.date(now) - dt.timedelta(days=30 * months)
     with new_session(engine) as session:

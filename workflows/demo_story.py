@@ -260,7 +260,7 @@ class CaseStory:
                 later = w.hours.days_later(self.rng, self.last, self.rng.randint(1, 4))
             yield from self._at(later, still_open=False)
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
-            feedback.evaluate_case(session=w.session, receipt_no=self.case.receipt_no,
+            feedback.evaluate_case(session=w.session, office=w.office, receipt_no=self.case.receipt_no,
                                    phone_last4=self.case.applicant_phone[-4:], score=score,
                                    comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS),
                                    now=w.office.now())

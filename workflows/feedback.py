@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
 from workflows import errors
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
+from workflows.office import Office
 from workflows.queries import get_case_by_receipt
 
 
@@ -35,20 +37,28 @@ def case_for_applicant(session: Session, receipt_no: str, phone_last4: str) -> C
     return case
 
 
-def evaluate_case(*, session: Session, receipt_no: str, phone_last4: str, score: int, comment: str,
+def evaluate_case(*, session: Session, office: Office, receipt_no: str, phone_last4: str, score: int, comment: str,
                   now: dt.datetime) -> Evaluation:
+    """Record the applicant's rating; the office's `on_evaluation` hooks run in the same transaction."""
     case = case_for_applicant(session, receipt_no, phone_last4)
     if case.state not in FINAL_STATES:
-        raise errors.Conflict("办件办结后才能评价", code="case-not-closed")
+        raise errors.CaseNotClosed()
     if not 1 <= int(score) <= 5:
         raise errors.BadInput("评分须为 1 至 5 分", field="score")
     if session.get(Evaluation, case.id) is not None:
-        raise errors.Conflict("该办件已评价过", code="already-evaluated")
+        raise errors.AlreadyEvaluated()
     evaluation = Evaluation(case_id=case.id, score=int(score), comment=(comment or "").strip()[:500], at=now)
     session.add(evaluation)
     try:
-        session.commit()
-    except Exception:
+        session.flush()  # the key is the case: an evaluation that raced this one is refused here
+    except IntegrityError:
         session.rollback()
-        raise errors.Conflict("该办件已评价过", code="already-evaluated") from None
+        raise errors.AlreadyEvaluated() from None
+    try:
+        for hook in office.on_evaluation:
+            hook(session=session, evaluation=evaluation)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return evaluation

@@ -6,8 +6,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlalchemy.orm import class_mapper
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Field, SQLModel
 
 
@@ -50,24 +48,6 @@ class Case(SQLModel, table=True):
     gap_due: dt.date | None = None
     closed_at: dt.datetime | None = None
     updated_at: dt.datetime
-
-
-# Every column default but the id, taken once from the model's own fields.
-_CASE_DEFAULTS = {name: field.default for name, field in Case.model_fields.items()
-                  if name != "id" and not field.is_required() and field.default_factory is None}
-
-
-def new_case(**values: Any) -> Case:
-    """A new, unsaved case with these values and the model's defaults for the rest.
-
-    Built the way the ORM builds a loaded row (the mapper's `new_instance`, then
-    the values as committed), not through SQLModel's constructor, whose per-field
-    work cost 收件 about as much as its two INSERTs.
-    """
-    case = class_mapper(Case).class_manager.new_instance()  # class_mapper configures the mappers first
-    for name, value in (_CASE_DEFAULTS | values).items():
-        set_committed_value(case, name, value)
-    return case
 
 
 class CaseEvent(SQLModel, table=True):

@@ -46,8 +46,13 @@ def demo_profile() -> OfficeProfile:
 class Office:
     """The catalogue, the working-day calendar, the office profile and the clock of one service centre.
 
+    The office is where other packages plug in, without workflows/ naming them:
     `before_commit` hooks run inside each transition's transaction, after its
-    writes and before the commit; a hook that raises rolls the whole step back.
+    writes and before the commit (keywords session, case, values, event);
+    `on_evaluation` hooks run inside an evaluation's (好差评) transaction, after
+    its row is written (keywords session, evaluation). A hook that raises rolls
+    the whole step back. An `Extension` adds its hooks; whoever builds the office
+    (the app factory, the command line, a test) names the extensions.
     """
 
     catalogue: Catalogue
@@ -55,6 +60,7 @@ class Office:
     clock: Callable[[], dt.datetime] = utc_now
     before_commit: list[Callable[..., None]] = field(default_factory=list)
     profile: OfficeProfile = field(default_factory=demo_profile)
+    on_evaluation: list[Callable[..., None]] = field(default_factory=list)
 
     @property
     def time(self) -> OfficeTime:
@@ -70,3 +76,7 @@ class Office:
 
     def matter_of(self, case) -> MatterVersion:
         return self.catalogue.get(case.matter_code, case.definition_version)
+
+
+Extension = Callable[[Office], None]
+"""Plugs a package into an office by adding its hooks (see `Office`); it must be idempotent."""

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from workflows.catalogue import validation_problems
 from workflows.definition import Channel
+from workflows import errors
 from workflows.errors import DefinitionError
 from workflows.localtime import DEFAULT_ZONE, OfficeTime
 
@@ -106,21 +107,24 @@ class OfficeProfile(_Frozen):
         return own + [w for w in self.windows if w.comprehensive]
 
 
-def profile_violations(profile: OfficeProfile, *, offered: set[Channel], matter_codes: set[str]) -> list[tuple[str, str]]:
+def profile_violations(profile: OfficeProfile, *, offered: set[Channel],
+                       matter_codes: set[str]) -> list[tuple[str, errors.BrokenRule]]:
     """Rules across the profile and the catalogue: every channel a matter offers can be described."""
-    problems = []
+    problems: list[tuple[str, errors.BrokenRule]] = []
     if Channel.POST in offered and profile.post is None:
-        problems.append(("post", "事项目录中有可邮寄提交或补正的事项，须填写邮寄地址、收件人、邮编和电话"))
+        problems.append(("post", errors.PostAddressMissing()))
     if Channel.ONLINE in offered and profile.online is None:
-        problems.append(("online", "事项目录中有可网上提交或补正的事项，须填写网上办理的网址和办理方法"))
+        problems.append(("online", errors.OnlineServiceMissing()))
     for i, window in enumerate(profile.windows):
         for j, code in enumerate(window.matters):
             if code not in matter_codes:
-                problems.append((f"windows[{i}].matters[{j}]", f"事项目录中没有事项 {code}"))
+                problems.append((f"windows[{i}].matters[{j}]", errors.ProfileMatterUnknown(f"事项目录中没有事项 {code}")))
     for code in sorted(matter_codes):
         if not profile.windows_for(code):
-            problems.append(("windows", f"事项 {code} 没有可办理的窗口（须有综合窗口或在某窗口的 matters 中列出）"))
-    problems += [(path, f"含有“{mark}”，未核实的信息不能印给申请人") for path, mark in _unverified(profile)]
+            problems.append(("windows", errors.MatterWithoutWindow(
+                f"事项 {code} 没有可办理的窗口（须有综合窗口或在某窗口的 matters 中列出）")))
+    problems += [(path, errors.UnverifiedText(f"含有“{mark}”，未核实的信息不能印给申请人"))
+                 for path, mark in _unverified(profile)]
     return problems
 
 
@@ -140,11 +144,12 @@ def load_profile(path: Path | str = DEMO_PROFILE) -> OfficeProfile:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise DefinitionError(str(path), [("(文件)", f"无法读取：{exc.strerror}")], what=WHAT) from None
+        raise DefinitionError(str(path), [("(文件)", errors.FileUnreadable(f"无法读取：{exc.strerror}"))],
+                              what=WHAT) from None
     except yaml.YAMLError as exc:
-        raise DefinitionError(str(path), [("(YAML)", f"不是有效的 YAML：{exc}")], what=WHAT) from None
+        raise DefinitionError(str(path), [("(YAML)", errors.NotYaml(f"不是有效的 YAML：{exc}"))], what=WHAT) from None
     if not isinstance(raw, dict):
-        raise DefinitionError(str(path), [("(根)", "文件内容必须是一个映射（字段: 值）")], what=WHAT)
+        raise DefinitionError(str(path), [("(根)", errors.NotAMapping())], what=WHAT)
     try:
         return OfficeProfile.model_validate(raw)
     except ValidationError as exc:

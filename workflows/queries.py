@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable
 
-from sqlalchemy import Row, and_, bindparam, func, or_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from workflows import action_kinds as kinds
@@ -55,7 +53,8 @@ class MaterialRow:
         return pg.STATUS_LABELS[self.status] if self.applies else "本案不适用"
 
 
-class DeadlineView(NamedTuple):  # a tuple, not a frozen dataclass: lists build one per row, at a fifth of the cost
+@dataclass(frozen=True)
+class DeadlineView:
     accepted_on: dt.date | None
     promised_due: dt.date | None
     legal_due: dt.date | None
@@ -73,26 +72,23 @@ class CaseView:
     materials: list[MaterialRow]
     deadlines: DeadlineView
     specials: list[SpecialTimeBox]  # each started 特别程序 against its own time box
-    events: list[EventRecord]
+    events: list[CaseEvent]
     actions: list[ActionChoice]
     verdict: intake.Verdict | None
 
 
 MAX_ID = 2**31 - 1  # the id column is a 32-bit integer; PostgreSQL refuses larger literals
+
+
+# Built once, the id bound at execution. Kept for the engine ≤ 5× the bare driver target
+# (bench/engine.py, request-shaped steps load the case here): `session.get` assembles its
+# query per call, and with it SQLite request-shaped steps measured 1043 µs of CPU against 755.
 _CASE_BY_ID = select(Case).where(Case.id == bindparam("case_id"))
 
 
 def get_case(session: Session, case_id: int) -> Case:
-    """The case, from this session if it holds it, else by one prebuilt SELECT.
-
-    Every counter request and every API action starts here; a prebuilt statement
-    costs about a third less than `session.get`, which assembles its query per call.
-    """
-    if not 0 < case_id <= MAX_ID:
-        raise errors.CaseNotFound()
-    case = session.identity_map.get(identity_key(Case, case_id))
-    if case is None:
-        case = session.execute(_CASE_BY_ID, {"case_id": case_id}).scalar_one_or_none()
+    """The case, by its id; an id out of the column's range is not found either."""
+    case = session.exec(_CASE_BY_ID, params={"case_id": case_id}).first() if 0 < case_id <= MAX_ID else None
     if case is None:
         raise errors.CaseNotFound()
     return case
@@ -105,15 +101,9 @@ def get_case_by_receipt(session: Session, receipt_no: str) -> Case:
     return case
 
 
-# The log is only ever read, so it comes back as plain rows (attribute names as on CaseEvent):
-# building ORM objects for it was a tenth of the case page's server time.
-_EVENTS_OF = sa_select(CaseEvent.__table__).where(CaseEvent.case_id == bindparam("case_id")).order_by(CaseEvent.seq)
-EventRecord = Row
-
-
-def events_of(session: Session, case_id: int) -> list[EventRecord]:
-    """A case's event log in order, as read-only rows."""
-    return list(session.connection().execute(_EVENTS_OF, {"case_id": case_id}).all())  # Core: no ORM step
+def events_of(session: Session, case_id: int) -> list[CaseEvent]:
+    """A case's event log in order."""
+    return list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))))
 
 
 def available_actions(*, office: Office, case: Case, actor: Actor) -> list[ActionChoice]:
@@ -140,7 +130,7 @@ def _blocked(action: Action, case: Case) -> str | None:
 PROBLEM_STATUSES = frozenset({pg.MISSING, pg.DEFECTIVE})
 
 
-def problem_notes(events: Iterable[EventRecord]) -> dict[str, str]:
+def problem_notes(events: Iterable[CaseEvent]) -> dict[str, str]:
     """Each material's last problem note in the log: what the clerk wrote when it was missing or defective."""
     notes: dict[str, str] = {}
     for event in events:
@@ -150,7 +140,7 @@ def problem_notes(events: Iterable[EventRecord]) -> dict[str, str]:
     return notes
 
 
-def material_rows(matter: MatterVersion, case: Case, events: Iterable[EventRecord] = ()) -> list[MaterialRow]:
+def material_rows(matter: MatterVersion, case: Case, events: Iterable[CaseEvent] = ()) -> list[MaterialRow]:
     """The case's materials as they stand now.
 
     A material received after a notice keeps only what was written with it: when
@@ -233,17 +223,37 @@ def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> 
     )
 
 
-# Lists (the queue, search, the API's lists) read these columns as plain rows: no JSON to
-# decode, no ORM objects to build (about half the queue page's cost went to loading full
-# Case objects). A CaseListing has the same attribute names as a Case.
+# Lists (the queue, search, the API's lists) read only the columns they show: no JSON to decode,
+# no ORM objects to track.
 LISTED = (Case.id, Case.receipt_no, Case.matter_code, Case.definition_version, Case.state, Case.version,
           Case.awaiting_role, Case.window, Case.applicant_name, Case.applicant_id_no, Case.received_at,
           Case.accepted_on, Case.promised_due, Case.legal_due, Case.due_provisional, Case.visits)
-CaseListing = Row
 
 
-def _listed(session: Session, query, params: dict | None = None) -> list[CaseListing]:
-    return list(session.connection().execute(query, params).all())
+@dataclass(frozen=True)
+class CaseListing:
+    """A listed case: the columns of LISTED, under the same names as on a Case."""
+
+    id: int
+    receipt_no: str
+    matter_code: str
+    definition_version: str
+    state: str
+    version: int
+    awaiting_role: str | None
+    window: str | None
+    applicant_name: str
+    applicant_id_no: str
+    received_at: dt.datetime
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    due_provisional: bool
+    visits: int
+
+
+def _listed(session: Session, query: Select[Any], params: dict[str, Any] | None = None) -> list[CaseListing]:
+    return [CaseListing(**row._mapping) for row in session.execute(query, params)]
 
 
 def list_cases(
@@ -264,13 +274,14 @@ def list_cases(
     given = {name: value for name, value in filters.items() if value}
     if awaiting_roles is not None:
         given["awaiting_roles"] = filters["awaiting_roles"]  # an empty role set matches nothing, not everything
-    statement = _list_statement(frozenset(given), open_only)
-    return _listed(session, statement, {**given, "limit": limit, "offset": offset})
+    query = sa_select(*LISTED).where(*(_FILTERS[name] for name in sorted(given)))
+    if open_only:
+        query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
+    query = query.order_by(col(Case.promised_due).is_(None), Case.promised_due, Case.id).limit(limit).offset(offset)
+    return _listed(session, query, given)
 
 
-# Built once per combination of filters, with every value bound at execution: building
-# the SELECT per request, and SQLAlchemy deriving its cache key, cost the queue page
-# more than SQLite's own work.
+# Each filter a list may apply, its value bound by name.
 _FILTERS = {
     "state": Case.__table__.c.state == bindparam("state"),
     "window": Case.__table__.c.window == bindparam("window"),
@@ -278,15 +289,6 @@ _FILTERS = {
     "awaiting_roles": Case.__table__.c.awaiting_role.in_(bindparam("awaiting_roles", expanding=True)),
     "due_before": Case.__table__.c.promised_due <= bindparam("due_before"),
 }
-
-
-@lru_cache(maxsize=None)
-def _list_statement(filters: frozenset[str], open_only: bool):
-    query = sa_select(*LISTED).where(*(_FILTERS[name] for name in sorted(filters)))
-    if open_only:
-        query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
-    query = query.order_by(col(Case.promised_due).is_(None), Case.promised_due, Case.id)
-    return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def _window_scope(actor: Actor, all_windows: bool) -> str | None:
@@ -309,13 +311,22 @@ def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limi
 # applicant before the deadline passes: the window that took it in.
 
 WAITING_KINDS = {"correction": "补正", "gaps": "容缺补齐"}
-WAITING_LISTED = (*LISTED, Case.applicant_phone, Case.progress, Case.gap_due)
 _WAITING = or_(Case.__table__.c.state == AWAITING_CORRECTION,
                and_(Case.__table__.c.gap_due.is_not(None), Case.__table__.c.state.not_in(sorted(FINAL_STATES))))
 
 
-class WaitingCase(NamedTuple):
-    case: CaseListing  # the listed columns, with the applicant's phone and the progress
+@dataclass(frozen=True)
+class WaitingListing(CaseListing):
+    """A listed case with what the waiting list also needs: whom to ring and what is owed."""
+
+    applicant_phone: str
+    progress: dict[str, Any]
+    gap_due: dt.date | None
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    case: WaitingListing
     kind: str  # a key of WAITING_KINDS
     demands: tuple[Demand, ...]  # every item owed, each with its own deadline
     due: dt.date | None  # the earliest deadline of the demands
@@ -327,19 +338,14 @@ class WaitingCase(NamedTuple):
         return WAITING_KINDS[self.kind]
 
 
-@lru_cache(maxsize=None)
-def _waiting_statement(by_window: bool, count: bool):
-    query = sa_select(func.count()).select_from(Case.__table__) if count else sa_select(*WAITING_LISTED)
-    query = query.where(_WAITING)
-    if by_window:
-        query = query.where(Case.__table__.c.window == bindparam("window"))
-    return query if count else query.order_by(Case.id)
+def _waiting_where(window: str | None) -> list[ColumnElement[bool]]:
+    return [_WAITING] if window is None else [_WAITING, Case.__table__.c.window == window]
 
 
 def count_waiting(*, session: Session, actor: Actor, all_windows: bool = False) -> int:
     """How many cases `waiting_on_applicant` would list, in one COUNT."""
-    window = _window_scope(actor, all_windows)
-    return session.connection().execute(_waiting_statement(window is not None, True), {"window": window}).scalar_one()
+    where = _waiting_where(_window_scope(actor, all_windows))
+    return session.execute(sa_select(func.count()).select_from(Case.__table__).where(*where)).scalar_one()
 
 
 def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
@@ -349,8 +355,9 @@ def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
     The deadlines live in each case's progress (the 补正期限 of its last notice, the
     due date printed for each gap), so the order is made here, not in SQL.
     """
-    window = _window_scope(actor, all_windows)
-    rows = _listed(session, _waiting_statement(window is not None, False), {"window": window})
+    columns = (*LISTED, Case.applicant_phone, Case.progress, Case.gap_due)
+    query = sa_select(*columns).where(*_waiting_where(_window_scope(actor, all_windows))).order_by(Case.id)
+    rows = [WaitingListing(**row._mapping) for row in session.execute(query)]
     today, counted = office.today(), {}
     found = []
     for row in rows:
@@ -363,7 +370,7 @@ def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
     return sorted(found, key=lambda w: (w.due is None, w.due or today, w.case.id))
 
 
-def owed_by_applicant(*, session: Session, office: Office, case: Case | CaseListing) -> list[Demand]:
+def owed_by_applicant(*, session: Session, office: Office, case: Case | WaitingListing) -> list[Demand]:
     """`demands.open_demands`, and for a notice recorded before its 补正期限 was stored, the
     notice's items due by the same rule from the notice's own date (as its paper prints it)."""
     definition = office.matter_of(case).definition

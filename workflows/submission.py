@@ -26,10 +26,6 @@ class Applicant:
     agent_id_no: str | None = None
 
 
-def _problem(field: str, code: str, message: str) -> errors.BadInput:
-    return errors.BadInput(message, field=field, code=code)
-
-
 def applicant_problems(applicant: Applicant) -> list[errors.BadInput]:
     """Every problem with who applies and who comes for them, at most one per field."""
     found: list[errors.BadInput] = []
@@ -37,25 +33,24 @@ def applicant_problems(applicant: Applicant) -> list[errors.BadInput]:
              "agent_name": applicant.agent_name, "agent_id_no": applicant.agent_id_no}
     for field, value in texts.items():
         if "\x00" in (value or ""):  # no text column stores NUL (PostgreSQL refuses it)
-            found.append(_problem(field, "control-character", "输入含有无法保存的控制字符"))
+            found.append(errors.ControlCharacter(field=field))
     if found:
         return found
     id_no, agent_id = applicant.id_no.strip().upper(), (applicant.agent_id_no or "").strip().upper()
     if applicant.kind not in KINDS:
-        found.append(_problem("applicant_kind", "applicant-kind-invalid", "请选择申请人类型：个人或单位"))
+        found.append(errors.ApplicantKindInvalid(field="applicant_kind"))
     if not applicant.name.strip():
-        found.append(_problem("applicant_name", "applicant-name-missing", "请填写申请人名称"))
+        found.append(errors.ApplicantNameMissing(field="applicant_name"))
     if applicant.kind == "person" and not identity.valid_person_id(id_no):
-        found.append(_problem("applicant_id_no", "applicant-id-invalid", "居民身份证号码格式或校验位不正确"))
+        found.append(errors.ApplicantIdInvalid("居民身份证号码格式或校验位不正确", field="applicant_id_no"))
     if applicant.kind == "company" and not identity.valid_credit_code(id_no):
-        found.append(_problem("applicant_id_no", "applicant-id-invalid", "统一社会信用代码格式或校验位不正确"))
+        found.append(errors.ApplicantIdInvalid("统一社会信用代码格式或校验位不正确", field="applicant_id_no"))
     if not identity.valid_phone(applicant.phone.strip()):
-        found.append(_problem("applicant_phone", "applicant-phone-invalid",
-                              "联系电话格式不正确（手机 11 位，或带区号的固定电话）"))
+        found.append(errors.ApplicantPhoneInvalid(field="applicant_phone"))
     if agent_id and not identity.valid_person_id(agent_id):
-        found.append(_problem("agent_id_no", "agent-id-invalid", "代理人身份证号码格式或校验位不正确"))
+        found.append(errors.AgentIdInvalid(field="agent_id_no"))
     if agent_id and not (applicant.agent_name or "").strip():
-        found.append(_problem("agent_name", "agent-name-missing", "填写了代理人证件号，请同时填写代理人姓名"))
+        found.append(errors.AgentNameMissing(field="agent_name"))
     return found
 
 
@@ -69,9 +64,9 @@ def routing_problems(definition: MatterDefinition, *, channel: str, delivery_met
         found.append(errors.ChannelNotAllowed("该事项不提供此送达方式", field="delivery_method"))
     elif delivery_method == Delivery.ON_THE_SPOT.value and channel != Channel.WINDOW.value:
         # 当场领取 means the applicant is at the counter: a posted or online application is not.
-        found.append(_problem("delivery_method", "pickup-needs-window", "只有窗口现场申请才能当场领取"))
+        found.append(errors.PickupNeedsWindow(field="delivery_method"))
     if delivery_method == Delivery.MAIL.value and not (delivery_address or "").strip():
-        found.append(_problem("delivery_address", "delivery-address-missing", "选择邮寄送达须填写收件地址"))
+        found.append(errors.DeliveryAddressMissing(field="delivery_address"))
     return found
 
 

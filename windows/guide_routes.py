@@ -1,5 +1,7 @@
 """HTTP routes of the guides: public guide pages and PDFs, staff-only counter papers.
 
+guides/ renders; this module answers requests with what it renders.
+
     GET /guides/{code}                 the guide as a web page (public)
     GET /guides/{code}.pdf             the A4 guide (public, cached by content hash)
     GET /guides/{code}/checklist       the 简版 checklist (public), and .pdf
@@ -10,7 +12,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
@@ -19,32 +20,16 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from guides.cache import PdfCache
 from guides.papers import paper_kind, paper_title, render_paper
 from guides.pdf import SystemPackagesMissing, require_system
-from guides.render import CHECKLIST, GUIDE, GuideRenderer
-from windows.deps import OfficeDep, PaperDep, SessionDep
+from guides.render import BOOKLET_TITLE, CHECKLIST, GUIDE, GuideRenderer, GuideService
+from windows.api_route import AnsweredInThread
+from windows.deps import CaseDep, OfficeDep, PaperDep, SessionDep
 from windows.render_threads import on_render_threads
 from workflows.catalogue import MatterVersion
 from workflows.office import Office
-from workflows.queries import get_case
 
-BOOKLET_TITLE = "交通运输政务服务事项办事指南汇编"
-
-router = APIRouter(tags=["guides"])
-
-
-@dataclass
-class GuideService:
-    """Per-application guide state: the renderer (diagrams, fonts) and the PDF cache."""
-
-    renderer: GuideRenderer
-    cache: PdfCache
-
-    def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
-        key = self.renderer.key(version, kind)
-        return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
-
-    def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
-        key = self.renderer.booklet_key(versions, title=BOOKLET_TITLE)
-        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE)), key
+# Its routes are async (public, reading no database) or on the render threads, which load who is asking and
+# the case there (windows.api_route); the route class keeps that so for any route added here.
+router = APIRouter(route_class=AnsweredInThread, tags=["guides"])
 
 
 def install(app: FastAPI) -> None:
@@ -150,8 +135,7 @@ def guide_page(request: Request, code: str, office: OfficeDep):
 @router.get("/papers/{case_id}/{kind}.pdf", name="paper_pdf", response_class=Response,
             responses=PDF | PAPER_ERRORS)
 @on_render_threads
-def paper_pdf(request: Request, case_id: int, kind: str, session: SessionDep, actor: PaperDep, office: OfficeDep):
-    case = get_case(session, case_id)
+def paper_pdf(request: Request, kind: str, actor: PaperDep, case: CaseDep, session: SessionDep, office: OfficeDep):
     try:
         require_system()
         data = render_paper(session=session, office=office, case=case, kind=kind,
