@@ -25,7 +25,8 @@ from sqlmodel import Session
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from workflows.feedback import Evaluation
-from workflows.machine import FINAL_STATES, TRANSFER
+from workflows import action_kinds as ak
+from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.localtime import OfficeTime
 from workflows.office import Office
@@ -36,8 +37,6 @@ EVENTS = CaseEvent.__table__
 CASES = Case.__table__
 EVALUATIONS = Evaluation.__table__
 KEY = ("day", "matter_code", "window", "clerk")
-DECISIONS = ("decide_approve", "decide_deny")
-CORRECTIONS = ("resubmit_", "supplement_")
 
 
 # ---- installing --------------------------------------------------------------
@@ -54,7 +53,7 @@ def record_transition(*, session: Session, case: Case, values: Mapping[str, Any]
                       office: Office) -> None:
     if event["from_state"] == "new":
         _add_opened(session.connection(), case, office.time)
-    if event["action"] == TRANSFER:
+    if ak.is_kind(event["action"], ak.TRANSFER):
         _move_opened(session.connection(), case, values["window"], office.time)
     if event["to_state"] in FINAL_STATES and event["from_state"] not in FINAL_STATES:
         record_finished(session.connection(), case=_as_written(case, values), calendar=office.calendar,
@@ -159,17 +158,17 @@ def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar:
              time: OfficeTime) -> dict[str, Any]:
     """What the measures need to know about one finished case, read from its events."""
     last = events[-1]
-    actions = [e["action"] for e in events]
-    notices = actions.count("notify")
-    tolerated = "accept_tolerated" in actions
-    accepted = tolerated or "accept" in actions
-    decided = next((time.date(e["at"]) for e in reversed(events) if e["action"] in DECISIONS), None)
+    kinds = [ak.kind_of(e["action"]) for e in events]
+    notices = kinds.count(ak.NOTIFY)
+    tolerated = ak.ACCEPT_TOLERATED in kinds
+    accepted = tolerated or ak.ACCEPT in kinds
+    decided = next((time.date(e["at"]) for e in reversed(events) if ak.is_kind(e["action"], *ak.DECISIONS)), None)
     facts = {
         "case_id": case["id"], "matter_code": case["matter_code"], "window": case["window"] or "",
         "clerk": case["clerk"], "received_on": time.date(case["received_at"]), "finished_on": time.date(last["at"]),
         "final_state": last["to_state"], "outcome": case["outcome"], "visits": sum(1 for e in events if e["visit"]),
         "complete_first": accepted and notices == 0, "tolerated": tolerated, "notices": notices,
-        "defaulted": tolerated and last["action"] == "terminate" and last["actor"] == "system",
+        "defaulted": tolerated and kinds[-1] is ak.TERMINATE and last["actor"] == "system",
         "decided_on": decided, "reason": _reason(events),
         **_timeliness(case, decided, calendar),
     }
@@ -190,7 +189,7 @@ def _timeliness(case: Mapping[str, Any], decided: dt.date | None, calendar: Work
 
 def _reason(events: list[Mapping[str, Any]]) -> str | None:
     for e in reversed(events):
-        if e["action"] in ("refuse", "withdraw", "terminate", "decide_deny"):
+        if ak.is_kind(e["action"], *ak.WITH_REASON):
             return (e["payload"] or {}).get("reason")
     return None
 
@@ -202,7 +201,7 @@ def visit_causes(facts: Mapping[str, Any], events: list[Mapping[str, Any]]) -> l
     rows, notice_items, seen = [], [], 0
     for e in events:
         payload = e["payload"] or {}
-        if e["action"] == "notify":
+        if ak.is_kind(e["action"], ak.NOTIFY):
             notice_items = [item["material"] for item in payload.get("items", [])]
         if not e["visit"]:
             continue
@@ -215,9 +214,9 @@ def visit_causes(facts: Mapping[str, Any], events: list[Mapping[str, Any]]) -> l
 
 
 def _materials_brought(action: str, payload: Mapping[str, Any], notice_items: list[str]) -> list[str | None]:
-    if action.startswith("resubmit_"):
+    if ak.is_kind(action, ak.RESUBMIT):
         return list(notice_items) or [None]
-    if action.startswith("supplement_"):
+    if ak.is_kind(action, ak.SUPPLEMENT):
         return [payload.get("material")]
     return [None]
 

@@ -18,21 +18,22 @@ import graphviz
 from transitions import State
 from transitions.extensions import GraphMachine
 
+from workflows import action_kinds as ak
 from workflows.catalogue import MatterVersion
 from workflows.machine import FINAL_STATES, NEW, TERMINATED, WITHDRAWN, Action, CompiledMatter
 
 # graphviz defaults to Times, which has no Chinese. dot measures labels with the full face
 # (the same metrics); the SVG names the GB 2312 cut first for the PDF (guides/fonts.py).
 FONT = "Noto Sans CJK SC GB2312,Noto Sans CJK SC"
-# Exits possible from nearly every state; drawn as a note, not as a dozen edges.
-SIDE_EXITS = ("withdraw", "terminate")
+# Exits possible from nearly every state are drawn as a note, not as a dozen edges (ak.SIDE_EXITS);
+# 登记到现场 changes no state and is not drawn either.
+UNDRAWN = (*ak.SIDE_EXITS, ak.RECORD_VISIT)
 LEFT_OUT_STATES = (WITHDRAWN, TERMINATED)
 VISIT_MARK = "★"  # legend under the diagram: ★ = the applicant comes to the window
 WRAP = 9  # characters per line inside a box
 SVG_START = "<?xml"  # how each of dot's SVG documents begins
 # dot prefixes the ids of every graph after the first in one run with a page number.
 _PAGED_ID = re.compile(r'id="page\d+,\d+_')
-SHORT_LABELS = (("start_special_", "启动"), ("end_special_", "结束"), ("advance", "完成"), ("issue", "制证"))
 
 
 class LabelledState(State):
@@ -65,7 +66,7 @@ class FlowMachine(GraphMachine):
 
 
 def _drawn(action: Action) -> bool:
-    return action.dest is not None and action.trigger not in SIDE_EXITS and action.trigger != "record_visit"
+    return action.dest is not None and ak.kind_of(action.trigger) not in UNDRAWN
 
 
 def _wrap(text: str, width: int = WRAP) -> str:
@@ -73,16 +74,13 @@ def _wrap(text: str, width: int = WRAP) -> str:
 
 
 def _short(action: Action) -> str:
-    for prefix, label in SHORT_LABELS:
-        if action.trigger.startswith(prefix):
-            return label
-    return action.label.removeprefix("送达：")
+    return action.short or action.label
 
 
 def _edge_label(actions: list[Action]) -> str:
     seen: list[str] = []
     for a in actions:
-        text = (VISIT_MARK if a.visit and a.visit != "*" else "") + _short(a)
+        text = (VISIT_MARK if a.visit and a.visit != ak.GIVEN else "") + _short(a)
         if text not in seen:
             seen.append(text)
     return "\n".join(seen)

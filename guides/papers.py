@@ -22,6 +22,7 @@ from sqlmodel import Session
 from guides.pdf import PdfRenderer, default_renderer
 from guides.qr import qr_data_uri, status_url
 from workflows import accounts, errors, intake
+from workflows import action_kinds as ak
 from workflows import progress as pg
 from workflows.decisions import DECISION_WORDING, DecisionWording, IntakeBasis, intake_basis
 from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
@@ -197,18 +198,16 @@ class Facts:
 
 # ---- helpers --------------------------------------------------------------------
 
-def _last(*prefixes: str) -> Callable[[list[CaseEvent]], CaseEvent | None]:
+def _last_of(*kinds: ak.ActionKind) -> Callable[[list[CaseEvent]], CaseEvent | None]:
     def find(events: list[CaseEvent]) -> CaseEvent | None:
-        return next((e for e in reversed(events) if e.action.startswith(prefixes)), None)
+        return next((e for e in reversed(events) if ak.kind_of(e.action) in kinds), None)
 
     return find
 
 
-def _exact(*actions: str) -> Callable[[list[CaseEvent]], CaseEvent | None]:
-    def find(events: list[CaseEvent]) -> CaseEvent | None:
-        return next((e for e in reversed(events) if e.action in actions), None)
-
-    return find
+def _issuing(paper: DocumentKind) -> Callable[[list[CaseEvent]], CaseEvent | None]:
+    """The last event of an action declared to issue this paper."""
+    return _last_of(*(kind for kind in ak.KINDS if any(p.kind is paper for p in kind.papers)))
 
 
 def _party(case: Case, full_id: bool) -> Party:
@@ -255,7 +254,7 @@ def _receipt(f: Facts, event: CaseEvent) -> dict[str, Any]:
 def _acceptance(f: Facts, event: CaseEvent) -> dict[str, Any]:
     fields: dict[str, Any] = {"materials": _material_lines(f.d, f.case, f.progress_after(event.seq)),
                               "delivery": _delivery(f.case)}
-    if event.action == "accept_tolerated":
+    if ak.is_kind(event.action, ak.ACCEPT_TOLERATED):
         demands = tuple(gap_demands(f.d, event.payload["gaps"]))
         fields |= {"tolerated": True, "demands": demands, "ways": f.ways(owed_channels(demands)),
                    "pledge_party": _party(f.case, full_id=False)}
@@ -275,17 +274,17 @@ def _refusal(f: Facts, event: CaseEvent) -> dict[str, Any]:
 
 
 def _decision(f: Facts, event: CaseEvent) -> dict[str, Any]:
-    approved = event.action == "decide_approve"
+    approved = ak.is_kind(event.action, ak.DECIDE_APPROVE)
     return {"approved": approved, "reason": event.payload.get("reason", event.payload.get("note", "")),
             "wording": DECISION_WORDING[f.d.matter_type]}
 
 
 def _service_record(f: Facts, event: CaseEvent) -> dict[str, Any]:
-    delivered = _last("deliver_")(f.events)
+    delivered = _last_of(ak.DELIVER)(f.events)
     wording = DECISION_WORDING[f.d.matter_type]
-    if event.action == "refuse":
+    if ak.is_kind(event.action, ak.REFUSE):
         served = "不予受理决定书"
-    elif event.action == "decide_approve":
+    elif ak.is_kind(event.action, ak.DECIDE_APPROVE):
         served = f"{wording.approved_title}、{f.d.result.name}"
     else:
         served = wording.denied_title
@@ -316,14 +315,14 @@ def _termination(f: Facts, event: CaseEvent) -> dict[str, Any]:
 
 
 SPECS: dict[PaperKind, PaperSpec] = {
-    PaperKind.RECEIPT: PaperSpec("papers/receipt.html", True, _last("receive_"), _receipt),
-    PaperKind.ACCEPTANCE: PaperSpec("papers/acceptance.html", True, _exact("accept", "accept_tolerated"), _acceptance),
-    PaperKind.NOTICE: PaperSpec("papers/notice.html", True, _exact("notify"), _notice),
-    PaperKind.REFUSAL: PaperSpec("papers/refusal.html", True, _exact("refuse"), _refusal),
-    PaperKind.DECISION: PaperSpec("papers/decision.html", True, _last("decide_"), _decision),
-    PaperKind.SERVICE_RECORD: PaperSpec("papers/service_record.html", False, _exact("refuse", "decide_approve",
-                                                                                     "decide_deny"), _service_record),
-    PaperKind.TERMINATION: PaperSpec("papers/termination.html", True, _exact("terminate"), _termination),
+    PaperKind.RECEIPT: PaperSpec("papers/receipt.html", True, _issuing(PaperKind.RECEIPT), _receipt),
+    PaperKind.ACCEPTANCE: PaperSpec("papers/acceptance.html", True, _issuing(PaperKind.ACCEPTANCE), _acceptance),
+    PaperKind.NOTICE: PaperSpec("papers/notice.html", True, _issuing(PaperKind.NOTICE), _notice),
+    PaperKind.REFUSAL: PaperSpec("papers/refusal.html", True, _issuing(PaperKind.REFUSAL), _refusal),
+    PaperKind.DECISION: PaperSpec("papers/decision.html", True, _issuing(PaperKind.DECISION), _decision),
+    PaperKind.SERVICE_RECORD: PaperSpec("papers/service_record.html", False, _issuing(PaperKind.SERVICE_RECORD),
+                                        _service_record),
+    PaperKind.TERMINATION: PaperSpec("papers/termination.html", True, _issuing(PaperKind.TERMINATION), _termination),
 }
 
 

@@ -1,11 +1,11 @@
-"""workflows.actions: one table from every trigger the engine offers to its service function,
+"""workflows.actions: every trigger the engine offers reaches its declared service function,
 reading fields from a posted form (flat keys) or a JSON body (nested) alike."""
 
 import pytest
 from starlette.datastructures import FormData
 
 from tests.support import STAFF, open_complete
-from workflows import actions, errors, queries
+from workflows import action_kinds, actions, errors, queries
 from workflows.cases import MaterialCheck
 
 
@@ -21,32 +21,32 @@ def test_material_checks_read_flat_form_keys_and_nested_json_the_same_way():
                      ("materials.safety_rules", "ok"), ("materials.principal_id", ""), ("csrf", "x")])
     nested = {"materials": {"application_form": {"status": "defective", "note": "缺公章"}, "safety_rules": "ok"}}
     expected = {"application_form": MaterialCheck("defective", "缺公章"), "safety_rules": MaterialCheck("ok", "")}
-    assert actions.material_checks(form) == expected
-    assert actions.material_checks(nested) == expected
+    assert action_kinds.material_checks(form) == expected
+    assert action_kinds.material_checks(nested) == expected
 
 
 @pytest.mark.parametrize("value, result", [("on", True), ("true", True), ("是", True), (True, True),
                                            ("", False), (None, False), ("off", False), (False, False)])
 def test_flags_read_checkbox_and_json_values(value, result):
-    assert actions.flag({"pledge_signed": value}, "pledge_signed") is result
+    assert action_kinds.flag({"pledge_signed": value}, "pledge_signed") is result
 
 
 def test_a_flag_that_is_neither_yes_nor_no_names_its_field():
     with pytest.raises(errors.BadInput) as caught:
-        actions.flag({"pledge_signed": "maybe"}, "pledge_signed")
+        action_kinds.flag({"pledge_signed": "maybe"}, "pledge_signed")
     assert caught.value.field == "pledge_signed"
 
 
 @pytest.mark.parametrize("value", [{"nested": 1}, "a\x00b"])
 def test_text_fields_refuse_structures_and_nul(value):
     with pytest.raises(errors.BadInput) as caught:
-        actions.text({"reason": value}, "reason")
+        action_kinds.text({"reason": value}, "reason")
     assert caught.value.field == "reason"
 
 
 def test_material_notes_refuse_nul():
     with pytest.raises(errors.BadInput) as caught:
-        actions.material_checks(FormData([("materials.safety_rules", "defective"),
+        action_kinds.material_checks(FormData([("materials.safety_rules", "defective"),
                                            ("materials.safety_rules.note", "缺\x00页")]))
     assert caught.value.field == "materials.safety_rules"
 

@@ -10,15 +10,16 @@ from sqlmodel import Session
 
 from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
-from windows.actions import DANGER, widgets_for
+from windows.actions import is_dangerous, labels_for, widgets_for
 from workflows import accounts, case_windows, errors, intake, queries
+from workflows import action_kinds as kinds
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id, mask_phone
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
 from workflows.timeline import TimelineEntry, timeline
 from workflows.office import Actor, Office
-from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
+from workflows.action_kinds import VISIT_CAUSES, VISIT_PURPOSES
 
 NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
 PapersFor = Callable[[Case], list[tuple[str, str]]]  # (kind, title): guides.papers.paper_list
@@ -131,6 +132,7 @@ class ActionForm:
     danger: bool
     error: errors.DomainError | None = None
     values: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # field labels, from the action's declared input
 
 
 @dataclass(frozen=True)
@@ -182,14 +184,14 @@ def _forms(view: queries.CaseView, failed: str | None, error: errors.DomainError
            values: Mapping[str, str]) -> list[ActionForm]:
     forms = [
         ActionForm(choice.trigger, choice.action.label, choice.blocked, widgets_for(choice.trigger),
-                   choice.trigger in DANGER, error if choice.trigger == failed else None,
-                   values if choice.trigger == failed else {})
-        for choice in view.actions if not choice.trigger.startswith("receive_")
+                   is_dangerous(choice.trigger), error if choice.trigger == failed else None,
+                   values if choice.trigger == failed else {}, labels_for(choice.trigger))
+        for choice in view.actions if not kinds.RECEIVE.matches(choice.trigger)
     ]
-    chosen = f"deliver_{view.case.delivery_method}"
+    chosen = kinds.DELIVER.trigger_for(view.case.delivery_method or "")
     # What the clerk can do now comes first (the delivery chosen at intake before the others);
     # the long checklist and the exits (撤回, 终止) last.
-    return sorted(forms, key=lambda f: (f.blocked is not None, f.trigger.startswith("deliver_") and f.trigger != chosen,
+    return sorted(forms, key=lambda f: (f.blocked is not None, kinds.DELIVER.matches(f.trigger) and f.trigger != chosen,
                                         "materials" in f.widgets, f.danger))
 
 
@@ -250,13 +252,14 @@ def _window_facts(office: Office, case: Case, actor: Actor, events) -> dict:
 # ---- intake ---------------------------------------------------------------------------
 
 INTAKE_CHOICES = {
-    intake.Outcome.ACCEPT: ("accept", "refuse"),
-    intake.Outcome.TOLERATE: ("accept_tolerated", "notify", "refuse"),
-    intake.Outcome.NOTIFY: ("notify", "refuse"),
-    intake.Outcome.REFUSE: ("refuse",),
+    intake.Outcome.ACCEPT: (kinds.ACCEPT.trigger, kinds.REFUSE.trigger),
+    intake.Outcome.TOLERATE: (kinds.ACCEPT_TOLERATED.trigger, kinds.NOTIFY.trigger, kinds.REFUSE.trigger),
+    intake.Outcome.NOTIFY: (kinds.NOTIFY.trigger, kinds.REFUSE.trigger),
+    intake.Outcome.REFUSE: (kinds.REFUSE.trigger,),
 }
-INTAKE_LABELS = {"accept": "确认收件并受理", "accept_tolerated": "确认收件并容缺受理",
-                 "notify": "确认收件并出具一次性告知书", "refuse": "确认收件并不予受理"}
+# The confirm buttons: the action's own label after 确认收件并.
+INTAKE_LABELS = {kind.trigger: f"确认收件并{kind.label}" for kind in (kinds.ACCEPT, kinds.ACCEPT_TOLERATED,
+                                                                    kinds.NOTIFY, kinds.REFUSE)}
 
 
 def gap_deadlines(office: Office, definition, verdict: intake.Verdict) -> list[GapDue]:

@@ -19,48 +19,15 @@ from starlette.routing import compile_path
 
 from windows.rendering import render
 from windows.routes import flat_routes
+from windows.error_status import answerable_errors, document_codes, status_of, status_of_class
+from windows.schemas import ACTION_MODEL_NAMES
 from workflows import db_faults, errors
 
 
 # Defined with every other error; named here too, as the refusals this module makes.
 MalformedBody, MethodNotAllowed, NoSuchPath = errors.MalformedBody, errors.MethodNotAllowed, errors.NoSuchPath
-
-
-STATUS = ((errors.LoginRequired, 401), (errors.TooManyAttempts, 429), (errors.Forbidden, 403),
-          (errors.NotFound, 404),
-          (errors.Conflict, 409), (errors.BadInput, 422), (MethodNotAllowed, 405), (MalformedBody, 400),
-          (errors.DatabaseFull, 507), (errors.Unavailable, 503))
-
-
-def status_of(exc: errors.DomainError) -> int:
-    return status_of_class(type(exc))
-
-
-def status_of_class(error: type[errors.DomainError]) -> int:
-    return next((status for cls, status in STATUS if issubclass(error, cls)), 400)
-
-
-def answerable_errors() -> list[type[errors.DomainError]]:
-    """Every error a request can meet: the whole hierarchy but what only loading a file at start-up raises."""
-    return [cls for cls in errors.every_error() if not issubclass(cls, errors.LoadError)]
-
-
-def document_codes(schema: dict[str, Any]) -> None:
-    """The OpenAPI schema of ErrorOut.code: every code of the hierarchy, with its status and meaning.
-
-    Made from the classes when the document is built, so that a new class is in it without
-    anyone copying its code here.
-    """
-    documented = sorted(answerable_errors(), key=lambda cls: cls.code)
-    schema["enum"] = [cls.code for cls in documented]
-    rows = "\n".join(f"| `{cls.code}` | {_status_text(cls)} | {cls.message} |" for cls in documented)
-    schema["description"] = ("稳定的错误代码，程序据此判断；message 是给人看的中文说明。\n\n"
-                             "| code | HTTP | 含义 |\n|---|---|---|\n" + rows)
-
-
-def _status_text(error: type[errors.DomainError]) -> str:
-    # The HTTP layer's other refusals keep the status they came with (413, 415, …).
-    return "原状态" if issubclass(error, errors.RequestRefused) else str(status_of_class(error))
+__all__ = ["answerable_errors", "document_codes", "error_response", "install_error_handlers", "status_of",
+           "status_of_class", "wants_json"]
 
 
 def wants_json(request: Request) -> bool:
@@ -156,13 +123,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
+        found = exc.errors()
+        # An action's body is tried against every action's model: a field none of them has is less telling
+        # than the one model that has it and refuses its value.
+        first = next((e for e in found if e.get("type") != "extra_forbidden"), found[0] if found else {})
         if first.get("type") == "json_invalid":
             return error_response(request, MalformedBody(), 400)
-        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        field = ".".join(str(p) for p in _field_path(first.get("loc", ()))) or None
         error = errors.BadInput(f"输入有误：{validation_message(first)}", field=field)
         return error_response(request, error, 422)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         return _http_error(request, exc)
+
+
+def _field_path(loc: tuple) -> list:
+    """The field's path in the body: without `body` and without the name of the union member pydantic tried
+    (an action's body is one of the declared actions' request models)."""
+    return [part for part in loc[1:] if part not in ACTION_MODEL_NAMES]

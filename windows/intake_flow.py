@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from windows.contexts import INTAKE_CHOICES, GapDue, gap_deadlines
 from windows.forms import FieldError, IntakeForm
+from workflows import action_kinds as kinds
 from workflows import actions, cases, errors, intake
 from workflows.definition import MatterDefinition
 from workflows.models import Case
@@ -61,15 +62,15 @@ def confirm(*, session: Session, office: Office, clerk: Actor, definition: Matte
 # What the flash message says once the intake is confirmed: the outcome, and the 收件编号 that
 # every paper prints and the public status page asks for, accepted or not.
 DONE = {
-    "accept": "已受理（收件编号 {no}）。请打印受理通知书交给申请人。",
-    "accept_tolerated": "已容缺受理（收件编号 {no}）。请打印容缺受理通知书和承诺书，承诺书由申请人签署，提醒其按期补齐。",
-    "notify": "已收件（收件编号 {no}），已出具一次性告知书。请打印交给申请人。",
-    "refuse": "已收件并作出不予受理决定（收件编号 {no}）。请打印不予受理决定书交给申请人。",
+    kinds.ACCEPT.trigger: "已受理（收件编号 {no}）。请打印受理通知书交给申请人。",
+    kinds.ACCEPT_TOLERATED.trigger: "已容缺受理（收件编号 {no}）。请打印容缺受理通知书和承诺书，承诺书由申请人签署，提醒其按期补齐。",
+    kinds.NOTIFY.trigger: "已收件（收件编号 {no}），已出具一次性告知书。请打印交给申请人。",
+    kinds.REFUSE.trigger: "已收件并作出不予受理决定（收件编号 {no}）。请打印不予受理决定书交给申请人。",
 }
-UNFINISHED = {"accept": "受理", "accept_tolerated": "容缺受理", "notify": "出具一次性告知书", "refuse": "不予受理"}
 
 
 def done_message(chosen: str, receipt_no: str, failed: errors.DomainError | None) -> str:
     if failed:
-        return f"已收件（收件编号 {receipt_no}），但{UNFINISHED[chosen]}未完成：{failed.message}"
+        kind, _ = kinds.resolve(chosen)
+        return f"已收件（收件编号 {receipt_no}），但{kind.label}未完成：{failed.message}"
     return DONE[chosen].format(no=receipt_no)

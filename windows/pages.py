@@ -33,7 +33,7 @@ from windows.deps import (CaseDep, CaseReaderDep, ClerkDep, FormDep, MaybeActorD
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
 from windows.rendering import AUDITORS, WORKERS, render
-from workflows import accounts, actions, errors, intake, queries
+from workflows import accounts, action_kinds, actions, errors, intake, queries
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
 from workflows.office import Actor, Office
@@ -253,7 +253,8 @@ def _intake_page(request: Request, office: Office, actor: Actor, definition, par
     applicable = preview.applicable if preview else frozenset(intake.applicable_materials(definition, parsed.data))
     return render(request, "intake_form.html", actor=actor, status=status, title=f"新建办件：{definition.name}",
                   d=definition, f=parsed, errs=errs, preview=preview, applicable=applicable,
-                  focus=_focus(definition, errs, preview), labels=contexts.INTAKE_LABELS, office=office)
+                  focus=_focus(definition, errs, preview), labels=contexts.INTAKE_LABELS, office=office,
+                  kinds=action_kinds)
 
 
 def _focus(definition, errs: dict[str, str], preview) -> str:

@@ -12,13 +12,15 @@ which is there for the window to ring them.
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from windows.contexts import GapDue
-from windows.errors import document_codes
+from windows.error_status import document_codes
+from workflows import action_kinds as kinds
 from workflows import identity
 from workflows.applicant_status import ApplicantStatus
 from workflows.catalogue import MatterVersion
@@ -84,27 +86,52 @@ class OpenCaseIn(IntakeIn):
     delivery_address: Line | None = None
 
 
-class ActionIn(In):
-    """Fields of one action; each trigger reads the ones it needs (see the action list of the case)."""
+# ---- actions: one request model per declared action (workflows.action_kinds) -----------------
 
-    expected_version: int = Field(ge=0, le=2**31 - 1, description="the case `version` the caller acted on")
-    note: Note = ""
-    reason: Note = ""
-    pledge_signed: bool = Field(False, description="accept_tolerated: 申请人已签署容缺受理承诺书")
-    materials: dict[Ident, MaterialCheckIn] = Field(default_factory=dict,
-                                                    description="record_materials, resubmit_*")
-    notes: dict[Ident, Note] = Field(default_factory=dict, description="notify: 告知书中对各项材料的说明")
-    purpose: Short = Field("", description="record_visit: 递交、补正、核验原件、勘验、考试、领证")
-    cause: Literal["", "applicant", "office"] = Field("", description="record_visit: 申请人原因或办理机关要求")
-    material: Short = Field("", description="supplement_*: 补齐的容缺材料编号")
-    tracking_no: Short = Field("", description="deliver_mail: EMS 邮件号")
-    address: Line = Field("", description="deliver_mail: 收件地址，不填则用受理时的地址")
-    window: Short = Field("", description="transfer: 转办转往的窗口代码（须办理本事项）")
+# The API's constraints for each input field an action declares (lengths, no NUL, closed choices).
+ACTION_FIELD_TYPES: dict[str, Any] = {
+    "note": Note, "reason": Note, "pledge_signed": bool, "materials": dict[Ident, MaterialCheckIn],
+    "notes": dict[Ident, Note], "purpose": Short, "cause": Literal["", "applicant", "office"], "material": Short,
+    "tracking_no": Short, "address": Line, "window": Short,
+}
+EXPECTED_VERSION = (int, Field(ge=0, le=2**31 - 1, description="the case `version` the caller acted on"))
+
+
+class ActionRequest(In):
+    """The body of one action: the declared input and the version acted on. A field marked `x-needed` may not
+    be left empty: the action then answers with the error code and message given there."""
 
     def fields(self) -> dict[str, Any]:
-        values = self.model_dump()
-        values["materials"] = {k: v.model_dump() for k, v in self.materials.items()}
-        return values
+        return self.model_dump()
+
+
+def _field(kind: kinds.ActionKind, name: str) -> tuple[Any, Any]:
+    info = kind.input.model_fields[name]
+    needed = kind.input.needed_anywhere().get(name)
+    extra = {"x-needed": {"code": needed.error.code, "message": needed.message}} if needed else None
+    description = info.description or name
+    if info.default_factory is not None:
+        return ACTION_FIELD_TYPES[name], Field(default_factory=info.default_factory, description=description,
+                                               json_schema_extra=extra)
+    return ACTION_FIELD_TYPES[name], Field(info.default, description=description, json_schema_extra=extra)
+
+
+def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
+    name = "".join(part.title() for part in kind.name.split("_")) + "ActionIn"
+    which = f"{kind.prefix}<{kind.parameter.source}>" if kind.parameter else kind.name
+    label = re.sub(r"\{(\w+)\}", "…", kind.label)  # the label's matter-specific words left open
+    model = create_model(name, __base__=ActionRequest, __doc__=f"{label}（{which}）",
+                         expected_version=EXPECTED_VERSION,
+                         **{field: _field(kind, field) for field in kind.input.model_fields})
+    return model
+
+
+# 收件 opens a case through POST /cases, so it has no action body.
+ACTION_REQUESTS: dict[str, type[ActionRequest]] = {kind.name: _request_model(kind) for kind in kinds.KINDS
+                                                   if kind.on_case}
+ACTION_MODEL_NAMES = frozenset(model.__name__ for model in ACTION_REQUESTS.values())
+# Any one action's body; the trigger in the path says which one the service reads.
+ActionIn = Union[tuple(ACTION_REQUESTS.values())]  # type: ignore[valid-type]
 
 
 class TokenIn(In):

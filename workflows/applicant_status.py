@@ -17,10 +17,11 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from workflows import action_kinds as kinds
 from workflows import feedback, queries
 from workflows import progress as pg
 from workflows.decisions import DECISION_WORDING
-from workflows.definition import MatterDefinition
+from workflows.definition import Delivery, MatterDefinition
 from workflows.demands import Demand, Way, owed_channels, ways
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
 from workflows.models import Case, CaseEvent
@@ -72,7 +73,7 @@ def result_label(case: Case, definition: MatterDefinition) -> str | None:
 
 _MAILINGS = (sa_select(CaseEvent.__table__.c.payload)
              .where(CaseEvent.__table__.c.case_id == bindparam("case_id"),
-                    CaseEvent.__table__.c.action == "deliver_mail")
+                    CaseEvent.__table__.c.action == kinds.DELIVER.trigger_for(Delivery.MAIL.value))
              .order_by(CaseEvent.__table__.c.seq.desc()).limit(1))
 
 

@@ -12,19 +12,20 @@ import datetime as dt
 import math
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from sqlmodel import Session
 
+from workflows import action_kinds as kinds
 from workflows import errors, intake
+from workflows.action_kinds import MaterialCheck
 from workflows import progress as pg
 from workflows.deadlines import limit_dues
 from workflows.demands import correction_due, tolerated_gap_dues
 from workflows.definition import CaseField, Channel, Delivery, MatterDefinition
 from workflows.case_windows import check_transfer_target, check_window
 from workflows.engine import authorise, find_action, run, start
-from workflows.machine import NEW, TRANSFER, special_state
+from workflows.machine import NEW, special_state
 from workflows.models import Case
 from workflows.office import Actor, Office
 from workflows.submission import Applicant, submission_problems
@@ -32,14 +33,6 @@ from workflows.submission import Applicant, submission_problems
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECEIPT_NO = re.compile(rf"[0-9]{{8}}[{RECEIPT_ALPHABET}]{{8}}")  # what _receipt_no makes
 RECORDABLE = (pg.OK, pg.MISSING, pg.DEFECTIVE)
-
-
-@dataclass(frozen=True)
-class MaterialCheck:
-    """What the clerk found for one material at the counter."""
-
-    status: str  # ok | missing | defective
-    note: str = ""
 
 
 # ---- intake ------------------------------------------------------------------
@@ -78,14 +71,14 @@ def open_case(
     # The window is in the log too, so a replay derives the case's window as it derives its state.
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {}),
                "window": clerk.window}
-    return start(session=session, office=office, case=case, actor=clerk, trigger=f"receive_{channel.value}",
+    return start(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECEIVE.trigger_for(channel.value),
                  payload=payload)
 
 
 def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,
                      materials: Mapping[str, MaterialCheck]) -> Case:
     payload = {"materials": _material_entries(office.matter_of(case).definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger="record_materials", payload=payload)
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECORD_MATERIALS.trigger, payload=payload)
 
 
 def assess_intake(*, office: Office, case: Case) -> intake.Verdict:
@@ -95,7 +88,7 @@ def assess_intake(*, office: Office, case: Case) -> intake.Verdict:
 
 def accept_case(*, session: Session, office: Office, case: Case, clerk: Actor) -> Case:
     """受理: every required material is present."""
-    return run(session=session, office=office, case=case, actor=clerk, trigger="accept",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.ACCEPT.trigger,
                changes=_acceptance(office, case))
 
 
@@ -106,7 +99,7 @@ def accept_with_tolerance(*, session: Session, office: Office, case: Case, clerk
     verdict = intake.assess(definition, case.data, case.progress)
     gaps = {material: due.due.isoformat()
             for material, due in tolerated_gap_dues(office, definition, verdict, office.today()).items()}
-    return run(session=session, office=office, case=case, actor=clerk, trigger="accept_tolerated",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.ACCEPT_TOLERATED.trigger,
                payload={"pledge_signed": pledge_signed, "gaps": gaps}, changes=_acceptance(office, case))
 
 
@@ -117,7 +110,7 @@ def issue_correction_notice(*, session: Session, office: Office, case: Case, cle
     items = [{**item, "problem": (notes or {}).get(item["material"]) or item["problem"]}
              for item in verdict.notice_items()]
     due = correction_due(office, office.today())
-    return run(session=session, office=office, case=case, actor=clerk, trigger="notify",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.NOTIFY.trigger,
                payload={"items": items, "due": due.isoformat()})
 
 
@@ -127,48 +120,50 @@ def resubmit(*, session: Session, office: Office, case: Case, clerk: Actor, chan
     definition = office.matter_of(case).definition
     channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此补正方式")
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=f"resubmit_{channel.value}",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RESUBMIT.trigger_for(channel.value),
                payload=payload)
 
 
 def refuse_case(*, session: Session, office: Office, case: Case, clerk: Actor, reason: str) -> Case:
     """不予受理, with the written reason."""
-    return _close(session, office, case, clerk, "refuse", "refused", {"reason": reason})
+    return _close(session, office, case, clerk, kinds.REFUSE, "refused", {"reason": reason})
 
 
 # ---- processing ----------------------------------------------------------------
 
 def advance_step(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
-    return run(session=session, office=office, case=case, actor=actor, trigger="advance", payload=_note(note))
+    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.ADVANCE.trigger, payload=_note(note))
 
 
 def start_special(*, session: Session, office: Office, case: Case, actor: Actor, procedure_id: str,
                   note: str = "") -> Case:
     """特别程序 starts: the clock stops."""
     payload = {"procedure": procedure_id, "on": office.today().isoformat(), **_note(note)}
-    return run(session=session, office=office, case=case, actor=actor, trigger=f"start_special_{procedure_id}",
+    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.START_SPECIAL.trigger_for(procedure_id),
                payload=payload)
 
 
-def end_special(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
-    """特别程序 ends: its working days are added to both deadlines."""
-    procedure_id = case.state.removeprefix("special_")
+def end_special(*, session: Session, office: Office, case: Case, actor: Actor, procedure_id: str | None = None,
+                note: str = "") -> Case:
+    """特别程序 ends: its working days are added to both deadlines. `procedure_id`, when given, must be the
+    procedure the case is in (a page showing an older state asks to end another one)."""
+    procedure_id = procedure_id or case.state.removeprefix("special_")
     if case.state != special_state(procedure_id):
-        raise errors.ActionNotAllowed("办件当前不在特别程序中")
+        raise errors.ActionNotAllowed("办件当前不在该特别程序中")
     started = dt.date.fromisoformat(case.progress["specials"][procedure_id]["started"])
     today = office.today()
     paused = office.calendar.workdays_between(started, today)
     payload = {"procedure": procedure_id, "on": today.isoformat(), "paused_days": paused, **_note(note)}
     total_paused = case.progress["paused_days"] + paused
     changes = limit_dues(office, office.matter_of(case).definition, case.accepted_on, total_paused)
-    return run(session=session, office=office, case=case, actor=actor, trigger=f"end_special_{procedure_id}",
+    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.END_SPECIAL.trigger_for(procedure_id),
                payload=payload, changes=changes)
 
 
 def record_visit(*, session: Session, office: Office, case: Case, actor: Actor, purpose: str, cause: str,
                  note: str = "") -> Case:
     """Any other presence of the applicant (核验原件, 勘验 …), with its cause."""
-    return run(session=session, office=office, case=case, actor=actor, trigger="record_visit",
+    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.RECORD_VISIT.trigger,
                payload={"purpose": purpose, "cause": cause, **_note(note)})
 
 
@@ -178,7 +173,7 @@ def record_supplement(*, session: Session, office: Office, case: Case, clerk: Ac
     channel = Channel(channel) if channel in Channel._value2member_map_ else None
     if channel is None:
         raise errors.ChannelNotAllowed("补齐方式须为邮寄、网上提交或窗口现场", field="channel")
-    return run(session=session, office=office, case=case, actor=clerk, trigger=f"supplement_{channel.value}",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.SUPPLEMENT.trigger_for(channel.value),
                payload={"material": material_id, "channel": channel.value, **_note(note)})
 
 
@@ -186,15 +181,15 @@ def decide(*, session: Session, office: Office, case: Case, approver: Actor, app
            reason: str = "") -> Case:
     """决定: 准予 or 不予 (with the reason)."""
     if approve:
-        return run(session=session, office=office, case=case, actor=approver, trigger="decide_approve",
+        return run(session=session, office=office, case=case, actor=approver, trigger=kinds.DECIDE_APPROVE.trigger,
                    payload=_note(reason), changes={"outcome": "approved"})
-    return run(session=session, office=office, case=case, actor=approver, trigger="decide_deny",
+    return run(session=session, office=office, case=case, actor=approver, trigger=kinds.DECIDE_DENY.trigger,
                payload={"reason": reason}, changes={"outcome": "denied"})
 
 
 def issue_result(*, session: Session, office: Office, case: Case, clerk: Actor) -> Case:
     """制证: blocked while a tolerated gap is open."""
-    return run(session=session, office=office, case=case, actor=clerk, trigger="issue")
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.ISSUE.trigger)
 
 
 def deliver(*, session: Session, office: Office, case: Case, clerk: Actor, method: Delivery | str | None = None,
@@ -207,16 +202,16 @@ def deliver(*, session: Session, office: Office, case: Case, clerk: Actor, metho
     if method is Delivery.MAIL:
         payload |= {"tracking_no": (tracking_no or "").strip(), "address": (address or case.delivery_address or "")}
     changes = {"delivery_method": method.value, "closed_at": office.now()}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=f"deliver_{method.value}",
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.DELIVER.trigger_for(method.value),
                payload=payload, changes=changes)
 
 
 def withdraw(*, session: Session, office: Office, case: Case, clerk: Actor, reason: str) -> Case:
-    return _close(session, office, case, clerk, "withdraw", "withdrawn", {"reason": reason})
+    return _close(session, office, case, clerk, kinds.WITHDRAW, "withdrawn", {"reason": reason})
 
 
 def terminate(*, session: Session, office: Office, case: Case, actor: Actor, reason: str) -> Case:
-    return _close(session, office, case, actor, "terminate", "terminated", {"reason": reason})
+    return _close(session, office, case, actor, kinds.TERMINATE, "terminated", {"reason": reason})
 
 
 def transfer_case(*, session: Session, office: Office, case: Case, clerk: Actor, window: str,
@@ -227,20 +222,21 @@ def transfer_case(*, session: Session, office: Office, case: Case, clerk: Actor,
     log says where the case is (workflows.replay) and the audit can follow it.
     """
     matter = office.matter_of(case).compiled
-    action = find_action(matter, case, TRANSFER)
+    action = find_action(matter, case, kinds.TRANSFER.trigger)
     authorise(matter, action, clerk)  # who may move it is decided before where it may go
     check_window(office, matter, case, action, clerk)
     target = check_transfer_target(office, case, window)
     payload = {"from_window": case.window, "window": target.code, "window_name": target.name,
                "reason": reason.strip()}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=TRANSFER, payload=payload,
+    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.TRANSFER.trigger, payload=payload,
                changes={"window": target.code})
 
 
 # ---- helpers -------------------------------------------------------------------
 
-def _close(session, office, case, actor, trigger, outcome, payload) -> Case:
-    return run(session=session, office=office, case=case, actor=actor, trigger=trigger, payload=payload,
+def _close(session: Session, office: Office, case: Case, actor: Actor, kind: kinds.ActionKind, outcome: str,
+           payload: dict[str, Any]) -> Case:
+    return run(session=session, office=office, case=case, actor=actor, trigger=kind.trigger, payload=payload,
                changes={"outcome": outcome, "closed_at": office.now()})
 
 

@@ -12,26 +12,16 @@ A reprint shows the number of the first print, since it reads it from here.
 from __future__ import annotations
 
 import functools
-from enum import StrEnum
 from typing import Any, Mapping
 
 from sqlalchemy import UniqueConstraint, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, select
 
-from workflows.decisions import DECISION_WORDING
+from workflows import action_kinds as kinds
+from workflows.action_kinds import DocumentKind
 from workflows.definition import MatterType
 from workflows.office import Office
-
-
-class DocumentKind(StrEnum):
-    RECEIPT = "receipt"  # 收件凭证
-    ACCEPTANCE = "acceptance"  # 受理通知书, or 容缺受理通知书 with the 承诺书
-    NOTICE = "notice"  # 一次性告知书
-    REFUSAL = "refusal"  # 不予受理决定书
-    DECISION = "decision"  # 准予 / 不予许可决定书
-    SERVICE_RECORD = "service_record"  # 送达回证 of a decision or a refusal
-    TERMINATION = "termination"  # 终止办理告知书
 
 
 class CaseDocument(SQLModel, table=True):
@@ -67,23 +57,9 @@ SERIALS = DocumentSerial.__table__
 
 
 def issued_by(action: str, matter_type: MatterType) -> tuple[tuple[DocumentKind, str], ...]:
-    """The documents an action issues, each with its series word (a decision's by the kind of matter)."""
-    wording = DECISION_WORDING[matter_type]
-    if action.startswith("receive_"):
-        return ((DocumentKind.RECEIPT, "收"),)
-    if action in ("accept", "accept_tolerated"):
-        return ((DocumentKind.ACCEPTANCE, "受"),)
-    if action == "notify":
-        return ((DocumentKind.NOTICE, "补"),)
-    if action == "refuse":
-        return ((DocumentKind.REFUSAL, "不受"), (DocumentKind.SERVICE_RECORD, "送"))
-    if action == "decide_approve":
-        return ((DocumentKind.DECISION, wording.approved_series), (DocumentKind.SERVICE_RECORD, "送"))
-    if action == "decide_deny":
-        return ((DocumentKind.DECISION, wording.denied_series), (DocumentKind.SERVICE_RECORD, "送"))
-    if action == "terminate":
-        return ((DocumentKind.TERMINATION, "终"),)
-    return ()
+    """The documents an action issues, each with its series word, as the action declares them."""
+    kind = kinds.kind_of(action)
+    return kind.papers_for(matter_type) if kind else ()
 
 
 def doc_no(prefix: str, series: str, year: int, serial: int) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from workflows import action_kinds as kinds
 from workflows import db_faults, errors
 from workflows import progress as pg
 from workflows.case_windows import check_window
@@ -25,7 +26,6 @@ from workflows.definition import ROLE_LABELS
 from workflows.machine import ANY_ROLE, Action, CaseProxy, CompiledMatter
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
-from workflows.visits import VISIT_CAUSES, VISIT_PURPOSES
 
 CASES = Case.__table__
 EVENTS = CaseEvent.__table__
@@ -64,12 +64,12 @@ def _role_label(role: str) -> str:
 
 def unmet_needs(action: Action, payload: dict[str, Any]) -> list[errors.DomainError]:
     """Each field the action needs that the payload leaves empty, as the error `check_needs` would raise."""
+    needed = kinds.needed(action.trigger)  # the declared input says which fields, with which error
     unmet: list[errors.DomainError] = []
     for name in action.needs:
         value = payload.get(name)
         if value is None or value is False or (isinstance(value, str) and not value.strip()):
-            error, message = _NEEDS.get(name, (errors.BadInput, f"缺少 {name}"))
-            unmet.append(error(message, field=name))
+            unmet.append(needed[name].error(needed[name].message, field=name))
     return unmet
 
 
@@ -79,35 +79,13 @@ def check_needs(action: Action, payload: dict[str, Any]) -> None:
         raise unmet[0]
 
 
-_NEEDS = {
-    "reason": (errors.ReasonRequired, "请填写理由"),
-    "tracking_no": (errors.BadInput, "邮寄送达须填写邮件号"),
-    "address": (errors.BadInput, "邮寄送达须填写收件地址"),
-    "pledge_signed": (errors.PledgeNotSigned, "申请人未签署容缺受理承诺书"),
-    "material": (errors.BadInput, "请选择补齐的材料"),
-    "purpose": (errors.BadInput, "请选择到现场的事由"),
-    "cause": (errors.BadInput, "请选择到现场的原因"),
-    "items": (errors.NoticeIncomplete, "一次性告知须列明补正事项"),
-    "window": (errors.TransferTarget, "请选择转往的窗口"),
-}
-
-
 def visit_of(matter: CompiledMatter, action: Action, payload: dict[str, Any]) -> tuple[str, str] | None:
-    """(purpose, cause) when the action brings the applicant to the window."""
+    """(purpose, cause) when the action brings the applicant to the window, by the action's declared rule."""
     if action.visit is None:
         return None
-    if action.visit == "*":
-        purpose, cause = payload["purpose"], payload["cause"]
-        if purpose not in VISIT_PURPOSES:
-            raise errors.BadInput("到现场事由不在规定范围内", field="purpose")
-        if cause not in VISIT_CAUSES:
-            raise errors.BadInput("到现场原因须为申请人原因或办理机关要求", field="cause")
-        return purpose, cause
-    if action.visit == "领证":
-        # Picking up is the applicant's choice only when the office offered to post or issue it electronically.
-        others = [m for m in matter.definition.delivery_methods if m.value != "window"]
-        return "领证", "applicant" if others else "office"
-    return action.visit, "office" if action.visit in ("勘验", "考试") else "applicant"
+    kind, _ = kinds.resolve(action.trigger)
+    assert kind.visit is not None, "the machine compiles a visit only from a declared one"
+    return kind.visit.of(matter.definition, action.visit, payload)
 
 
 def run(

@@ -17,12 +17,10 @@ class DomainError(Exception):
     code: str = "domain-error"
     message: str = "操作无法完成"
 
-    # `code` remains for the one caller not yet given a class (workflows/actions.py's unknown-action).
-    def __init__(self, message: str | None = None, *, field: str | None = None, code: str | None = None):
+    # The code is the class's: a new code is a new class (tests/test_every_error_is_a_documented_class.py).
+    def __init__(self, message: str | None = None, *, field: str | None = None):
         self.message = message or type(self).message
         self.field = field
-        if code:
-            self.code = code
         super().__init__(f"[{self.code}] {self.message}")
 
     def as_dict(self) -> dict[str, str | None]:
@@ -162,6 +160,11 @@ class NoOpenGap(Conflict):
 class ChannelNotAllowed(BadInput):
     code = "channel-not-allowed"
     message = "该事项不接受此方式"
+
+
+class UnknownAction(BadInput):
+    code = "unknown-action"
+    message = "没有该操作"
 
 
 class ReasonRequired(BadInput):

@@ -15,18 +15,9 @@ from typing import Any, Callable
 
 from transitions import Machine
 
+from workflows import action_kinds as k
 from workflows import guards as g
-from workflows.decisions import DECISION_WORDING
-from workflows.definition import (
-    ATTENDED_PROCEDURE_PURPOSE,
-    CHANNEL_LABELS,
-    DELIVERY_LABELS,
-    CaseKind,
-    Channel,
-    Delivery,
-    MatterDefinition,
-    SpecialProcedure,
-)
+from workflows.definition import CaseKind, Channel, Delivery, MatterDefinition, SpecialProcedure, Step
 
 NEW = "new"
 RECEIVED = "received"
@@ -39,8 +30,7 @@ REFUSED = "refused"
 WITHDRAWN = "withdrawn"
 TERMINATED = "terminated"
 FINAL_STATES = frozenset({CLOSED, REFUSED, WITHDRAWN, TERMINATED})
-ANY_ROLE = "*"
-TRANSFER = "transfer"
+ANY_ROLE = k.ANY_ROLE
 APPLICANT = "applicant"
 
 COMMON_STATE_LABELS = {
@@ -56,9 +46,6 @@ COMMON_STATE_LABELS = {
     TERMINATED: "已终止",
 }
 
-SPECIAL_VISIT_PURPOSE = ATTENDED_PROCEDURE_PURPOSE
-
-
 @dataclass(frozen=True)
 class Action:
     trigger: str
@@ -67,9 +54,10 @@ class Action:
     dest: str | None  # None: internal transition, the state does not change
     role: str
     main: bool = False
-    visit: str | None = None  # purpose, when the action itself is a visit; "*" = given in the payload
+    visit: str | None = None  # purpose, when the action itself is a visit; k.GIVEN = given in the payload
     guards: tuple[Callable[..., None], ...] = ()
     needs: tuple[str, ...] = ()  # payload fields the action requires
+    short: str = ""  # the flow diagram's edge label, where the full label is too long for it
 
     @property
     def target(self) -> str:
@@ -184,32 +172,30 @@ def _actions(d: MatterDefinition, states: dict[str, StateInfo]) -> list[Action]:
     ]
 
 
+def _action(d: MatterDefinition, kind: k.ActionKind, source: str, dest: str | None, *, param: str = "",
+            step: Step | None = None, main: bool = False, guards: tuple[Callable[..., None], ...] = ()) -> Action:
+    """One transition of the declared action `kind` (with its parameter, for a family)."""
+    return Action(kind.trigger_for(param), kind.label_for(d, param=param, step=step), source, dest,
+                  kind.role.role(d, step), main=main, visit=kind.visit_for(d, param), guards=guards,
+                  needs=tuple(kind.needs(param)), short=kind.short_for(d, param=param))
+
+
 def _intake_actions(d: MatterDefinition) -> list[Action]:
-    intake = d.lifecycle.intake
     first = step_state(d.steps[0].id)
     first_needs = g.step_materials_present(d, d.steps[0])
     actions = []
-    for channel in d.application_channels:
-        visit = "递交" if channel is Channel.WINDOW else None
-        actions.append(Action(f"receive_{channel.value}", f"收件（{CHANNEL_LABELS[channel]}）", NEW, RECEIVED,
-                              intake, main=True, visit=visit))
-        actions.append(Action(f"resubmit_{channel.value}", f"收取补正材料（{CHANNEL_LABELS[channel]}）",
-                              AWAITING_CORRECTION, RECEIVED, intake, visit="补正" if visit else None))
+    for channel in k.CHANNEL.values(d):
+        actions.append(_action(d, k.RECEIVE, NEW, RECEIVED, param=channel, main=True))
+        actions.append(_action(d, k.RESUBMIT, AWAITING_CORRECTION, RECEIVED, param=channel))
     preconditions = g.preconditions_met(d)
     actions += [
-        Action("record_materials", "登记收取材料", RECEIVED, None, intake),
-        Action("accept", "受理", RECEIVED, first, intake, main=True,
-               guards=(preconditions, g.materials_complete(d), first_needs)),
-        Action("accept_tolerated", "容缺受理", RECEIVED, first, intake,
-               guards=(preconditions, g.only_tolerable_missing(d), first_needs),
-               needs=("pledge_signed",)),
-        Action("notify", "出具一次性告知书", RECEIVED, AWAITING_CORRECTION, intake,
-               guards=(g.notice_has_items(d),), needs=("items",)),
+        _action(d, k.RECORD_MATERIALS, RECEIVED, None),
+        _action(d, k.ACCEPT, RECEIVED, first, main=True,
+                guards=(preconditions, g.materials_complete(d), first_needs)),
+        _action(d, k.ACCEPT_TOLERATED, RECEIVED, first, guards=(preconditions, g.only_tolerable_missing(d), first_needs)),
+        _action(d, k.NOTIFY, RECEIVED, AWAITING_CORRECTION, guards=(g.notice_has_items(d),)),
     ]
-    actions += [
-        Action("refuse", "不予受理", source, REFUSED, intake, needs=("reason",))
-        for source in (RECEIVED, AWAITING_CORRECTION)
-    ]
+    actions += [_action(d, k.REFUSE, source, REFUSED) for source in (RECEIVED, AWAITING_CORRECTION)]
     return actions
 
 
@@ -226,59 +212,42 @@ def _step_actions(d: MatterDefinition) -> list[Action]:
         procs = specials_by_step.get(step.id, [])
         mandatory = next((p for p in procs if p.mandatory), None)
         if mandatory is None:
-            actions.append(Action("advance", f"完成{step.name}，转下一环节", here, dest, step.role,
-                                  main=True, guards=dest_guards))
+            actions.append(_action(d, k.ADVANCE, here, dest, step=step, main=True, guards=dest_guards))
         for proc in procs:
             # A mandatory procedure is the only way on, so the main path runs through it.
             back = dest if proc.mandatory else here
-            actions.append(Action(f"start_special_{proc.id}", f"启动特别程序：{proc.name}", here,
-                                  special_state(proc.id), step.role, main=proc.mandatory,
-                                  visit=SPECIAL_VISIT_PURPOSE.get(proc.kind) if proc.applicant_present else None))
-            actions.append(Action(f"end_special_{proc.id}", f"结束特别程序：{proc.name}", special_state(proc.id),
-                                  back, step.role, main=proc.mandatory,
-                                  guards=dest_guards if proc.mandatory else ()))
+            actions.append(_action(d, k.START_SPECIAL, here, special_state(proc.id), param=proc.id, step=step,
+                                   main=proc.mandatory))
+            actions.append(_action(d, k.END_SPECIAL, special_state(proc.id), back, param=proc.id, step=step,
+                                   main=proc.mandatory, guards=dest_guards if proc.mandatory else ()))
     return actions
 
 
 def _result_actions(d: MatterDefinition) -> list[Action]:
-    life = d.lifecycle
-    wording = DECISION_WORDING[d.matter_type]
     actions = [
-        # Worded for the kind of matter, as the papers are: a 备案 is 予以备案, not 准予许可.
-        Action("decide_approve", f"作出{wording.granted}决定", DECIDING, ISSUING, life.decide, main=True),
-        Action("decide_deny", f"作出{wording.refusal}决定", DECIDING, DELIVERING, life.decide, needs=("reason",)),
-        Action("issue", f"制证：{d.result.name}", ISSUING, DELIVERING, life.issue, main=True,
-               guards=(g.no_open_gap,)),
+        _action(d, k.DECIDE_APPROVE, DECIDING, ISSUING, main=True),
+        _action(d, k.DECIDE_DENY, DECIDING, DELIVERING),
+        _action(d, k.ISSUE, ISSUING, DELIVERING, main=True, guards=(g.no_open_gap,)),
     ]
-    for method in d.delivery_methods:
-        needs = ("tracking_no", "address") if method is Delivery.MAIL else ()
-        guards = (g.applicant_at_window,) if method is Delivery.ON_THE_SPOT else ()
-        actions.append(Action(f"deliver_{method.value}", f"送达：{DELIVERY_LABELS[method]}", DELIVERING, CLOSED,
-                              life.deliver, main=True, visit="领证" if method is Delivery.WINDOW else None,
-                              guards=guards, needs=needs))
+    for method in k.DELIVERY.values(d):
+        guards = (g.applicant_at_window,) if method == Delivery.ON_THE_SPOT.value else ()
+        actions.append(_action(d, k.DELIVER, DELIVERING, CLOSED, param=method, main=True, guards=guards))
     return actions
 
 
 def _side_actions(d: MatterDefinition, states: dict[str, StateInfo]) -> list[Action]:
-    life = d.lifecycle
     active = [s for s in states.values() if s.name not in FINAL_STATES and s.name != NEW]
     accepted = [s.name for s in active if s.accepted]
-    supplement_channels = sorted({c for m in d.materials if m.tolerance for c in m.tolerance.channels})
     actions = [
-        Action(f"supplement_{c.value}", f"登记容缺材料补齐（{CHANNEL_LABELS[Channel(c)]}）", source, None,
-               life.intake, visit="补正" if c is Channel.WINDOW else None,
-               guards=(g.gap_open_for(d, Channel(c)),), needs=("material",))
-        for c in supplement_channels
+        _action(d, k.SUPPLEMENT, source, None, param=channel, guards=(g.gap_open_for(d, Channel(channel)),))
+        for channel in k.SUPPLY_CHANNEL.values(d)
         for source in accepted
     ]
-    actions += [Action("record_visit", "登记申请人到现场", s.name, None, ANY_ROLE, visit="*",
-                       needs=("purpose", "cause")) for s in active]
-    actions += [Action("withdraw", "申请人撤回申请", s.name, WITHDRAWN, life.intake, needs=("reason",))
-                for s in active]
-    # 转办: the case moves to another window (workflows.case_windows); the state stays, nobody comes.
-    actions += [Action(TRANSFER, "转办", s.name, None, life.intake, needs=("window", "reason")) for s in active]
-    actions += [Action("terminate", "终止办理", name, TERMINATED, life.terminate, needs=("reason",))
-                for name in accepted]
+    actions += [_action(d, k.RECORD_VISIT, s.name, None) for s in active]
+    actions += [_action(d, k.WITHDRAW, s.name, WITHDRAWN) for s in active]
+    # 转办 keeps the state: the case only moves to another window (workflows.case_windows).
+    actions += [_action(d, k.TRANSFER, s.name, None) for s in active]
+    actions += [_action(d, k.TERMINATE, name, TERMINATED) for name in accepted]
     return actions
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from workflows import action_kinds as kinds
 from workflows import errors, identity, intake
 from workflows import progress as pg
 from workflows.catalogue import MatterVersion
@@ -376,7 +377,7 @@ def owed_by_applicant(*, session: Session, office: Office, case: Case | WaitingL
     demands = open_demands(definition, case)
     if demands or case.state != AWAITING_CORRECTION or case.progress.get("correction"):
         return demands
-    notice = next((e for e in reversed(events_of(session, case.id)) if e.action == "notify"), None)
+    notice = next((e for e in reversed(events_of(session, case.id)) if e.action == kinds.NOTIFY.trigger), None)
     if notice is None:
         return []
     return notice_demands(definition, notice.payload["items"], correction_due(office, office.time.date(notice.at)))

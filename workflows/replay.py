@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from workflows import progress as pg
-from workflows.machine import NEW, TRANSFER, CompiledMatter
+from workflows import action_kinds as kinds
+from workflows.machine import NEW, CompiledMatter
 from workflows.models import CaseEvent
 
 
@@ -35,6 +36,6 @@ def replay(matter: CompiledMatter, events: Iterable[CaseEvent]) -> Replayed:
         state = action.target
         visits += 1 if event.visit else 0
         progress = pg.evolve(progress, event.action, event.payload)
-        if event.from_state == NEW or event.action == TRANSFER:
+        if event.from_state == NEW or kinds.is_kind(event.action, kinds.TRANSFER):
             window = (event.payload or {}).get("window")
     return Replayed(state, visits, progress, window)

@@ -15,7 +15,7 @@ from workflows.definition import MatterDefinition
 from workflows.localtime import OfficeTime, cn_day
 from workflows.models import CaseEvent
 from workflows.progress import STATUS_LABELS
-from workflows.visits import VISIT_CAUSES
+from workflows.action_kinds import VISIT_CAUSES
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
+from workflows import action_kinds as kinds
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.machine import CLOSED, NEW, Action, CompiledMatter
 
-ON_THE_SPOT = f"deliver_{Delivery.ON_THE_SPOT.value}"
-VISIT_PURPOSES = ("递交", "补正", "核验原件", "勘验", "考试", "领证")
-VISIT_CAUSES = {"applicant": "申请人原因", "office": "办理机关要求"}
+ON_THE_SPOT = kinds.DELIVER.trigger_for(Delivery.ON_THE_SPOT.value)
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,9 @@ def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None, channe
             action = matter.action(trigger, state)
             if action is None or not action.main or transition.dest is None:
                 continue
-            if delivery and trigger.startswith("deliver_") and trigger != f"deliver_{delivery.value}":
+            if delivery and kinds.DELIVER.matches(trigger) and trigger != kinds.DELIVER.trigger_for(delivery.value):
                 continue
-            if channel and trigger.startswith("receive_") and trigger != f"receive_{channel.value}":
+            if channel and kinds.RECEIVE.matches(trigger) and trigger != kinds.RECEIVE.trigger_for(channel.value):
                 continue
             yield action, transition.dest
 
@@ -88,15 +87,15 @@ def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None,
         for action, dest in _edges(matter, state, delivery, channel):
             if action.trigger == ON_THE_SPOT and came_by != Channel.WINDOW.value:
                 continue
-            via = action.trigger.removeprefix("receive_") if action.trigger.startswith("receive_") else came_by
+            via = kinds.RECEIVE.param_of(action.trigger) if kinds.RECEIVE.matches(action.trigger) else came_by
             tie += 1
             heapq.heappush(queue, (cost + _weight(action), tie, dest, via, path + (action,)))
     return None
 
 
 def _plan(cost: int, path: tuple[Action, ...]) -> VisitPlan:
-    channel = next(Channel(a.trigger.removeprefix("receive_")) for a in path if a.trigger.startswith("receive_"))
-    delivery = next(Delivery(a.trigger.removeprefix("deliver_")) for a in path if a.trigger.startswith("deliver_"))
+    channel = next(Channel(kinds.RECEIVE.param_of(a.trigger)) for a in path if kinds.RECEIVE.matches(a.trigger))
+    delivery = next(Delivery(kinds.DELIVER.param_of(a.trigger)) for a in path if kinds.DELIVER.matches(a.trigger))
     return VisitPlan(cost, path, channel, delivery)
 
 
