@@ -14,7 +14,10 @@ matter's transitions run (from which state to which, under which guards) stays
 the machine's business.
 
 Adding an action: declare it here, write its service function in
-`workflows.cases`, place it in the machine, and test it. Trigger names written
+`workflows.cases`, and test it. A side action (one taken from any state within
+its reach, as 转办 is) is placed by its declaration's `side`; an action on the
+main path also needs its place among the matter's steps in `workflows.machine`.
+Trigger names written
 anywhere else are refused by tests/test_trigger_names_live_only_in_the_declarations.py;
 stored events keep the names below, so a name never changes once released.
 """
@@ -24,7 +27,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Callable, Mapping
+from typing import Annotated, Any
+from collections.abc import Callable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -206,7 +210,8 @@ class NoInput(ActionInput):
 
 
 class MaterialsIn(ActionInput):
-    materials: ChecksIn = Field(default_factory=dict, description="各材料的收取情况：已收取、未提交或不符合要求（写明问题）")
+    materials: ChecksIn = Field(default_factory=dict,
+                                description="各材料的收取情况：已收取、未提交或不符合要求（写明问题）")
 
 
 class ToleratedIn(ActionInput):
@@ -412,6 +417,23 @@ def _fixed(word: str) -> Callable[[DecisionWording], str]:
 SERVICE_RECORD = Paper(DocumentKind.SERVICE_RECORD, _fixed("送"))
 
 
+# ---- where a side action runs -----------------------------------------------------------------
+
+class Reach(StrEnum):
+    """The states a side action may be taken from."""
+
+    OPEN = "open"  # every state of a case received and not yet ended
+    ACCEPTED = "accepted"  # every state of an accepted case: its clock is running
+
+
+@dataclass(frozen=True)
+class Side:
+    """An action off the main path, taken from every state within its reach (the machine places it)."""
+
+    reach: Reach
+    ends: str | None = None  # the final state it ends the case in, as workflows.machine names it; None: it stays
+
+
 # ---- the declaration ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -431,6 +453,7 @@ class ActionKind:
     on_case: bool = True  # False: it opens the case (收件), through its own intake, not `perform`
     short: str = ""  # the flow diagram's edge label (same placeholders), where the label is too long for it
     computed: tuple[tuple[str, Needed], ...] = ()  # what the service works out and the event must carry
+    side: Side | None = None  # set for a side action: the machine places it from this alone
 
     @property
     def prefix(self) -> str:
@@ -523,13 +546,15 @@ SUPPLEMENT = ActionKind(
     "supplement", "登记容缺材料补齐（{channel}）", SupplementIn, RoleSource.INTAKE, "record_supplement",
     parameter=SUPPLY_CHANNEL, visit=Visit(_at_window("补正"), _applicant), effect=_gap_closed)
 RECORD_VISIT = ActionKind("record_visit", "登记申请人到现场", VisitIn, RoleSource.ANY, "record_visit", actor="actor",
-                          visit=Visit(_NO_PURPOSE, _applicant, given=True))
-WITHDRAW = ActionKind("withdraw", "申请人撤回申请", ReasonIn, RoleSource.INTAKE, "withdraw", danger=True)
+                          visit=Visit(_NO_PURPOSE, _applicant, given=True), side=Side(Reach.OPEN))
+WITHDRAW = ActionKind("withdraw", "申请人撤回申请", ReasonIn, RoleSource.INTAKE, "withdraw", danger=True,
+                      side=Side(Reach.OPEN, ends="withdrawn"))
 # 转办: the case moves to another window that takes its matter (workflows.case_windows); the state
 # and the clock stay, the applicant does not come, and the event names both windows.
-TRANSFER = ActionKind("transfer", "转办", TransferIn, RoleSource.INTAKE, "transfer_case")
+TRANSFER = ActionKind("transfer", "转办", TransferIn, RoleSource.INTAKE, "transfer_case", side=Side(Reach.OPEN))
 TERMINATE = ActionKind("terminate", "终止办理", ReasonIn, RoleSource.TERMINATE, "terminate", actor="actor",
-                       danger=True, papers=(Paper(DocumentKind.TERMINATION, _fixed("终")),))
+                       danger=True, papers=(Paper(DocumentKind.TERMINATION, _fixed("终")),),
+                       side=Side(Reach.ACCEPTED, ends="terminated"))
 
 KINDS: tuple[ActionKind, ...] = (
     RECEIVE, RECORD_MATERIALS, ACCEPT, ACCEPT_TOLERATED, NOTIFY, RESUBMIT, REFUSE, ADVANCE, START_SPECIAL,
@@ -537,6 +562,7 @@ KINDS: tuple[ActionKind, ...] = (
 )
 _EXACT = {k.name: k for k in KINDS if k.parameter is None}
 _FAMILIES = tuple(k for k in KINDS if k.parameter is not None)
+SIDE_ACTIONS = tuple(k for k in KINDS if k.side is not None)  # placed by the machine from their declaration
 
 # Groups other modules ask about, named here so that no trigger is spelled elsewhere.
 DECISIONS = (DECIDE_APPROVE, DECIDE_DENY)

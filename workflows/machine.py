@@ -11,13 +11,15 @@ applicant to the window, whether it lies on the main path, and its guards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from transitions import Machine
+from transitions.core import EventData
 
 from workflows import action_kinds as k
 from workflows import guards as g
-from workflows.definition import CaseKind, Channel, Delivery, MatterDefinition, SpecialProcedure, Step
+from workflows.definition import Channel, Delivery, MatterDefinition, SpecialProcedure, Step
 
 NEW = "new"
 RECEIVED = "received"
@@ -75,7 +77,7 @@ class StateInfo:
 class CaseProxy:
     """The minimum a guard needs; the machine sets `state` on it."""
 
-    __slots__ = ("state", "data", "progress", "channel")
+    __slots__ = ("channel", "data", "progress", "state")
 
     def __init__(self, state: str, data: dict[str, Any], progress: dict[str, Any], channel: str):
         self.state = state
@@ -126,7 +128,7 @@ def compile_matter(definition: MatterDefinition) -> CompiledMatter:
 def _as_condition(guard: Callable[..., None]) -> Callable[[Any], bool]:
     # transitions treats a False condition as "try the next transition"; our guards
     # raise a coded DomainError instead, so the clerk learns which rule failed.
-    def condition(event) -> bool:
+    def condition(event: EventData) -> bool:
         guard(event.model, event.kwargs.get("payload", {}))
         return True
 
@@ -192,7 +194,8 @@ def _intake_actions(d: MatterDefinition) -> list[Action]:
         _action(d, k.RECORD_MATERIALS, RECEIVED, None),
         _action(d, k.ACCEPT, RECEIVED, first, main=True,
                 guards=(preconditions, g.materials_complete(d), first_needs)),
-        _action(d, k.ACCEPT_TOLERATED, RECEIVED, first, guards=(preconditions, g.only_tolerable_missing(d), first_needs)),
+        _action(d, k.ACCEPT_TOLERATED, RECEIVED, first,
+                guards=(preconditions, g.only_tolerable_missing(d), first_needs)),
         _action(d, k.NOTIFY, RECEIVED, AWAITING_CORRECTION, guards=(g.notice_has_items(d),)),
     ]
     actions += [_action(d, k.REFUSE, source, REFUSED) for source in (RECEIVED, AWAITING_CORRECTION)]
@@ -243,13 +246,10 @@ def _side_actions(d: MatterDefinition, states: dict[str, StateInfo]) -> list[Act
         for channel in k.SUPPLY_CHANNEL.values(d)
         for source in accepted
     ]
-    actions += [_action(d, k.RECORD_VISIT, s.name, None) for s in active]
-    actions += [_action(d, k.WITHDRAW, s.name, WITHDRAWN) for s in active]
-    # 转办 keeps the state: the case only moves to another window (workflows.case_windows).
-    actions += [_action(d, k.TRANSFER, s.name, None) for s in active]
-    actions += [_action(d, k.TERMINATE, name, TERMINATED) for name in accepted]
+    reach = {k.Reach.OPEN: [s.name for s in active], k.Reach.ACCEPTED: accepted}
+    for kind in k.SIDE_ACTIONS:
+        side = kind.side
+        if side is None or side.ends not in (None, *FINAL_STATES):
+            raise ValueError(f"{kind.name}: a side action ends in a final state or leaves the state as it is")
+        actions += [_action(d, kind, source, side.ends) for source in reach[side.reach]]
     return actions
-
-
-def is_immediate(d: MatterDefinition) -> bool:
-    return d.case_kind is CaseKind.IMMEDIATE
