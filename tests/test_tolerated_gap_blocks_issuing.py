@@ -159,3 +159,20 @@ def test_a_gap_is_filled_only_by_the_channels_its_material_allows(engine, clock,
         cases.record_supplement(session=s, office=office, case=case, clerk=STAFF.clerk,
                                 material_id=GAP, channel="window")
         assert case.progress["gaps"] == {} and case.visits == 2
+
+
+def test_supplement_is_offered_only_while_a_gap_is_open(session, office):
+    """A case accepted in full owes nothing to supplement: the counter offers no 登记容缺材料补齐 form
+    (held back with a reason, it was three grey forms on every case of a matter with a tolerable material)."""
+    def supplements(case):
+        return [c for c in available_actions(office=office, case=case, actor=STAFF.clerk)
+                if c.action.label.startswith("登记容缺材料补齐")]
+
+    complete = open_complete(session, office, FREIGHT, data=BOUGHT)
+    cases.accept_case(session=session, office=office, case=complete, clerk=STAFF.clerk)
+    assert supplements(complete) == []
+    gap = tolerated(session, office)
+    assert supplements(gap) and all(c.blocked is None for c in supplements(gap) if "邮寄" in c.action.label)
+    cases.record_supplement(session=session, office=office, case=gap, clerk=STAFF.clerk, material_id=GAP,
+                            channel="post")
+    assert supplements(gap) == []

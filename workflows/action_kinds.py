@@ -400,6 +400,10 @@ def _special_ended(new: Progress, payload: Mapping[str, Any]) -> None:
     new["paused_days"] += payload["paused_days"]
 
 
+def _gap_open(progress: Progress) -> bool:
+    return bool(progress.get("gaps"))
+
+
 # ---- papers ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -454,6 +458,9 @@ class ActionKind:
     short: str = ""  # the flow diagram's edge label (same placeholders), where the label is too long for it
     computed: tuple[tuple[str, Needed], ...] = ()  # what the service works out and the event must carry
     side: Side | None = None  # set for a side action: the machine places it from this alone
+    # Whether the counter offers it at all for a case with this progress; an action offered but held back
+    # by a guard is shown with the rule that holds it (workflows.queries.available_actions).
+    offered: Callable[[Progress], bool] = lambda progress: True  # most actions: always
 
     @property
     def prefix(self) -> str:
@@ -544,7 +551,8 @@ DELIVER = ActionKind("deliver", "送达：{delivery}", DeliverIn, RoleSource.DEL
                      short="{delivery}")
 SUPPLEMENT = ActionKind(
     "supplement", "登记容缺材料补齐（{channel}）", SupplementIn, RoleSource.INTAKE, "record_supplement",
-    parameter=SUPPLY_CHANNEL, visit=Visit(_at_window("补正"), _applicant), effect=_gap_closed)
+    parameter=SUPPLY_CHANNEL, visit=Visit(_at_window("补正"), _applicant), effect=_gap_closed,
+    offered=_gap_open)  # a case with no 容缺 gap owes nothing to supplement
 RECORD_VISIT = ActionKind("record_visit", "登记申请人到现场", VisitIn, RoleSource.ANY, "record_visit", actor="actor",
                           visit=Visit(_NO_PURPOSE, _applicant, given=True), side=Side(Reach.OPEN))
 WITHDRAW = ActionKind("withdraw", "申请人撤回申请", ReasonIn, RoleSource.INTAKE, "withdraw", danger=True,

@@ -113,6 +113,9 @@ def available_actions(*, office: Office, case: Case, actor: Actor) -> list[Actio
     for action in matter.actions_from(case.state):
         if not may_take(matter, action, actor) or window_refusal(office, matter, case, action, actor):
             continue
+        kind = kinds.kind_of(action.trigger)
+        if kind is not None and not kind.offered(case.progress):
+            continue
         choices.append(ActionChoice(action, _blocked(action, case)))
     return choices
 
