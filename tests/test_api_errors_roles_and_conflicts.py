@@ -51,11 +51,18 @@ def test_an_action_the_state_does_not_offer_is_409(client, app, as_role):
     assert response.status_code == 409 and response.json()["code"] == "action-not-allowed"
 
 
-def test_unknown_trigger_is_422_naming_the_trigger(client, app, as_role):
+def test_an_action_no_declaration_names_has_no_operation(client, app, as_role):
+    # Each declared action is its own operation (/actions/<trigger>); any other trigger names no path.
     case = open_case(client, as_role["clerk"], app.state.office)
     response = act(client, as_role["clerk"], case, "fly_away")
-    assert response.status_code == 422
-    assert response.json()["code"] == "unknown-action" and response.json()["field"] == "trigger"
+    assert response.status_code == 404 and response.json()["code"] == "no-such-path"
+
+
+def test_a_family_trigger_with_a_parameter_the_matter_lacks_is_refused_naming_the_parameter(client, app, as_role):
+    case = open_case(client, as_role["clerk"], app.state.office)
+    response = act(client, as_role["clerk"], case, "resubmit_pigeon")
+    assert response.status_code == 422 and response.json()["field"] == "channel"
+    assert response.json()["message"] == "该事项不接受此补正方式"
 
 
 def test_unknown_case_and_unknown_matter_are_404(client, as_role):

@@ -14,6 +14,7 @@ from tests.page_helpers import ROLES, add_staff, login_as, soup
 from tests.support import open_complete
 from windows.auth import ROLE_DENIED
 from windows.routes import flat_routes
+from workflows import action_kinds as kinds
 
 PUBLIC = "public"
 STAFF = frozenset(ROLES)
@@ -75,7 +76,10 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/cases"): READERS,
     ("GET", "/api/cases/by-receipt/{receipt_no}"): READERS,
     ("GET", "/api/cases/{case_id}"): READERS,
-    ("POST", "/api/cases/{case_id}/actions/{trigger}"): WORKERS,
+    # one operation per declared action (workflows.action_kinds): /actions/accept, /actions/deliver_{method} …
+    **{("POST", "/api/cases/{case_id}/actions/" + kind.prefix + (f"{{{kind.parameter.argument}}}" if kind.parameter
+                                                                 else "")): WORKERS
+       for kind in kinds.KINDS if kind.on_case},
     ("GET", "/api/queue"): WORKERS,
     ("GET", "/api/queue/waiting"): WORKERS,
     ("GET", "/api/search"): READERS,
@@ -100,7 +104,8 @@ def test_every_route_has_a_rule(app):
 
 def concrete(path: str, case) -> str:
     values = {"{case_id}": str(case.id), "{case_id:int}": str(case.id), "{code}": "road-freight-licence",
-              "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{trigger}": "no_such_action",
+              "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{channel}": "window", "{method}": "mail",
+              "{procedure_id}": "expert_review",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
               "{path:path}": "swagger-ui.css"}
     for key, value in values.items():

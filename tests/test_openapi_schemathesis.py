@@ -10,8 +10,8 @@ by one inside a single test: schemathesis' pytest fixture loader does not run
 under pytest 9.
 
 Random ids rarely name a case, so most requests on /api/cases/{case_id}...
-are pointed at the seeded cases, with the triggers the engine really has and,
-for actions, the case's current version: the generated bodies then reach the
+are pointed at the seeded cases and, for actions (one operation per declared
+action), at the case's current version: the generated bodies then reach the
 service layer instead of stopping at "not found" or "changed".
 
 "Schema-valid data must be accepted" (positive_data_acceptance) meets the
@@ -37,9 +37,9 @@ from tests.api_fixtures import tokens  # noqa: F401
 from tests.support import open_complete
 from workflows.db import session as new_session
 from workflows.models import Case
+from workflows import action_kinds as kinds
 
-EXAMPLES = 6
-EXAMPLES_ON_CASES = 25  # the actions endpoint: most of the engine sits behind it
+EXAMPLES = 6  # per operation; each declared action is an operation of its own
 
 
 def _settings(examples: int):
@@ -70,17 +70,11 @@ def api_schema(app, seeded):
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 
-def _triggers(app) -> list[str]:
-    return sorted({a.trigger for m in app.state.office.catalogue.matters() for a in m.compiled.actions.values()})
-
-
-def _aim_at_seeded_cases(case, app, ids: list[int], pick: int, trigger: str) -> None:
+def _aim_at_seeded_cases(case, app, ids: list[int], pick: int) -> None:
     params = case.path_parameters or {}
     if "case_id" not in params or pick >= len(ids):
         return  # leave the generated (usually unknown) id: 404 must be answered properly too
     params["case_id"] = ids[pick]
-    if "trigger" in params:
-        params["trigger"] = trigger
     if isinstance(case.body, dict) and "expected_version" in case.body:
         with new_session(app.state.engine) as s:
             case.body["expected_version"] = s.get_one(Case, ids[pick]).version
@@ -91,22 +85,22 @@ def test_api_and_audit_answer_generated_requests_as_their_schema_declares(app, a
                "audit": {"Authorization": f"Bearer {tokens['auditor']}"}}
     operations = [op for op in (result.ok() for result in api_schema.get_all_operations())
                   if op.path.split("/")[1] in callers]
-    triggers = _triggers(app)
     failures = {}
     for operation in operations:
         on_cases = "{case_id}" in operation.path and operation.path.startswith("/api/")
         headers = callers[operation.path.split("/")[1]]
 
-        @_settings(EXAMPLES_ON_CASES if "{trigger}" in operation.path else EXAMPLES)
-        @given(case=operation.as_strategy(), pick=st.integers(0, len(seeded)), trigger=st.sampled_from(triggers))
-        def check(case, pick, trigger):  # run below, within this iteration, so the loop's values are the right ones
+        @_settings(EXAMPLES)
+        @given(case=operation.as_strategy(), pick=st.integers(0, len(seeded)))
+        def check(case, pick):  # run below, within this iteration, so the loop's values are the right ones
             if on_cases:  # noqa: B023
-                _aim_at_seeded_cases(case, app, seeded, pick, trigger)
+                _aim_at_seeded_cases(case, app, seeded, pick)
             case.call_and_validate(headers=headers)  # noqa: B023
 
         try:
             check()
         except Exception as exc:  # noqa: BLE001  (collect every operation's failure, not just the first)
             failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
-    assert len(operations) == 17 + 6
+    # 16 API operations besides the actions, one per action declared on a case, and 6 of the audit
+    assert len(operations) == 16 + len([kind for kind in kinds.KINDS if kind.on_case]) + 6
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())

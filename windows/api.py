@@ -4,8 +4,9 @@ Use: an operator issues a token (`service.py token issue USER --label L`, or
 an admin with POST /api/admin/tokens) and the integration sends it as
 `Authorization: Bearer <token>`. A case is opened with POST /api/cases; its
 answer lists the `actions` the caller may take now, and each is taken with
-POST /api/cases/{id}/actions/{trigger} and a body holding the case `version`
-the caller saw as `expected_version` plus the fields in the action's `needs`.
+POST /api/cases/{id}/actions/{trigger}: one operation per declared action
+(workflows.action_kinds), whose body model holds the case `version` the caller
+saw as `expected_version` plus that action's own fields.
 
 Every error answers `{code, message, field}` (windows.errors) with 400 (a body
 that is not JSON), 401, 403, 404, 409, 422 or 503; the responses below declare

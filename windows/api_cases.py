@@ -7,6 +7,7 @@ side, and shapes the answer; the rules live in `workflows`.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -16,16 +17,16 @@ from windows.api_route import AnsweredInThread
 from windows.contexts import gap_deadlines
 from windows.deps import ApiCaseReaderDep, ApiClerkDep, ApiWorkerDep, CaseDep, OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS
-from windows.schemas import (NO_NUL, ActionIn, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn, PaperOut, QueueItemOut,
-                             VerdictOut, WaitingItemOut)
+from windows.schemas import (ACTION_REQUESTS, NO_NUL, ActionRequest, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn,
+                             PaperOut, QueueItemOut, VerdictOut, WaitingItemOut)
 from workflows import accounts, actions, cases, queries
+from workflows import action_kinds as kinds
 from workflows.cases import Applicant, MaterialCheck
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
 from workflows.office import Actor, Office
 
 router = APIRouter(route_class=AnsweredInThread, tags=["cases 办件"])
-Trigger = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
@@ -99,13 +100,41 @@ def get_case(request: Request, actor: ApiCaseReaderDep, case: CaseDep, session: 
     return case_out(request, session, office, case, actor)
 
 
-@router.post("/cases/{case_id}/actions/{trigger}", response_model=CaseOut, responses=BODY_ERRORS)
-def act(request: Request, trigger: Trigger, body: ActionIn, actor: ApiWorkerDep, case: CaseDep, session: SessionDep,
-        office: OfficeDep) -> CaseOut:
-    """Take one action (a trigger from the case's `actions`) on the version of the case the caller saw."""
-    actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger, fields=body.fields(),
-                    expected_version=body.expected_version)
-    return case_out(request, session, office, case, actor)
+def _action_operation(kind: kinds.ActionKind) -> None:
+    """One operation per declared action: its path is the trigger, its body the action's own request model.
+
+    A family's path carries the rest of its trigger as a parameter (`/actions/deliver_{method}`). The
+    endpoint's signature is built from the declaration, since its body type differs per action.
+    """
+    body_model = ACTION_REQUESTS[kind.name]
+    param = kind.parameter
+    path = f"/cases/{{case_id}}/actions/{kind.prefix}" + (f"{{{param.argument}}}" if param else "")
+
+    def act(*, request: Request, body: ActionRequest, actor: Actor, case: Case, session: Session, office: Office,
+            **tail: str) -> CaseOut:
+        trigger = kind.trigger_for(tail[param.argument]) if param else kind.name
+        actions.perform(session=session, office=office, case=case, actor=actor, trigger=trigger,
+                        fields=body.fields(), expected_version=body.expected_version)
+        return case_out(request, session, office, case, actor)
+
+    named = [("request", Request), ("body", body_model), ("actor", ApiWorkerDep), ("case", CaseDep),
+             ("session", SessionDep), ("office", OfficeDep)]
+    if param:
+        named.append((param.argument, Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_-]*$",
+                                                          description=f"取自事项定义的 {param.source}")]))
+    # FastAPI reads the endpoint's parameters from its signature: this action's body model and path.
+    signature = inspect.Signature([inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+                                   for name, annotation in named], return_annotation=CaseOut)
+    setattr(act, "__signature__", signature)  # noqa: B010  (functions do not declare the attribute)
+    act.__name__ = f"act_{kind.name}"
+    router.add_api_route(path, act, methods=["POST"], response_model=CaseOut, responses=BODY_ERRORS,
+                         name=act.__name__, summary=body_model.__doc__,
+                         description="对办件执行此操作（须为办件 `actions` 中列出的），基于调用方看到的办件版本。")
+
+
+for _kind in kinds.KINDS:
+    if _kind.on_case:  # 收件 opens a case: POST /cases
+        _action_operation(_kind)
 
 
 @router.get("/queue", response_model=list[QueueItemOut])

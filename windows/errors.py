@@ -20,7 +20,6 @@ from starlette.routing import compile_path
 from windows.rendering import render
 from windows.routes import flat_routes
 from windows.error_status import answerable_errors, document_codes, status_of, status_of_class
-from windows.schemas import ACTION_MODEL_NAMES
 from workflows import db_faults, errors
 
 
@@ -123,22 +122,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        found = exc.errors()
-        # An action's body is tried against every action's model: a field none of them has is less telling
-        # than the one model that has it and refuses its value.
-        first = next((e for e in found if e.get("type") != "extra_forbidden"), found[0] if found else {})
+        first = exc.errors()[0] if exc.errors() else {}
         if first.get("type") == "json_invalid":
             return error_response(request, MalformedBody(), 400)
-        field = ".".join(str(p) for p in _field_path(first.get("loc", ()))) or None
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
         error = errors.BadInput(f"输入有误：{validation_message(first)}", field=field)
         return error_response(request, error, 422)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         return _http_error(request, exc)
-
-
-def _field_path(loc: tuple) -> list:
-    """The field's path in the body: without `body` and without the name of the union member pydantic tried
-    (an action's body is one of the declared actions' request models)."""
-    return [part for part in loc[1:] if part not in ACTION_MODEL_NAMES]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
@@ -94,12 +94,13 @@ ACTION_FIELD_TYPES: dict[str, Any] = {
     "notes": dict[Ident, Note], "purpose": Short, "cause": Literal["", "applicant", "office"], "material": Short,
     "tracking_no": Short, "address": Line, "window": Short,
 }
-EXPECTED_VERSION = (int, Field(ge=0, le=2**31 - 1, description="the case `version` the caller acted on"))
 
 
 class ActionRequest(In):
     """The body of one action: the declared input and the version acted on. A field marked `x-needed` may not
     be left empty: the action then answers with the error code and message given there."""
+
+    expected_version: int = Field(ge=0, le=2**31 - 1, description="the case `version` the caller acted on")
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump()
@@ -121,7 +122,6 @@ def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
     which = f"{kind.prefix}<{kind.parameter.source}>" if kind.parameter else kind.name
     label = re.sub(r"\{(\w+)\}", "…", kind.label)  # the label's matter-specific words left open
     model = create_model(name, __base__=ActionRequest, __doc__=f"{label}（{which}）",
-                         expected_version=EXPECTED_VERSION,
                          **{field: _field(kind, field) for field in kind.input.model_fields})
     return model
 
@@ -129,9 +129,6 @@ def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
 # 收件 opens a case through POST /cases, so it has no action body.
 ACTION_REQUESTS: dict[str, type[ActionRequest]] = {kind.name: _request_model(kind) for kind in kinds.KINDS
                                                    if kind.on_case}
-ACTION_MODEL_NAMES = frozenset(model.__name__ for model in ACTION_REQUESTS.values())
-# Any one action's body; the trigger in the path says which one the service reads.
-ActionIn = Union[tuple(ACTION_REQUESTS.values())]  # type: ignore[valid-type]
 
 
 class TokenIn(In):
@@ -400,7 +397,7 @@ class EventOut(BaseModel):
 
 
 class ActionOut(BaseModel):
-    trigger: str = Field(description="POST /api/cases/{id}/actions/{trigger}")
+    trigger: str = Field(description="taken with POST /api/cases/{id}/actions/{trigger}, that action's own operation")
     label: str
     role: str
     role_label: str
