@@ -6,8 +6,8 @@ the causes of its visits when it took more than one, and adds the row to the
 day's counters; and `record_evaluation` to its `on_evaluation` hooks: an
 evaluation (好差评) adds to the counters of the day its case finished. The app
 factory, the command line and the test fixtures plug it in (an office extension,
-see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything from the cases and events already
-stored, for a database that had cases before this module was installed.
+see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything
+from the cases and events already stored, for a database that had cases before this module was installed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Date, Integer, bindparam, case, cast, delete, func, insert, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -85,7 +86,7 @@ def _move_opened(conn: Connection, case: Case, to_window: str, time: OfficeTime)
     _add_opened(conn, case, time, count=-1)
     _add_opened(conn, case, time, window=to_window)
     day = time.date(case.received_at)
-    for table, key_day in zip(GRAINS, (day, day.replace(day=1))):
+    for table, key_day in zip(GRAINS, (day, day.replace(day=1)), strict=True):
         # A counter row left at nought holds nothing a rebuild would write: drop it.
         conn.execute(delete(table).where(table.c.day == key_day, table.c.matter_code == case.matter_code,
                                          table.c.window == (case.window or ""), table.c.clerk == case.clerk,
@@ -299,7 +300,8 @@ def recount(conn: Connection, time: OfficeTime) -> None:
 def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar, time: OfficeTime) -> None:
     cases = conn.execute(select(CASES).where(CASES.c.id.in_(ids))).mappings().all()
     by_case: dict[int, list] = {i: [] for i in ids}
-    for e in conn.execute(select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)).mappings():
+    events = select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)
+    for e in conn.execute(events).mappings():
         by_case[e["case_id"]].append(e)
     facts = [facts_of(c, by_case[c["id"]], calendar, time) for c in cases]
     conn.execute(insert(FACTS), facts)

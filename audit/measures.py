@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
@@ -137,7 +138,8 @@ def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> 
     if key is not None:
         query = query.group_by(key).order_by(key)
     names, width = list(counters), len(counters)
-    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]))), key=_key_text(row[0]) if key is not None else None)
+    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]), strict=True)),
+                    key=_key_text(row[0]) if key is not None else None)
             for row in conn.execute(query)]
 
 

@@ -53,7 +53,8 @@ class ReportContext:
 
 
 def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> str:
-    context = ReportContext(d, charts_of(d), office_name, generated_at, f"{d.scope.start.year}年{d.scope.start.month}月")
+    month = f"{d.scope.start.year}年{d.scope.start.month}月"
+    context = ReportContext(d, charts_of(d), office_name, generated_at, month)
     return env.get_template(REPORT_TEMPLATE).render(report=context, d=d)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from collections.abc import Mapping
 
 from workflows import errors
 from workflows.localtime import OfficeTime, cn_day
@@ -37,7 +37,7 @@ class Scope:
             return cn_day(self.start)
         return f"{cn_day(self.start)} 至 {cn_day(self.end)}"
 
-    def narrowed(self, **dims: str | None) -> "Scope":
+    def narrowed(self, **dims: str | None) -> Scope:
         return replace(self, **dims)
 
     def params(self) -> dict[str, str]:

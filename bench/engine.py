@@ -34,7 +34,8 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine, make_url
@@ -312,7 +313,7 @@ def bare_office(engine: Engine) -> Office:
     the baseline writes the case and its event, so the engine side writes those alone."""
     catalogue = load_catalogue()
     with wdb.session(engine) as session:
-        sync_definitions(session, catalogue, dt.datetime.now(dt.timezone.utc))
+        sync_definitions(session, catalogue, dt.datetime.now(dt.UTC))
         calendar = load_calendar(session)
     return Office(catalogue=catalogue, calendar=calendar)
 
@@ -363,7 +364,7 @@ class DriverSide:
         return timing
 
     def one_case(self) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         row = {**self.script.case_row, "receipt_no": f"B{uuid.uuid4().hex[:15].upper()}",
                "received_at": now, "updated_at": now}
         self.begin()
@@ -380,7 +381,7 @@ class DriverSide:
 
     def write(self, case_id: int, index: int, version: int) -> None:
         values, event = self.script.writes[index]
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         values = {**values, "updated_at": now}
         if self.updates[index] is not None:
             params = [version + 1, *(self.bind(c, values[c]) for c in self.set_columns[index]), case_id, version]
@@ -405,7 +406,7 @@ class SqliteDriver(DriverSide):
         if column in JSON_COLUMNS:
             return json.dumps(value)
         if isinstance(value, dt.datetime):
-            return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         if isinstance(value, dt.date):
             return value.isoformat()
         return value
@@ -424,7 +425,7 @@ class SqliteDriver(DriverSide):
 
     def load(self, case_id: int) -> int:
         cursor = self.conn.execute(self.select_case, (case_id,))
-        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
         row["data"], row["progress"] = json.loads(row["data"]), json.loads(row["progress"])
         return row["version"]
 
@@ -465,7 +466,7 @@ class PostgresDriver(DriverSide):
 
     def load(self, case_id: int) -> int:
         self.cursor.execute(self.select_case, (case_id,))
-        row = dict(zip([d.name for d in self.cursor.description], self.cursor.fetchone()))
+        row = dict(zip([d.name for d in self.cursor.description], self.cursor.fetchone(), strict=True))
         return row["version"]  # psycopg has already parsed the json columns, as SQLAlchemy has
 
     def close(self) -> None:

@@ -44,9 +44,10 @@ class LabelledState(State):
 
 class FlowMachine(GraphMachine):
     state_cls = LabelledState
-    machine_attributes = {"directed": "true", "strict": "false", "rankdir": "TB", "nodesep": "0.35",
+    # GraphMachine reads these class-level defaults; its stubs declare instance attributes, so no ClassVar.
+    machine_attributes = {"directed": "true", "strict": "false", "rankdir": "TB", "nodesep": "0.35",  # noqa: RUF012
                           "ranksep": "0.35", "fontname": FONT, "fontsize": "11", "labelloc": "t"}
-    style_attributes = {
+    style_attributes = {  # noqa: RUF012
         "node": {
             "default": {"shape": "box", "style": "rounded", "color": "black", "fontname": FONT, "fontsize": "11",
                         "margin": "0.12,0.05", "height": "0.3"},
@@ -96,7 +97,8 @@ def _edges(compiled: CompiledMatter) -> dict[tuple[str, str], list[Action]]:
 
 def _graph_source(compiled: CompiledMatter):
     edges = _edges(compiled)
-    states = [{"name": s.name, "label": _wrap(s.label)} for s in compiled.states.values() if s.name not in LEFT_OUT_STATES]
+    states = [{"name": s.name, "label": _wrap(s.label)} for s in compiled.states.values()
+              if s.name not in LEFT_OUT_STATES]
     transitions = [{"trigger": f"edge_{i}", "source": src, "dest": dst, "label": _edge_label(actions)}
                    for i, ((src, dst), actions) in enumerate(edges.items())]
     model = type("FlowModel", (), {})()
@@ -162,4 +164,4 @@ class FlowDiagrams:
             return
         drawn = draw_svgs([v.compiled for v in missing])
         with self._lock:
-            self._svgs.update((v.key, svg) for v, svg in zip(missing, drawn))
+            self._svgs.update((v.key, svg) for v, svg in zip(missing, drawn, strict=True))

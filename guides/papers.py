@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jinja2 import Environment
 from sqlmodel import Session
@@ -219,7 +220,8 @@ def _party(case: Case, full_id: bool) -> Party:
 
 
 def _counts(originals: int, copies: int) -> str:
-    return "，".join(p for p in (f"原件 {originals} 份" if originals else "", f"复印件 {copies} 份" if copies else "") if p)
+    parts = (f"原件 {originals} 份" if originals else "", f"复印件 {copies} 份" if copies else "")
+    return "，".join(p for p in parts if p)
 
 
 def _material_lines(d: MatterDefinition, case: Case, progress: pg.Progress) -> tuple[MaterialLine, ...]:
@@ -299,7 +301,8 @@ def _served_at(f: Facts, method: Delivery, delivered: CaseEvent | None) -> str:
     if method is Delivery.MAIL:
         return (delivered.payload.get("address") if delivered else None) or f.case.delivery_address or ""
     if method is Delivery.ELECTRONIC:
-        return f"电子证照，发送至申请人在{f.office.profile.online.name}的账户" if f.office.profile.online else "电子证照"
+        online = f.office.profile.online
+        return f"电子证照，发送至申请人在{online.name}的账户" if online else "电子证照"
     windows = f.office.profile.windows_for(f.d.code)
     return f"{f.office.profile.hall.name}（{f.office.profile.hall.address}）{windows[0].name}"
 

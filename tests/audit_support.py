@@ -164,6 +164,6 @@ def build_month(session, office, clock) -> Month:
 
     _at(clock, d(11, 25), 10)
     for name, score in (("A", 5), ("C", 2), ("I", 4)):
-        evaluate_case(session=s, office=o, receipt_no=made[name].receipt_no, phone_last4=made[name].applicant_phone[-4:],
-                      score=score, comment="", now=clock())
+        evaluate_case(session=s, office=o, receipt_no=made[name].receipt_no,
+                      phone_last4=made[name].applicant_phone[-4:], score=score, comment="", now=clock())
     return Month({n: c.id for n, c in made.items()}, {n: c.receipt_no for n, c in made.items()})

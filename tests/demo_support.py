@@ -22,7 +22,7 @@ from workflows.models import Case, CaseEvent
 from workflows.office import Office
 from workflows.localtime import OfficeTime
 
-NOW = dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.timezone.utc)  # Wednesday 10:30 in 嘉兴, the office is open
+NOW = dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC)  # Wednesday 10:30 in 嘉兴, the office is open
 OFFICE_TIME = OfficeTime.named()
 TODAY = OFFICE_TIME.date(NOW)
 CASES, MONTHS, SEED = 200, 2, 11  # about five applications a working day
@@ -69,7 +69,7 @@ def _built(folder: Path) -> DemoHistory:
 
 def utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands stored instants back naive; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def local(moment: dt.datetime) -> dt.datetime:

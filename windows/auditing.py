@@ -7,7 +7,8 @@ counters kept as cases close); this module parses the request, asks, renders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterator, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -35,7 +36,8 @@ from workflows.office import Actor, Office
 from workflows import timeline as case_timeline
 
 # Every route reads the database; a browser without a session is sent to log in.
-router = APIRouter(route_class=AnsweredInThread, tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, tags=["audit 效能监察"],
+                   responses=page_errors(303, 401, 403, 422, 503))
 PAGE_SIZE = 100
 NO_NUL = r"^[^\x00]*$"
 
@@ -44,13 +46,15 @@ NO_NUL = r"^[^\x00]*$"
 Day = Annotated[str | None, Query(description=f"YYYY-MM-DD，{FIRST_DAY} 至 {LAST_DAY}",
                                   json_schema_extra={"format": "date"})]
 Dimension = Annotated[str | None, Query(max_length=128, pattern=NO_NUL)]
-Period = Annotated[Literal["day", "week", "month"] | None, Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
+Period = Annotated[Literal["day", "week", "month"] | None,
+                   Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
 
 
 def dimensions(matter: Dimension = None, window: Dimension = None, clerk: Dimension = None,
                department: Dimension = None) -> dict[str, str]:
     """事项、窗口、工作人员或科室: the slice asked for."""
-    return {k: v for k, v in (("matter", matter), ("window", window), ("clerk", clerk), ("department", department)) if v}
+    given = (("matter", matter), ("window", window), ("clerk", clerk), ("department", department))
+    return {k: v for k, v in given if v}
 
 
 Dimensions = Annotated[dict[str, str], Depends(dimensions)]
@@ -91,7 +95,8 @@ class Choices:
 
 
 def _choices(session: Session, office: Office) -> Choices:
-    staff = session.exec(select(StaffUser.username, StaffUser.display_name, StaffUser.department, StaffUser.roles)).all()
+    staff = session.exec(select(StaffUser.username, StaffUser.display_name, StaffUser.department,
+                                StaffUser.roles)).all()
     return Choices(
         matters=[(v.code, v.definition.name) for v in office.catalogue.matters()],
         windows=[(c, n) for c, n in session.exec(select(ServiceWindow.code, ServiceWindow.name)).all()],

@@ -11,7 +11,7 @@ import asyncio
 import hmac
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Depends, Request
 from sqlmodel import Session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session
 
@@ -63,7 +63,7 @@ def case_row(office: Office, case: queries.CaseListing, deadlines: queries.Deadl
 
 
 def case_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
-    return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases))]
+    return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases), strict=True)]
 
 
 def queue_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
@@ -241,7 +241,8 @@ def _window_facts(office: Office, case: Case, actor: Actor, events) -> dict:
     return {
         "window": case_windows.window_label(office, case.window),
         "intake_window": case_windows.window_label(office, took_in or case.window),
-        "transfer_windows": [Option(w.code, f"{w.name}（{w.code}）") for w in case_windows.transfer_targets(office, case)],
+        "transfer_windows": [Option(w.code, f"{w.name}（{w.code}）")
+                             for w in case_windows.transfer_targets(office, case)],
         "other_window": (f"本办件由{case_windows.window_label(office, case.window)}办理，您所在的窗口不能办理；"
                          "如需由您办理，请该窗口或综合窗口将其转办到您的窗口。")
         if actor.has(case_windows.WINDOW_ROLE) and case.state not in FINAL_STATES

@@ -14,7 +14,8 @@ is done.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlmodel import Session
 
@@ -91,7 +92,7 @@ def preview(*, office: Office, matter_code: str, data: Fields, materials: Mappin
     """
     definition = office.catalogue.get(matter_code).definition
     typed = cases.coerce_data(definition, data)
-    entries = cases._material_entries(definition, materials)  # noqa: SLF001  (the same checks as open_case)
+    entries = cases._material_entries(definition, materials)
     progress = pg.evolve(pg.empty(), kinds.RECORD_MATERIALS.trigger, {"materials": entries})
     return intake.assess(definition, typed, progress)
 

@@ -12,7 +12,8 @@ import datetime as dt
 import math
 import re
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlmodel import Session
 
@@ -71,14 +72,16 @@ def open_case(
     # The window is in the log too, so a replay derives the case's window as it derives its state.
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {}),
                "window": clerk.window}
-    return start(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECEIVE.trigger_for(channel.value),
+    return start(session=session, office=office, case=case, actor=clerk,
+                 trigger=kinds.RECEIVE.trigger_for(channel.value),
                  payload=payload)
 
 
 def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,
                      materials: Mapping[str, MaterialCheck]) -> Case:
     payload = {"materials": _material_entries(office.matter_of(case).definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECORD_MATERIALS.trigger, payload=payload)
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.RECORD_MATERIALS.trigger, payload=payload)
 
 
 def assess_intake(*, office: Office, case: Case) -> intake.Verdict:
@@ -120,7 +123,8 @@ def resubmit(*, session: Session, office: Office, case: Case, clerk: Actor, chan
     definition = office.matter_of(case).definition
     channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此补正方式")
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RESUBMIT.trigger_for(channel.value),
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.RESUBMIT.trigger_for(channel.value),
                payload=payload)
 
 
@@ -132,14 +136,16 @@ def refuse_case(*, session: Session, office: Office, case: Case, clerk: Actor, r
 # ---- processing ----------------------------------------------------------------
 
 def advance_step(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.ADVANCE.trigger, payload=_note(note))
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.ADVANCE.trigger, payload=_note(note))
 
 
 def start_special(*, session: Session, office: Office, case: Case, actor: Actor, procedure_id: str,
                   note: str = "") -> Case:
     """特别程序 starts: the clock stops."""
     payload = {"procedure": procedure_id, "on": office.today().isoformat(), **_note(note)}
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.START_SPECIAL.trigger_for(procedure_id),
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.START_SPECIAL.trigger_for(procedure_id),
                payload=payload)
 
 
@@ -156,7 +162,8 @@ def end_special(*, session: Session, office: Office, case: Case, actor: Actor, p
     payload = {"procedure": procedure_id, "on": today.isoformat(), "paused_days": paused, **_note(note)}
     total_paused = case.progress["paused_days"] + paused
     changes = limit_dues(office, office.matter_of(case).definition, case.accepted_on, total_paused)
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.END_SPECIAL.trigger_for(procedure_id),
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.END_SPECIAL.trigger_for(procedure_id),
                payload=payload, changes=changes)
 
 
@@ -173,7 +180,8 @@ def record_supplement(*, session: Session, office: Office, case: Case, clerk: Ac
     channel = Channel(channel) if channel in Channel._value2member_map_ else None
     if channel is None:
         raise errors.ChannelNotAllowed("补齐方式须为邮寄、网上提交或窗口现场", field="channel")
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.SUPPLEMENT.trigger_for(channel.value),
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.SUPPLEMENT.trigger_for(channel.value),
                payload={"material": material_id, "channel": channel.value, **_note(note)})
 
 

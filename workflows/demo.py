@@ -20,7 +20,7 @@ import heapq
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select

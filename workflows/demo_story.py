@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from workflows import cases, errors, feedback
 from workflows.cases import MaterialCheck
@@ -163,7 +163,7 @@ class CaseStory:
 
     def _on_the_spot(self) -> Iterator[dt.datetime]:
         """即办件: checked, decided, issued and handed over while the applicant waits."""
-        w, p = self.world, self.plan
+        w = self.world
         while self.case.state.startswith("step_"):
             yield from self.minutes(5, 20)
             cases.advance_step(session=w.session, office=w.office, case=self.case, actor=self._role_actor())

@@ -12,7 +12,8 @@ A reprint shows the number of the first print, since it reads it from here.
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import UniqueConstraint, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite

@@ -9,7 +9,8 @@ the database and the caller's object exactly as they were.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from workflows.catalogue import Catalogue, MatterVersion
 from workflows.localtime import OfficeTime
@@ -14,7 +14,7 @@ from workflows.workdays import WorkCalendar
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ def profile_violations(profile: OfficeProfile, *, offered: set[Channel],
     for i, window in enumerate(profile.windows):
         for j, code in enumerate(window.matters):
             if code not in matter_codes:
-                problems.append((f"windows[{i}].matters[{j}]", errors.ProfileMatterUnknown(f"事项目录中没有事项 {code}")))
+                problem = errors.ProfileMatterUnknown(f"事项目录中没有事项 {code}")
+                problems.append((f"windows[{i}].matters[{j}]", problem))
     for code in sorted(matter_codes):
         if not profile.windows_for(code):
             problems.append(("windows", errors.MatterWithoutWindow(

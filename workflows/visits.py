@@ -89,7 +89,7 @@ def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None,
                 continue
             via = kinds.RECEIVE.param_of(action.trigger) if kinds.RECEIVE.matches(action.trigger) else came_by
             tie += 1
-            heapq.heappush(queue, (cost + _weight(action), tie, dest, via, path + (action,)))
+            heapq.heappush(queue, (cost + _weight(action), tie, dest, via, (*path, action)))
     return None
 
 
