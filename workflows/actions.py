@@ -14,7 +14,7 @@ is done.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -35,7 +35,8 @@ def perform(*, session: Session, office: Office, case: Case, actor: Actor, trigg
     check_version(case, expected_version if expected_version is not None else fields.get("expected_version"))
     kind, param = resolve(trigger)
     given = kind.input.read(fields, param)
-    service = getattr(cases, kind.service)
+    # The kind names its service function in workflows.cases; each returns the case it acted on.
+    service: Callable[..., Case] = getattr(cases, kind.service)
     parameter = {kind.parameter.argument: param} if kind.parameter else {}
     return service(session=session, office=office, case=case, **{kind.actor: actor}, **parameter,
                    **given.arguments())

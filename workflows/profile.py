@@ -13,6 +13,7 @@ plausible but invented, and says so (`demo: true`): production refuses it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -157,8 +158,8 @@ def load_profile(path: Path | str = DEMO_PROFILE) -> OfficeProfile:
         raise DefinitionError(str(path), validation_problems(exc), what=WHAT) from None
 
 
-def _unverified(profile: OfficeProfile):
-    def walk(value, path: str):
+def _unverified(profile: OfficeProfile) -> Iterator[tuple[str, str]]:
+    def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
         if isinstance(value, str):
             for mark in UNVERIFIED_MARKS:
                 if mark in value:
