@@ -191,11 +191,12 @@ class History:
                             accepted and accepted + dt.timedelta(days=m.promised * 7 // 5),
                             accepted and accepted + dt.timedelta(days=m.legal * 7 // 5), False, closed_at, closed_at))
         batch.events.extend(log.events)
-        timed = decided is not None
+        # A decided case is timed: the callers pass its workdays along with its decision day.
+        timed = decided is not None and workdays is not None
         batch.facts.append((cid, m.code, window, clerk, received, finished, state, outcome, visits,
                             accepted is not None and notices == 0, tolerated, defaulted, notices, decided,
-                            workdays, timed and workdays <= m.promised if timed else None,
-                            timed and workdays <= m.legal if timed else None, reason))
+                            workdays, workdays <= m.promised if timed and workdays is not None else None,
+                            workdays <= m.legal if timed and workdays is not None else None, reason))
         if visits > 1:
             seen = 0
             for e in log.events:
@@ -219,6 +220,7 @@ class _Log:
             visit: tuple[str, str] | None = None, channel: str | None = None, payload: dict | None = None) -> None:
         self.day += dt.timedelta(days=days_later)
         if action == "notify":
+            assert payload is not None, "a notice lists its items"
             self.notice = payload["items"][0]["material"]
         at = _at(self.day, 30 + 7 * len(self.events))
         self.events.append((self.case_id, len(self.events) + 1, at, actor, action, source, dest, self.key,
@@ -365,7 +367,8 @@ class DuckConnection:
 
 class DuckResult:
     def __init__(self, columns: list[str], rows: list[tuple]):
-        row_type = namedtuple("Row", columns, rename=True)
+        # mypy takes only literal field names; these are the query's own columns.
+        row_type = namedtuple("Row", columns, rename=True)  # type: ignore[misc]
         self.columns, self.rows = columns, [row_type(*r) for r in rows]
 
     def __iter__(self):
