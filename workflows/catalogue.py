@@ -170,9 +170,6 @@ class Catalogue:
         self._versions.setdefault((version.code, version.key), version)
         return version
 
-    def all_versions(self) -> list[MatterVersion]:
-        return list(self._versions.values())
-
 
 def load_catalogue(directory: Path | str = DEFAULT_DIR) -> Catalogue:
     directory = Path(directory)
