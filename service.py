@@ -220,8 +220,9 @@ def cmd_serve(args, settings: Settings) -> int:
     options = {"host": args.host, "port": args.port, "log_level": "info"}
     if not settings.public_base_url and not _profile_names_url(settings):
         # Papers and QR codes must point at this server: the address it is served at.
-        settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
-        os.environ["ONEVISIT_PUBLIC_BASE_URL"] = settings.public_base_url  # for worker processes
+        url = served_url(args.host, args.port)
+        settings = settings.model_copy(update={"public_base_url": url})
+        os.environ["ONEVISIT_PUBLIC_BASE_URL"] = url  # for worker processes
     if args.workers == 1:
         try:
             app = create_app(settings)

@@ -68,7 +68,8 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
 def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path,
          manifest: dict) -> tuple[list[Job], list[Job]]:
     """(jobs to render, jobs already up to date), by comparing keys with the manifest."""
-    todo, fresh = [], []
+    todo: list[Job] = []
+    fresh: list[Job] = []
     for version in versions:
         for kind in KINDS:
             job = Job(version.code, kind, renderer.key(version, kind), file_name(version.code, kind))

@@ -90,7 +90,7 @@ def _edge_label(actions: list[Action]) -> str:
 def _edges(compiled: CompiledMatter) -> dict[tuple[str, str], list[Action]]:
     edges: dict[tuple[str, str], list[Action]] = defaultdict(list)
     for action in compiled.actions.values():
-        if _drawn(action):
+        if action.dest is not None and _drawn(action):
             edges[(action.source, action.dest)].append(action)
     return edges
 
@@ -109,7 +109,8 @@ def _graph_source(compiled: CompiledMatter):
     main_states = {NEW}
     for (src, dst), actions in edges.items():
         main = any(a.main for a in actions)
-        graph.custom_styles["edge"][src][dst] = "main" if main else "side"
+        # transitions' stubs type model_graphs as BaseGraph; the graphviz engine's Graph has custom_styles.
+        graph.custom_styles["edge"][src][dst] = "main" if main else "side"  # type: ignore[attr-defined]
         if main:
             main_states |= {src, dst}
     for state in states:

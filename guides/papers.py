@@ -28,7 +28,8 @@ from workflows import progress as pg
 from workflows.decisions import DECISION_WORDING, DecisionWording, IntakeBasis, intake_basis
 from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
 from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
-from workflows.documents import DocumentKind, doc_no, documents_of
+from workflows.action_kinds import DocumentKind
+from workflows.documents import doc_no, documents_of
 from workflows.identity import mask_id, mask_phone
 from workflows.machine import CLOSED, DELIVERING, REFUSED, TERMINATED
 from workflows.models import Case, CaseEvent
@@ -343,6 +344,7 @@ def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKi
         raise PaperNotCalledFor()
     spec = SPECS[kind]
     d = office.matter_of(case).definition
+    assert case.id is not None, "a case a paper is asked for has been stored"
     events = events_of(session, case.id)
     event = spec.issued_by(events)
     if event is None:  # papers_for and the log disagree: a case written around the engine

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from service import office_extensions
 from tests.support import FixedClock
@@ -57,9 +57,9 @@ def _built(folder: Path) -> DemoHistory:
         office = load_office(engine, clock=FixedClock(NOW), extensions=office_extensions())
         summary = build_demo(engine=engine, office=office, cases=CASES, seed=SEED, months=MONTHS, now=NOW)
         with new_session(engine) as s:
-            cases = list(s.exec(select(Case).order_by(Case.id)))
+            cases = list(s.exec(select(Case).order_by(col(Case.id))))
             events: dict[int, list[CaseEvent]] = {}
-            for event in s.exec(select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)):
+            for event in s.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.seq))):
                 events.setdefault(event.case_id, []).append(event)
             evaluations = list(s.exec(select(Evaluation)))
     finally:

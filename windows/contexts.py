@@ -26,11 +26,15 @@ PapersFor = Callable[[Case], list[tuple[str, str]]]  # (kind, title): guides.pap
 
 
 def channel_label(value: str | None) -> str:
-    return CHANNEL_LABELS.get(Channel(value), value) if value in Channel._value2member_map_ else (value or "")
+    if value is not None and value in Channel._value2member_map_:
+        return CHANNEL_LABELS.get(Channel(value), value)
+    return value or ""
 
 
 def delivery_label(value: str | None) -> str:
-    return DELIVERY_LABELS.get(Delivery(value), value) if value in Delivery._value2member_map_ else (value or "")
+    if value is not None and value in Delivery._value2member_map_:
+        return DELIVERY_LABELS.get(Delivery(value), value)
+    return value or ""
 
 
 # ---- queue and lists ---------------------------------------------------------------
@@ -224,7 +228,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
                    for m, due in sorted(gaps.items())],
         notice_items=[Option(i["material"], f"{definition.material(i['material']).name}：{i['problem']}")
                       for i in notice],
-        gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable else [],
+        gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable and view.verdict else [],
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
         papers=_papers(case, papers_for) if can_print else [],

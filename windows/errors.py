@@ -75,8 +75,8 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(request, NoSuchPath(), 404)
     if exc.status_code == 400:
         return error_response(request, MalformedBody(), 400)
-    error = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
-    response = error_response(request, error, exc.status_code)
+    refused = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
+    response = error_response(request, refused, exc.status_code)
     response.headers.update(exc.headers or {})
     return response
 

@@ -46,6 +46,7 @@ def confirmation_errors(office: Office, definition: MatterDefinition, form: Inta
 def confirm(*, session: Session, office: Office, clerk: Actor, definition: MatterDefinition, form: IntakeForm,
             chosen: str) -> tuple[Case, errors.DomainError | None]:
     """Open the case, then take the intake action; an error from the second step is returned, not raised."""
+    assert form.applicant is not None, "a form is confirmed only once it parsed, applicant included"
     case = cases.open_case(
         session=session, office=office, matter_code=definition.code, applicant=form.applicant,
         channel=form.channel, clerk=clerk, delivery_method=form.delivery_method,

@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic.json_schema import JsonDict
 
 from windows.contexts import GapDue
 from windows.error_status import document_codes
@@ -101,6 +102,10 @@ class ActionRequest(In):
     """The body of one action: the declared input and the version acted on. A field marked `x-needed` may not
     be left empty: the action then answers with the error code and message given there."""
 
+    if TYPE_CHECKING:
+        # Each request model declares it (EXPECTED_VERSION, in _request_model), first among its fields.
+        expected_version: int
+
     def fields(self) -> dict[str, Any]:
         return self.model_dump()
 
@@ -108,7 +113,7 @@ class ActionRequest(In):
 def _field(kind: kinds.ActionKind, name: str) -> tuple[Any, Any]:
     info = kind.input.model_fields[name]
     needed = kind.input.needed_anywhere().get(name)
-    extra = {"x-needed": {"code": needed.error.code, "message": needed.message}} if needed else None
+    extra: JsonDict | None = {"x-needed": {"code": needed.error.code, "message": needed.message}} if needed else None
     description = info.description or name
     if info.default_factory is not None:
         return ACTION_FIELD_TYPES[name], Field(default_factory=info.default_factory, description=description,
@@ -120,9 +125,11 @@ def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
     name = "".join(part.title() for part in kind.name.split("_")) + "ActionIn"
     which = f"{kind.prefix}<{kind.parameter.source}>" if kind.parameter else kind.name
     label = re.sub(r"\{(\w+)\}", "…", kind.label)  # the label's matter-specific words left open
+    # Any, not tuple[Any, Any]: mypy matches a ** splat against every keyword create_model names
+    # (__doc__, __config__ …) as well as against its field definitions.
+    fields: dict[str, Any] = {field: _field(kind, field) for field in kind.input.model_fields}
     model = create_model(name, __base__=ActionRequest, __doc__=f"{label}（{which}）",
-                         expected_version=EXPECTED_VERSION,
-                         **{field: _field(kind, field) for field in kind.input.model_fields})
+                         expected_version=EXPECTED_VERSION, **fields)
     return model
 
 
@@ -130,9 +137,12 @@ def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
 ACTION_REQUESTS: dict[str, type[ActionRequest]] = {kind.name: _request_model(kind) for kind in kinds.KINDS
                                                    if kind.on_case}
 ACTION_MODEL_NAMES = frozenset(model.__name__ for model in ACTION_REQUESTS.values())
-# Any one action's body; the trigger in the path says which one the service reads.
-# Built at runtime from the table, which `X | Y` cannot spell.
-ActionIn = Union[tuple(ACTION_REQUESTS.values())]  # type: ignore[valid-type]  # noqa: UP007
+# Any one action's body; the trigger in the path says which one the service reads. Built at runtime
+# from the table, which `X | Y` cannot spell; a type checker sees what every member is, an ActionRequest.
+if TYPE_CHECKING:
+    ActionIn = ActionRequest
+else:
+    ActionIn = Union[tuple(ACTION_REQUESTS.values())]  # noqa: UP007
 
 
 class TokenIn(In):
@@ -305,7 +315,7 @@ class WaitingItemOut(CaseSummaryOut):
     owed: list[DemandOut]
 
     @classmethod
-    def of(cls, w: WaitingCase, matter_name: str, time: OfficeTime) -> WaitingItemOut:
+    def of_waiting(cls, w: WaitingCase, matter_name: str, time: OfficeTime) -> WaitingItemOut:
         return cls(**CaseSummaryOut.of(w.case, time).model_dump(), matter_name=matter_name,
                    applicant_phone=w.case.applicant_phone, waiting_for=w.kind, waiting_label=w.kind_label,
                    due=w.due, due_left=w.left, overdue=w.overdue, owed=[DemandOut.of(d) for d in w.demands])
