@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     def public_url(self, profile) -> str:
         return (self.public_base_url or profile.public_base_url or DEV_BASE_URL).rstrip("/")
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """Refuse unsafe defaults in production; in development make up a per-process secret."""
         if self.production:
             reasons = self.unsafe_reasons()
@@ -220,8 +220,9 @@ def cmd_serve(args, settings: Settings) -> int:
     options = {"host": args.host, "port": args.port, "log_level": "info"}
     if not settings.public_base_url and not _profile_names_url(settings):
         # Papers and QR codes must point at this server: the address it is served at.
-        settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
-        os.environ["ONEVISIT_PUBLIC_BASE_URL"] = settings.public_base_url  # for worker processes
+        url = served_url(args.host, args.port)
+        settings = settings.model_copy(update={"public_base_url": url})
+        os.environ["ONEVISIT_PUBLIC_BASE_URL"] = url  # for worker processes
     if args.workers == 1:
         try:
             app = create_app(settings)
@@ -399,7 +400,7 @@ def cmd_user(args, settings: Settings) -> int:
             password = args.password or os.environ.get("ONEVISIT_NEW_PASSWORD") or getpass.getpass("密码: ")
             accounts.add_user(session=s, username=args.username, password=password, roles=args.roles.split(","),
                               display_name=args.name or args.username, window=args.window,
-                              now=dt.datetime.now(dt.timezone.utc))
+                              now=dt.datetime.now(dt.UTC))
             print(f"已添加用户 {args.username}")
         elif args.user_command == "disable":
             accounts.set_active(session=s, username=args.username, active=False)

@@ -10,7 +10,8 @@ import csv
 import datetime as dt
 import io
 import logging
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -21,6 +22,7 @@ from audit.inert import inert
 from audit.models import AuditExport
 from audit.tables import Table, cell
 from workflows import errors
+from workflows.db import core_table
 from workflows.office import Actor
 
 FORMATS = ("csv", "xlsx", "json")
@@ -40,8 +42,8 @@ def log_export(conn: Connection, *, actor: Actor, export: str, fmt: str, unmaske
     """Record the export; the caller commits, before the file leaves the server."""
     if unmasked:
         log.warning("unmasked export %s.%s by %s: %s", export, fmt, actor.username, dict(params))
-    conn.execute(insert(AuditExport.__table__).values(at=now, username=actor.username, export=export, fmt=fmt,
-                                                      unmasked=unmasked, params=dict(params)))
+    conn.execute(insert(core_table(AuditExport)).values(at=now, username=actor.username, export=export, fmt=fmt,
+                                                       unmasked=unmasked, params=dict(params)))
 
 
 def csv_chunks(table: Table, every: int = 1000) -> Iterator[str]:

@@ -6,8 +6,8 @@ the causes of its visits when it took more than one, and adds the row to the
 day's counters; and `record_evaluation` to its `on_evaluation` hooks: an
 evaluation (好差评) adds to the counters of the day its case finished. The app
 factory, the command line and the test fixtures plug it in (an office extension,
-see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything from the cases and events already
-stored, for a database that had cases before this module was installed.
+see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything
+from the cases and events already stored, for a database that had cases before this module was installed.
 """
 
 from __future__ import annotations
@@ -15,17 +15,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Date, Integer, bindparam, case, cast, delete, func, insert, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session
 
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from workflows.feedback import Evaluation
 from workflows import action_kinds as ak
+from workflows.db import core_table
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.localtime import OfficeTime
@@ -33,9 +36,9 @@ from workflows.office import Office
 from workflows.workdays import WorkCalendar
 
 GRAINS = (DAILY, MONTHLY)
-EVENTS = CaseEvent.__table__
-CASES = Case.__table__
-EVALUATIONS = Evaluation.__table__
+EVENTS = core_table(CaseEvent)
+CASES = core_table(Case)
+EVALUATIONS = core_table(Evaluation)
 KEY = ("day", "matter_code", "window", "clerk")
 
 
@@ -85,7 +88,7 @@ def _move_opened(conn: Connection, case: Case, to_window: str, time: OfficeTime)
     _add_opened(conn, case, time, count=-1)
     _add_opened(conn, case, time, window=to_window)
     day = time.date(case.received_at)
-    for table, key_day in zip(GRAINS, (day, day.replace(day=1))):
+    for table, key_day in zip(GRAINS, (day, day.replace(day=1)), strict=True):
         # A counter row left at nought holds nothing a rebuild would write: drop it.
         conn.execute(delete(table).where(table.c.day == key_day, table.c.matter_code == case.matter_code,
                                          table.c.window == (case.window or ""), table.c.clerk == case.clerk,
@@ -124,7 +127,7 @@ def _prepared(dialect: str) -> _Prepared:
 
 
 def _opened_statement(dialect: str, table):
-    keys = {name: bindparam(name) for name in KEY}
+    keys: dict[str, BindParameter[Any]] = {name: bindparam(name) for name in KEY}
     return _upsert(table, _insert(dialect, table).values(**(_zeros() | {"opened": bindparam("opened")} | keys)))
 
 
@@ -154,7 +157,8 @@ def record_finished(conn: Connection, *, case: Mapping[str, Any], calendar: Work
         conn.execute(stmt, {"case_id": case_id})
 
 
-def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar: WorkCalendar,
+# A case is the engine's values (a dict) when it just finished, a row mapping in a rebuild.
+def facts_of(case: Mapping[str, Any] | RowMapping, events: Sequence[RowMapping], calendar: WorkCalendar,
              time: OfficeTime) -> dict[str, Any]:
     """What the measures need to know about one finished case, read from its events."""
     last = events[-1]
@@ -175,7 +179,8 @@ def facts_of(case: Mapping[str, Any], events: list[Mapping[str, Any]], calendar:
     return facts
 
 
-def _timeliness(case: Mapping[str, Any], decided: dt.date | None, calendar: WorkCalendar) -> dict[str, Any]:
+def _timeliness(case: Mapping[str, Any] | RowMapping, decided: dt.date | None,
+                calendar: WorkCalendar) -> dict[str, Any]:
     # Timed by the decision (行政许可法 art. 42 limits the time to decide); posting the result is not the office's time.
     if decided is None or case["accepted_on"] is None:
         return {"working_days": None, "within_promised": None, "within_legal": None}
@@ -187,14 +192,14 @@ def _timeliness(case: Mapping[str, Any], decided: dt.date | None, calendar: Work
     }
 
 
-def _reason(events: list[Mapping[str, Any]]) -> str | None:
+def _reason(events: Sequence[RowMapping]) -> str | None:
     for e in reversed(events):
         if ak.is_kind(e["action"], *ak.WITH_REASON):
             return (e["payload"] or {}).get("reason")
     return None
 
 
-def visit_causes(facts: Mapping[str, Any], events: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def visit_causes(facts: Mapping[str, Any], events: Sequence[RowMapping]) -> list[dict[str, Any]]:
     """Every visit of a case that took more than one, and the materials a correction visit brought."""
     if facts["visits"] <= 1:
         return []
@@ -298,8 +303,9 @@ def recount(conn: Connection, time: OfficeTime) -> None:
 
 def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar, time: OfficeTime) -> None:
     cases = conn.execute(select(CASES).where(CASES.c.id.in_(ids))).mappings().all()
-    by_case: dict[int, list] = {i: [] for i in ids}
-    for e in conn.execute(select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)).mappings():
+    by_case: dict[int, list[RowMapping]] = {i: [] for i in ids}
+    events = select(EVENTS).where(EVENTS.c.case_id.in_(ids)).order_by(EVENTS.c.case_id, EVENTS.c.seq)
+    for e in conn.execute(events).mappings():
         by_case[e["case_id"]].append(e)
     facts = [facts_of(c, by_case[c["id"]], calendar, time) for c in cases]
     conn.execute(insert(FACTS), facts)

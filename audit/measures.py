@@ -9,24 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
 from workflows.accounts import StaffUser
+from workflows.db import core_table
 from workflows.feedback import Evaluation
 
-STAFF = StaffUser.__table__
+STAFF = core_table(StaffUser)
 NO_DEPARTMENT = "（未登记科室）"
 # Staff with no department group under a visible name, so that row's link filters to its own cases.
 DEPARTMENT = func.coalesce(func.nullif(STAFF.c.department, ""), NO_DEPARTMENT)
-EVALUATIONS = Evaluation.__table__
+EVALUATIONS = core_table(Evaluation)
 COUNTERS = tuple(c.name for c in DAILY.columns if c.name not in ("day", "matter_code", "window", "clerk"))
 GROUPINGS = ("matter", "window", "clerk", "department", "month", "day")
 _DIM_COLUMN = {"matter": "matter_code", "window": "window", "clerk": "clerk"}
@@ -137,7 +140,8 @@ def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> 
     if key is not None:
         query = query.group_by(key).order_by(key)
     names, width = list(counters), len(counters)
-    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]))), key=_key_text(row[0]) if key is not None else None)
+    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]), strict=True)),
+                    key=_key_text(row[0]) if key is not None else None)
             for row in conn.execute(query)]
 
 
@@ -168,7 +172,7 @@ def trend(conn: Connection, scope: Scope, months: int = 12, source: Source = PRO
     first = last_first
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
-    rows = {f.key: f for f in _grouped(conn, scope.narrowed(start=first, end=last_end), "month", source)}
+    rows = {f.key: f for f in _grouped(conn, replace(scope, start=first, end=last_end), "month", source)}
     keys, day = [], first
     while day <= last_end:
         keys.append(f"{day:%Y-%m}")
@@ -229,8 +233,9 @@ class MaterialCount:
 def second_visit_materials(conn: Connection, scope: Scope, limit_per_matter: int = 5) -> list[MaterialCount]:
     """Per matter, the materials whose correction visits took cases past one visit, most frequent first."""
     cases_n = func.count(func.distinct(CAUSES.c.case_id))
-    where = [CAUSES.c.material_id.is_not(None), CAUSES.c.finished_on.between(scope.start, scope.end)]
-    source = CAUSES
+    where: list[ColumnElement[bool]] = [CAUSES.c.material_id.is_not(None),
+                                        CAUSES.c.finished_on.between(scope.start, scope.end)]
+    source: FromClause = CAUSES
     if scope.matter is not None:
         where.append(CAUSES.c.matter_code == scope.matter)
     if scope.window or scope.clerk or scope.department:
@@ -250,10 +255,10 @@ def second_visit_materials(conn: Connection, scope: Scope, limit_per_matter: int
     return out
 
 
-def visit_causes_of(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[Mapping[str, Any]]]:
+def visit_causes_of(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[RowMapping]]:
     """The visits of the listed cases (one page of a drill-down), each with its purpose, cause and material."""
     ids = list(case_ids)
-    out: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
+    out: dict[int, list[RowMapping]] = {i: [] for i in ids}
     if not ids:
         return out
     query = select(CAUSES).where(CAUSES.c.case_id.in_(ids)).order_by(CAUSES.c.case_id, CAUSES.c.seq, CAUSES.c.id)

@@ -29,10 +29,15 @@ class Charts:
     clerks: Markup
 
 
+def _month_label(key: str | None) -> str:
+    assert key is not None, "a trend figure is keyed by its month"
+    return key[2:].replace("-", "/")
+
+
 def charts_of(d: Dashboard) -> Charts:
     f, target = d.figures, d.targets.one_visit_rate
     return Charts(
-        trend=trend_chart([Point(m.key[2:].replace("-", "/"), m.rates["one_visit_rate"]) for m in d.trend], target,
+        trend=trend_chart([Point(_month_label(m.key), m.rates["one_visit_rate"]) for m in d.trend], target,
                           "一次办结率月度趋势"),
         visits=bar_chart([("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]),
                           ("3 次及以上", f["visits_3p"])], "办结件到现场次数分布"),
@@ -53,7 +58,8 @@ class ReportContext:
 
 
 def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> str:
-    context = ReportContext(d, charts_of(d), office_name, generated_at, f"{d.scope.start.year}年{d.scope.start.month}月")
+    month = f"{d.scope.start.year}年{d.scope.start.month}月"
+    context = ReportContext(d, charts_of(d), office_name, generated_at, month)
     return env.get_template(REPORT_TEMPLATE).render(report=context, d=d)
 
 

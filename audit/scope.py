@@ -5,18 +5,27 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from workflows import errors
 from workflows.localtime import OfficeTime, cn_day
 
-PERIODS = ("day", "week", "month", "range")
 DIMENSIONS = ("matter", "window", "clerk", "department")
 # The days a figure may be asked about. The office opened long after the first and will not see the last;
 # the bounds keep every derived day (the week's Sunday, a year of trend months before, the next day's
 # midnight in UTC) inside what dates and datetimes can hold.
 FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
+
+
+class Dims(TypedDict, total=False):
+    """The dimensions a scope can be narrowed to (None: any)."""
+
+    matter: str | None
+    window: str | None
+    clerk: str | None
+    department: str | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Scope:
             return cn_day(self.start)
         return f"{cn_day(self.start)} 至 {cn_day(self.end)}"
 
-    def narrowed(self, **dims: str | None) -> "Scope":
+    def narrowed(self, **dims: Unpack[Dims]) -> Scope:
         return replace(self, **dims)
 
     def params(self) -> dict[str, str]:

@@ -39,7 +39,8 @@ import uuid
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import create_engine as sa_create_engine, func, text
 from sqlalchemy.dialects import postgresql
@@ -134,7 +135,8 @@ class History:
         if rng.random() < 0.10:
             notices = 2 if rng.random() < 0.05 else 1
             for _ in range(notices):
-                log.add(0, clerk, "notify", "received", "awaiting_correction", payload={"items": [{"material": missing}]})
+                log.add(0, clerk, "notify", "received", "awaiting_correction",
+                        payload={"items": [{"material": missing}]})
                 at_window = not online and rng.random() < 0.6
                 log.add(1, clerk, "resubmit_window" if at_window else "resubmit_online", "awaiting_correction",
                         "received", visit=("补正", "applicant") if at_window else None)
@@ -174,7 +176,7 @@ class History:
         self._finish(batch, m, log, clerk, window, received, online, notices, "closed", None, tolerated=tolerated,
                      accepted=accepted, decided=decided, workdays=workdays, outcome="denied" if deny else "approved")
 
-    def _finish(self, batch: Batch, m: MatterInfo, log: "_Log", clerk: str, window: str, received: dt.date,
+    def _finish(self, batch: Batch, m: MatterInfo, log: _Log, clerk: str, window: str, received: dt.date,
                 online: bool, notices: int, state: str, reason: str | None, *, tolerated: bool = False,
                 defaulted: bool = False, accepted: dt.date | None = None, decided: dt.date | None = None,
                 workdays: int | None = None, outcome: str | None = None) -> None:
@@ -185,14 +187,16 @@ class History:
         batch.cases.append((cid, f"B{cid:015d}", m.code, m.key, state, len(log.events), window, clerk,
                             "online" if online else "window", "mail", "company", f"申请单位{cid % 997}",
                             f"91330400MA{cid:08d}", f"138{cid % 100000000:08d}", "{}", '{"paused_days": 0}', visits,
-                            outcome, log.events[0][2], accepted, accepted and accepted + dt.timedelta(days=m.promised * 7 // 5),
+                            outcome, log.events[0][2], accepted,
+                            accepted and accepted + dt.timedelta(days=m.promised * 7 // 5),
                             accepted and accepted + dt.timedelta(days=m.legal * 7 // 5), False, closed_at, closed_at))
         batch.events.extend(log.events)
-        timed = decided is not None
+        # A decided case is timed: the callers pass its workdays along with its decision day.
+        timed = decided is not None and workdays is not None
         batch.facts.append((cid, m.code, window, clerk, received, finished, state, outcome, visits,
                             accepted is not None and notices == 0, tolerated, defaulted, notices, decided,
-                            workdays, timed and workdays <= m.promised if timed else None,
-                            timed and workdays <= m.legal if timed else None, reason))
+                            workdays, workdays <= m.promised if timed and workdays is not None else None,
+                            workdays <= m.legal if timed and workdays is not None else None, reason))
         if visits > 1:
             seen = 0
             for e in log.events:
@@ -216,6 +220,7 @@ class _Log:
             visit: tuple[str, str] | None = None, channel: str | None = None, payload: dict | None = None) -> None:
         self.day += dt.timedelta(days=days_later)
         if action == "notify":
+            assert payload is not None, "a notice lists its items"
             self.notice = payload["items"][0]["material"]
         at = _at(self.day, 30 + 7 * len(self.events))
         self.events.append((self.case_id, len(self.events) + 1, at, actor, action, source, dest, self.key,
@@ -243,7 +248,7 @@ def staff_rows(now: dt.datetime) -> tuple[list[tuple], list[tuple]]:
 
 def _sqlite_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -254,7 +259,8 @@ def _rows(rows: list[tuple]) -> Iterator[tuple]:
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], mark: str = "?") -> str:
-    return f'INSERT INTO {table} ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) VALUES ({", ".join([mark] * len(columns))})'
+    names = ", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)
+    return f'INSERT INTO {table} ({names}) VALUES ({", ".join([mark] * len(columns))})'
 
 
 TABLES = (("cases", CASE_COLUMNS, "cases"), ("case_events", EVENT_COLUMNS, "events"),
@@ -271,7 +277,7 @@ def load_sqlite(path: Path, n: int, catalogue: Catalogue) -> float:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA cache_size=-1048576")  # 1 GiB: the index inserts of a bulk load stay in memory
-    windows, staff = staff_rows(dt.datetime.now(dt.timezone.utc))
+    windows, staff = staff_rows(dt.datetime.now(dt.UTC))
     con.executemany(_insert_sql("service_windows", ("code", "name", "comprehensive", "matters")), windows)
     con.executemany(_insert_sql("staff_users", ("username", "display_name", "password_hash", "roles", "window",
                                                 "department", "active", "failed_logins", "locked_until",
@@ -296,7 +302,7 @@ def load_postgres(url: str, n: int, catalogue: Catalogue) -> float:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
-        windows, staff = staff_rows(dt.datetime.now(dt.timezone.utc))
+        windows, staff = staff_rows(dt.datetime.now(dt.UTC))
         _copy(cur, "service_windows", ("code", "name", "comprehensive", "matters"), windows)
         _copy(cur, "staff_users", ("username", "display_name", "password_hash", "roles", "window", "department",
                                    "active", "failed_logins", "locked_until", "created_at"), staff)
@@ -361,7 +367,8 @@ class DuckConnection:
 
 class DuckResult:
     def __init__(self, columns: list[str], rows: list[tuple]):
-        row_type = namedtuple("Row", columns, rename=True)
+        # mypy takes only literal field names; these are the query's own columns.
+        row_type = namedtuple("Row", columns, rename=True)  # type: ignore[misc]
         self.columns, self.rows = columns, [row_type(*r) for r in rows]
 
     def __iter__(self):
@@ -374,7 +381,7 @@ class DuckResult:
         return self.rows[0][0] if self.rows else None
 
     def mappings(self):
-        return [dict(zip(self.columns, r)) for r in self.rows]
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
 
 
 def load_duckdb(sqlite_path: Path):

@@ -32,9 +32,11 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine, make_url
@@ -45,18 +47,19 @@ from workflows import db as wdb
 from workflows.bootstrap import load_office, sync_definitions
 from workflows.calendar_admin import load_calendar
 from workflows.catalogue import load_catalogue
-from workflows.cases import Applicant, MaterialCheck
+from workflows.cases import MaterialCheck
 from workflows.definition import Delivery, MatterDefinition
 from workflows.intake import required
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
+from workflows.submission import Applicant
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 MAX_RATIO = 5.0
 TARGET_CASES, TARGET_SECONDS = 10_000, 60.0
 ADDRESS = "浙江省嘉兴市南湖区中山东路1号"
-CASE_COLUMNS = [c.name for c in Case.__table__.columns if c.name != "id"]
-EVENT_COLUMNS = [c.name for c in CaseEvent.__table__.columns if c.name != "id"]
+CASE_COLUMNS = [c.name for c in wdb.core_table(Case).columns if c.name != "id"]
+EVENT_COLUMNS = [c.name for c in wdb.core_table(CaseEvent).columns if c.name != "id"]
 JSON_COLUMNS = frozenset({"data", "progress", "payload"})
 
 Step = Callable[[Any, Case], Case]  # (session, case) -> case: one service call
@@ -251,7 +254,9 @@ class EngineSide:
     def calibrate(self) -> Script:
         """Drive one case along the main path, learning its steps and recording what was written."""
         definition = self.office.catalogue.get(self.life.matter_code).definition
-        writes, statements, snapshot = [], [], {}
+        writes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        statements: list[list[str]] = []
+        snapshot: dict[str, Any] = {}
 
         def record(*, session, case, values, event) -> None:
             if not writes:
@@ -293,7 +298,9 @@ class EngineSide:
 
     def _open(self) -> int:
         with wdb.session(self.engine) as session:
-            return self.life.open_case(session).id
+            case_id = self.life.open_case(session).id
+            assert case_id is not None, "open_case stores the case"
+            return case_id
 
     def _step(self, case_id: int, step: Step) -> None:
         with wdb.session(self.engine) as session:
@@ -312,7 +319,7 @@ def bare_office(engine: Engine) -> Office:
     the baseline writes the case and its event, so the engine side writes those alone."""
     catalogue = load_catalogue()
     with wdb.session(engine) as session:
-        sync_definitions(session, catalogue, dt.datetime.now(dt.timezone.utc))
+        sync_definitions(session, catalogue, dt.datetime.now(dt.UTC))
         calendar = load_calendar(session)
     return Office(catalogue=catalogue, calendar=calendar)
 
@@ -333,7 +340,7 @@ def _statements(engine: Engine) -> Iterator[list[str]]:
 
 # ---- the driver baseline ------------------------------------------------------------
 
-class DriverSide:
+class DriverSide(ABC):
     """The same rows written with hand-written SQL through the bare DB-API driver."""
 
     placeholder = "?"
@@ -363,7 +370,7 @@ class DriverSide:
         return timing
 
     def one_case(self) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         row = {**self.script.case_row, "receipt_no": f"B{uuid.uuid4().hex[:15].upper()}",
                "received_at": now, "updated_at": now}
         self.begin()
@@ -380,14 +387,38 @@ class DriverSide:
 
     def write(self, case_id: int, index: int, version: int) -> None:
         values, event = self.script.writes[index]
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         values = {**values, "updated_at": now}
-        if self.updates[index] is not None:
-            params = [version + 1, *(self.bind(c, values[c]) for c in self.set_columns[index]), case_id, version]
-            if self.execute(self.updates[index], params) != 1:
+        update, columns = self.updates[index], self.set_columns[index]  # both None when no UPDATE was sent
+        if update is not None and columns is not None:
+            params = [version + 1, *(self.bind(c, values[c]) for c in columns), case_id, version]
+            if self.execute(update, params) != 1:
                 raise RuntimeError("baseline: version check failed")
         event = {**event, "case_id": case_id, "seq": version + 1, "at": now}
         self.execute(self.insert_event, [self.bind(c, event[c]) for c in EVENT_COLUMNS])
+
+    # What each driver does in its own way.
+
+    @abstractmethod
+    def bind(self, column: str, value: Any) -> Any:
+        """The value as this driver's SQL takes it."""
+
+    @abstractmethod
+    def begin(self) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def execute(self, sql: str, params: list[Any]) -> int:
+        """The rows the statement touched."""
+
+    @abstractmethod
+    def insert_returning_id(self, sql: str, params: list[Any]) -> int: ...
+
+    @abstractmethod
+    def load(self, case_id: int) -> int:
+        """Read the case back as a request would; its version."""
 
 
 class SqliteDriver(DriverSide):
@@ -395,7 +426,9 @@ class SqliteDriver(DriverSide):
 
     def __init__(self, url: str, script: Script, mode: str):
         super().__init__(script, mode)
-        self.conn = sqlite3.connect(make_url(url).database, isolation_level=None)
+        database = make_url(url).database
+        assert database is not None, "a SQLite URL names its file"
+        self.conn = sqlite3.connect(database, isolation_level=None)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
             self.conn.execute(f"PRAGMA {pragma}")
         self.version_at = None
@@ -405,7 +438,7 @@ class SqliteDriver(DriverSide):
         if column in JSON_COLUMNS:
             return json.dumps(value)
         if isinstance(value, dt.datetime):
-            return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         if isinstance(value, dt.date):
             return value.isoformat()
         return value
@@ -416,15 +449,17 @@ class SqliteDriver(DriverSide):
     def commit(self) -> None:
         self.conn.execute("COMMIT")
 
-    def execute(self, sql: str, params: list) -> int:
+    def execute(self, sql: str, params: list[Any]) -> int:
         return self.conn.execute(sql, params).rowcount
 
-    def insert_returning_id(self, sql: str, params: list) -> int:
-        return self.conn.execute(sql, params).lastrowid
+    def insert_returning_id(self, sql: str, params: list[Any]) -> int:
+        row_id = self.conn.execute(sql, params).lastrowid
+        assert row_id is not None, "an INSERT sets lastrowid"
+        return row_id
 
     def load(self, case_id: int) -> int:
         cursor = self.conn.execute(self.select_case, (case_id,))
-        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
         row["data"], row["progress"] = json.loads(row["data"]), json.loads(row["progress"])
         return row["version"]
 
@@ -455,17 +490,21 @@ class PostgresDriver(DriverSide):
     def commit(self) -> None:
         self.conn.commit()
 
-    def execute(self, sql: str, params: list) -> int:
+    def execute(self, sql: str, params: list[Any]) -> int:
         self.cursor.execute(sql, params)
         return self.cursor.rowcount
 
-    def insert_returning_id(self, sql: str, params: list) -> int:
+    def insert_returning_id(self, sql: str, params: list[Any]) -> int:
         self.cursor.execute(sql + " RETURNING id", params)
-        return self.cursor.fetchone()[0]
+        row = self.cursor.fetchone()
+        assert row is not None, "INSERT … RETURNING gives one row"
+        return int(row[0])
 
     def load(self, case_id: int) -> int:
         self.cursor.execute(self.select_case, (case_id,))
-        row = dict(zip([d.name for d in self.cursor.description], self.cursor.fetchone()))
+        found, description = self.cursor.fetchone(), self.cursor.description
+        assert found is not None and description is not None, f"case {case_id} was inserted above"
+        row = dict(zip([d.name for d in description], found, strict=True))
         return row["version"]  # psycopg has already parsed the json columns, as SQLAlchemy has
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from guides.files import write_atomic
 from guides.flow import FlowDiagrams
@@ -65,9 +65,11 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
     write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode())
 
 
-def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path, manifest: dict) -> tuple[list[Job], list[Job]]:
+def plan(versions: list[MatterVersion], renderer: GuideRenderer, out_dir: Path,
+         manifest: dict) -> tuple[list[Job], list[Job]]:
     """(jobs to render, jobs already up to date), by comparing keys with the manifest."""
-    todo, fresh = [], []
+    todo: list[Job] = []
+    fresh: list[Job] = []
     for version in versions:
         for kind in KINDS:
             job = Job(version.code, kind, renderer.key(version, kind), file_name(version.code, kind))
@@ -132,7 +134,8 @@ def _largest_first(jobs: list[Job]) -> list[Job]:
 
 
 def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_url: str, profile: OfficeProfile,
-                workers: int, on_done: Callable[[Job], None] = lambda job: None, catalogue: Catalogue | None = None) -> None:
+                workers: int, on_done: Callable[[Job], None] = lambda job: None,
+                catalogue: Catalogue | None = None) -> None:
     catalogue = catalogue or load_catalogue(definitions_dir)
     diagrams = FlowDiagrams()
     # Every flow diagram in one `dot` run (~130 ms less CPU than one per matter), drawn by
@@ -155,9 +158,10 @@ def render_jobs(jobs: list[Job], *, out_dir: Path, definitions_dir: Path, base_u
 
 # ---- the whole build -----------------------------------------------------------------
 
-def build(*, definitions_dir: Path, out_dir: Path, base_url: str, profile: OfficeProfile, codes: list[str] | None = None,
-          booklet: bool = False, workers: int | None = None,
-          on_plan: Callable[[int], None] = lambda n: None, on_done: Callable[[Job], None] = lambda job: None) -> BuildReport:
+def build(*, definitions_dir: Path, out_dir: Path, base_url: str, profile: OfficeProfile,
+          codes: list[str] | None = None, booklet: bool = False, workers: int | None = None,
+          on_plan: Callable[[int], None] = lambda n: None,
+          on_done: Callable[[Job], None] = lambda job: None) -> BuildReport:
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue(definitions_dir)

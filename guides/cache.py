@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from guides.files import write_atomic
 from guides.pdf import RENDERER_VERSION

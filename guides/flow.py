@@ -44,9 +44,10 @@ class LabelledState(State):
 
 class FlowMachine(GraphMachine):
     state_cls = LabelledState
-    machine_attributes = {"directed": "true", "strict": "false", "rankdir": "TB", "nodesep": "0.35",
+    # GraphMachine reads these class-level defaults; its stubs declare instance attributes, so no ClassVar.
+    machine_attributes = {"directed": "true", "strict": "false", "rankdir": "TB", "nodesep": "0.35",  # noqa: RUF012
                           "ranksep": "0.35", "fontname": FONT, "fontsize": "11", "labelloc": "t"}
-    style_attributes = {
+    style_attributes = {  # noqa: RUF012
         "node": {
             "default": {"shape": "box", "style": "rounded", "color": "black", "fontname": FONT, "fontsize": "11",
                         "margin": "0.12,0.05", "height": "0.3"},
@@ -89,14 +90,15 @@ def _edge_label(actions: list[Action]) -> str:
 def _edges(compiled: CompiledMatter) -> dict[tuple[str, str], list[Action]]:
     edges: dict[tuple[str, str], list[Action]] = defaultdict(list)
     for action in compiled.actions.values():
-        if _drawn(action):
+        if action.dest is not None and _drawn(action):
             edges[(action.source, action.dest)].append(action)
     return edges
 
 
 def _graph_source(compiled: CompiledMatter):
     edges = _edges(compiled)
-    states = [{"name": s.name, "label": _wrap(s.label)} for s in compiled.states.values() if s.name not in LEFT_OUT_STATES]
+    states = [{"name": s.name, "label": _wrap(s.label)} for s in compiled.states.values()
+              if s.name not in LEFT_OUT_STATES]
     transitions = [{"trigger": f"edge_{i}", "source": src, "dest": dst, "label": _edge_label(actions)}
                    for i, ((src, dst), actions) in enumerate(edges.items())]
     model = type("FlowModel", (), {})()
@@ -107,7 +109,8 @@ def _graph_source(compiled: CompiledMatter):
     main_states = {NEW}
     for (src, dst), actions in edges.items():
         main = any(a.main for a in actions)
-        graph.custom_styles["edge"][src][dst] = "main" if main else "side"
+        # transitions' stubs type model_graphs as BaseGraph; the graphviz engine's Graph has custom_styles.
+        graph.custom_styles["edge"][src][dst] = "main" if main else "side"  # type: ignore[attr-defined]
         if main:
             main_states |= {src, dst}
     for state in states:
@@ -162,4 +165,4 @@ class FlowDiagrams:
             return
         drawn = draw_svgs([v.compiled for v in missing])
         with self._lock:
-            self._svgs.update((v.key, svg) for v, svg in zip(missing, drawn))
+            self._svgs.update((v.key, svg) for v, svg in zip(missing, drawn, strict=True))

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jinja2 import Environment
 from sqlmodel import Session
@@ -27,7 +28,8 @@ from workflows import progress as pg
 from workflows.decisions import DECISION_WORDING, DecisionWording, IntakeBasis, intake_basis
 from workflows.definition import DELIVERY_LABELS, Delivery, MatterDefinition
 from workflows.demands import Demand, Way, correction_due, gap_demands, notice_demands, owed_channels, ways
-from workflows.documents import DocumentKind, doc_no, documents_of
+from workflows.action_kinds import DocumentKind
+from workflows.documents import doc_no, documents_of
 from workflows.identity import mask_id, mask_phone
 from workflows.machine import CLOSED, DELIVERING, REFUSED, TERMINATED
 from workflows.models import Case, CaseEvent
@@ -219,7 +221,8 @@ def _party(case: Case, full_id: bool) -> Party:
 
 
 def _counts(originals: int, copies: int) -> str:
-    return "，".join(p for p in (f"原件 {originals} 份" if originals else "", f"复印件 {copies} 份" if copies else "") if p)
+    parts = (f"原件 {originals} 份" if originals else "", f"复印件 {copies} 份" if copies else "")
+    return "，".join(p for p in parts if p)
 
 
 def _material_lines(d: MatterDefinition, case: Case, progress: pg.Progress) -> tuple[MaterialLine, ...]:
@@ -299,7 +302,8 @@ def _served_at(f: Facts, method: Delivery, delivered: CaseEvent | None) -> str:
     if method is Delivery.MAIL:
         return (delivered.payload.get("address") if delivered else None) or f.case.delivery_address or ""
     if method is Delivery.ELECTRONIC:
-        return f"电子证照，发送至申请人在{f.office.profile.online.name}的账户" if f.office.profile.online else "电子证照"
+        online = f.office.profile.online
+        return f"电子证照，发送至申请人在{online.name}的账户" if online else "电子证照"
     windows = f.office.profile.windows_for(f.d.code)
     return f"{f.office.profile.hall.name}（{f.office.profile.hall.address}）{windows[0].name}"
 
@@ -340,6 +344,7 @@ def paper_context(*, session: Session, office: Office, case: Case, kind: PaperKi
         raise PaperNotCalledFor()
     spec = SPECS[kind]
     d = office.matter_of(case).definition
+    assert case.id is not None, "a case a paper is asked for has been stored"
     events = events_of(session, case.id)
     event = spec.issued_by(events)
     if event is None:  # papers_for and the log disagree: a case written around the engine

@@ -89,8 +89,10 @@ class GuideService:
 
     def guide_pdf(self, version: MatterVersion, kind: str) -> tuple[bytes, str]:
         key = self.renderer.key(version, kind)
-        return self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind)), key
+        pdf = self.cache.get_or_render(f"{version.code}-{kind}", key, lambda: self.renderer.pdf_bytes(version, kind))
+        return pdf, key
 
     def booklet_pdf(self, versions: list[MatterVersion]) -> tuple[bytes, str]:
         key = self.renderer.booklet_key(versions, title=BOOKLET_TITLE)
-        return self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE)), key
+        pdf = self.cache.get_or_render("booklet", key, lambda: self.renderer.booklet_pdf(versions, title=BOOKLET_TITLE))
+        return pdf, key

@@ -31,6 +31,7 @@ from tests.support import STAFF, actor_for, open_complete
 from workflows import accounts, cases
 from workflows.cases import MaterialCheck
 from workflows.feedback import evaluate_case
+from workflows.models import Case
 from workflows.sweep import sweep_overdue_gaps
 
 FREIGHT = "road-freight-licence"
@@ -89,7 +90,7 @@ def add_staff(session, now: dt.datetime) -> None:
 def build_month(session, office, clock) -> Month:
     """The cases of the table above; returns their ids and receipt numbers by letter."""
     add_staff(session, clock())
-    made: dict[str, object] = {}
+    made: dict[str, Case] = {}
     s, o = session, office
 
     _at(clock, d(10, 30), 9)
@@ -164,6 +165,8 @@ def build_month(session, office, clock) -> Month:
 
     _at(clock, d(11, 25), 10)
     for name, score in (("A", 5), ("C", 2), ("I", 4)):
-        evaluate_case(session=s, office=o, receipt_no=made[name].receipt_no, phone_last4=made[name].applicant_phone[-4:],
-                      score=score, comment="", now=clock())
-    return Month({n: c.id for n, c in made.items()}, {n: c.receipt_no for n, c in made.items()})
+        evaluate_case(session=s, office=o, receipt_no=made[name].receipt_no,
+                      phone_last4=made[name].applicant_phone[-4:], score=score, comment="", now=clock())
+    ids = {n: c.id for n, c in made.items() if c.id is not None}
+    assert len(ids) == len(made), "every case the month opened has been stored"
+    return Month(ids, {n: c.receipt_no for n, c in made.items()})

@@ -74,8 +74,8 @@ def database_url(request, tmp_path):
 
 
 def _truncate(url: str) -> None:
-    import workflows.accounts  # noqa: F401  (register every table)
-    import workflows.feedback  # noqa: F401
+    import workflows.accounts
+    import workflows.feedback
     import workflows.throttle  # noqa: F401
     import audit.models  # noqa: F401
 
@@ -96,7 +96,7 @@ def engine(database_url):
 @pytest.fixture
 def clock():
     """Wednesday 2026-11-25 09:30 in 嘉兴; tests move it with clock.advance(...)."""
-    return FixedClock(dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.timezone.utc))
+    return FixedClock(dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from service import office_extensions
 from tests.support import FixedClock
@@ -22,7 +22,7 @@ from workflows.models import Case, CaseEvent
 from workflows.office import Office
 from workflows.localtime import OfficeTime
 
-NOW = dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.timezone.utc)  # Wednesday 10:30 in 嘉兴, the office is open
+NOW = dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC)  # Wednesday 10:30 in 嘉兴, the office is open
 OFFICE_TIME = OfficeTime.named()
 TODAY = OFFICE_TIME.date(NOW)
 CASES, MONTHS, SEED = 200, 2, 11  # about five applications a working day
@@ -57,9 +57,9 @@ def _built(folder: Path) -> DemoHistory:
         office = load_office(engine, clock=FixedClock(NOW), extensions=office_extensions())
         summary = build_demo(engine=engine, office=office, cases=CASES, seed=SEED, months=MONTHS, now=NOW)
         with new_session(engine) as s:
-            cases = list(s.exec(select(Case).order_by(Case.id)))
+            cases = list(s.exec(select(Case).order_by(col(Case.id))))
             events: dict[int, list[CaseEvent]] = {}
-            for event in s.exec(select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)):
+            for event in s.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.seq))):
                 events.setdefault(event.case_id, []).append(event)
             evaluations = list(s.exec(select(Evaluation)))
     finally:
@@ -69,7 +69,7 @@ def _built(folder: Path) -> DemoHistory:
 
 def utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands stored instants back naive; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 import service
 from tests.api_fixtures import PASSWORD, act, as_role, create_staff, open_case, tokens  # noqa: F401
 from tests.conftest import ON_POSTGRES
-from tests.page_helpers import error_code, login, soup
+from tests.page_helpers import attr, error_code, login, one, soup
 from tests.support import STAFF, stored
 from tests.tcp_proxy import TcpProxy
 from workflows.db import make_engine
@@ -32,8 +32,8 @@ def assert_coded(response, status: int, code: str) -> None:
 def assert_error_page(response, status: int, code: str) -> None:
     assert_coded(response, status, code)
     assert response.headers["content-type"].startswith("text/html")
-    message = soup(response).select_one("p.msg.error[data-code]")
-    assert message["data-code"] == code and "数据库" in message.get_text()
+    message = one(soup(response), "p.msg.error[data-code]")
+    assert attr(message, "data-code") == code and "数据库" in message.get_text()
 
 
 # ---- a transaction lost before its COMMIT (both databases) ---------------------------------

@@ -209,7 +209,8 @@ def test_parse_definition_raises_the_same_error_for_one_text():
     assert caught.value.file == "上传的定义.yaml"
     assert [(path, broken.code, broken.message) for path, broken in caught.value.problems] == [
         ("limits.promised_days", "promised-exceeds-legal", "承诺办结时限不得超过法定办结时限")]
-    assert "上传的定义.yaml: limits.promised_days: 承诺办结时限不得超过法定办结时限（promised-exceeds-legal）" in str(caught.value)
+    assert ("上传的定义.yaml: limits.promised_days: "
+            "承诺办结时限不得超过法定办结时限（promised-exceeds-legal）") in str(caught.value)
 
 
 def test_every_broken_rule_of_a_file_is_reported_at_once(tmp_path):

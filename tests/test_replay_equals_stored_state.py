@@ -84,7 +84,8 @@ def denied(session, office, code):
     cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
     while case.state.startswith(("step_", "special_")):
         actor = actor_for(office.matter_of(case).compiled.states[case.state].role)
-        mandatory = [p.id for p in definition.special_procedures if p.mandatory and case.state == f"step_{p.during_step}"]
+        mandatory = [p.id for p in definition.special_procedures
+                     if p.mandatory and case.state == f"step_{p.during_step}"]
         if mandatory:
             cases.start_special(session=session, office=office, case=case, actor=actor, procedure_id=mandatory[0])
         elif case.state.startswith("special_"):

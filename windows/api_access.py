@@ -9,7 +9,7 @@ is never sent implicitly, so it needs no such check.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,7 +26,7 @@ CSRF_HEADER = "x-csrf-token"
 bearer_scheme = HTTPBearer(auto_error=False, description="接口令牌，由系统管理员签发")
 
 
-def staff(*roles: str) -> Callable[..., Later[Actor]]:
+def staff(*roles: str) -> Callable[..., Awaitable[Later[Actor]]]:
     """A dependency: the caller holds one of `roles`; cookie callers also pass the CSRF check.
 
     Async, as it reads no database: the role check itself runs in the route's worker thread.

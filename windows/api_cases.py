@@ -21,7 +21,8 @@ from windows.schemas import (ACTION_REQUESTS, NO_NUL, ActionRequest, CaseOut, Ca
                              PaperOut, QueueItemOut, VerdictOut, WaitingItemOut)
 from workflows import accounts, actions, cases, queries
 from workflows import action_kinds as kinds
-from workflows.cases import Applicant, MaterialCheck
+from workflows.cases import MaterialCheck
+from workflows.submission import Applicant
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
 from workflows.office import Actor, Office
@@ -160,7 +161,7 @@ def waiting_queue(session: SessionDep, office: OfficeDep, actor: ApiWorkerDep,
     each with what is owed, its deadline and the applicant's phone."""
     found = queries.waiting_on_applicant(session=session, office=office, actor=actor,
                                          all_windows=_comprehensive(session, actor))
-    return [WaitingItemOut.of(w, office.matter_of(w.case).definition.name, office.time) for w in found[:limit]]
+    return [WaitingItemOut.of_waiting(w, office.matter_of(w.case).definition.name, office.time) for w in found[:limit]]
 
 
 def _comprehensive(session: Session, actor: Actor) -> bool:

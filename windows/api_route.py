@@ -27,7 +27,8 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable, Coroutine, Generic, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
 from fastapi.datastructures import DefaultPlaceholder
@@ -60,7 +61,7 @@ class AnsweredInThread(APIRoute):
         if not inspect.iscoroutinefunction(endpoint):
             model = kwargs.get("response_model")
             declared = model is not None and not isinstance(model, DefaultPlaceholder)  # pages declare none
-            adapter = TypeAdapter(model) if declared else None
+            adapter = TypeAdapter(model) if declared and model is not None else None
             endpoint = _answering(endpoint, adapter, kwargs.get("status_code") or 200)
         super().__init__(path, endpoint, **kwargs)
 
@@ -85,7 +86,8 @@ class AnsweredInThread(APIRoute):
 
 def _refusals(dependant: Dependant) -> list[Callable[[Request], errors.DomainError | None]]:
     """The role checks anywhere under a route's dependencies (windows.auth.require_roles), as refusals."""
-    found = [dependant.call.refusal] if hasattr(dependant.call, "refusal") else []
+    refusal = getattr(dependant.call, "refusal", None)  # set by require_roles on its dependency
+    found: list[Callable[[Request], errors.DomainError | None]] = [refusal] if refusal is not None else []
     for sub in dependant.dependencies:
         found += [r for r in _refusals(sub) if r not in found]
     return found

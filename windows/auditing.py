@@ -7,13 +7,14 @@ counters kept as cases close); this module parses the request, asks, renders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterator, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from audit import eventlog, exports
 from audit.dashboard import Dashboard, build_dashboard, names_of
@@ -21,7 +22,7 @@ from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
 from audit.report import Charts, charts_of, report_pdf
-from audit.scope import DIMENSIONS, FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
+from audit.scope import FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables
 from audit.targets import Targets
 from windows.api_route import AnsweredInThread
@@ -35,7 +36,8 @@ from workflows.office import Actor, Office
 from workflows import timeline as case_timeline
 
 # Every route reads the database; a browser without a session is sent to log in.
-router = APIRouter(route_class=AnsweredInThread, tags=["audit 效能监察"], responses=page_errors(303, 401, 403, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, tags=["audit 效能监察"],
+                   responses=page_errors(303, 401, 403, 422, 503))
 PAGE_SIZE = 100
 NO_NUL = r"^[^\x00]*$"
 
@@ -44,13 +46,15 @@ NO_NUL = r"^[^\x00]*$"
 Day = Annotated[str | None, Query(description=f"YYYY-MM-DD，{FIRST_DAY} 至 {LAST_DAY}",
                                   json_schema_extra={"format": "date"})]
 Dimension = Annotated[str | None, Query(max_length=128, pattern=NO_NUL)]
-Period = Annotated[Literal["day", "week", "month"] | None, Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
+Period = Annotated[Literal["day", "week", "month"] | None,
+                   Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
 
 
 def dimensions(matter: Dimension = None, window: Dimension = None, clerk: Dimension = None,
                department: Dimension = None) -> dict[str, str]:
     """事项、窗口、工作人员或科室: the slice asked for."""
-    return {k: v for k, v in (("matter", matter), ("window", window), ("clerk", clerk), ("department", department)) if v}
+    given = (("matter", matter), ("window", window), ("clerk", clerk), ("department", department))
+    return {k: v for k, v in given if v}
 
 
 Dimensions = Annotated[dict[str, str], Depends(dimensions)]
@@ -91,10 +95,11 @@ class Choices:
 
 
 def _choices(session: Session, office: Office) -> Choices:
-    staff = session.exec(select(StaffUser.username, StaffUser.display_name, StaffUser.department, StaffUser.roles)).all()
+    staff = session.execute(select(col(StaffUser.username), col(StaffUser.display_name),
+                                   col(StaffUser.department), col(StaffUser.roles))).all()
     return Choices(
         matters=[(v.code, v.definition.name) for v in office.catalogue.matters()],
-        windows=[(c, n) for c, n in session.exec(select(ServiceWindow.code, ServiceWindow.name)).all()],
+        windows=[(c, n) for c, n in session.execute(select(col(ServiceWindow.code), col(ServiceWindow.name))).all()],
         clerks=[(u, n) for u, n, _, roles in staff if "clerk" in roles],
         departments=sorted({d for _, _, d, _ in staff if d}),
     )
@@ -205,6 +210,7 @@ def _material_namer(office: Office):
 def timeline(request: Request, actor: AuditorDep, case: CaseDep, session: SessionDep, office: OfficeDep):
     matter = office.matter_of(case)
     compiled = matter.compiled
+    assert case.id is not None, "CaseDep loads a stored case"
     events = queries.events_of(session, case.id)
     rows = case_timeline.timeline(matter, events, time=office.time,
                                   names=accounts.staff_names(session, [e.actor for e in events]))
@@ -300,8 +306,9 @@ def monthly_report(request: Request, *, on: Day = None, dims: Dimensions, actor:
                    office: OfficeDep):
     day = scope_from({"on": on} if on else {}, office.today(), time=office.time).end
     start, end = month_of(day)
-    dims = {d: dims.get(d) for d in DIMENSIONS}
-    d = _dashboard(office, session, Scope(start, end, **dims, time=office.time))
+    scope = Scope(start, end, matter=dims.get("matter"), window=dims.get("window"), clerk=dims.get("clerk"),
+                  department=dims.get("department"), time=office.time)
+    d = _dashboard(office, session, scope)
     pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
                      generated_at=office.time.local(office.now()))
     _log(request, office, session, actor, "report", "pdf", False)

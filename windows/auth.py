@@ -11,7 +11,7 @@ import asyncio
 import hmac
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 from sqlmodel import Session
@@ -90,7 +90,7 @@ def _staff_member(request: Request, session: Session, token: str | None, usernam
     return actor
 
 
-def require_roles(*roles: str) -> Callable[..., Later[Actor]]:
+def require_roles(*roles: str) -> Callable[..., Awaitable[Later[Actor]]]:
     """A dependency that lets through only staff holding one of `roles`.
 
     Who presents no credentials is refused at once; whose they are is read in the

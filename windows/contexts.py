@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session
 
@@ -26,11 +26,15 @@ PapersFor = Callable[[Case], list[tuple[str, str]]]  # (kind, title): guides.pap
 
 
 def channel_label(value: str | None) -> str:
-    return CHANNEL_LABELS.get(Channel(value), value) if value in Channel._value2member_map_ else (value or "")
+    if value is not None and value in Channel._value2member_map_:
+        return CHANNEL_LABELS.get(Channel(value), value)
+    return value or ""
 
 
 def delivery_label(value: str | None) -> str:
-    return DELIVERY_LABELS.get(Delivery(value), value) if value in Delivery._value2member_map_ else (value or "")
+    if value is not None and value in Delivery._value2member_map_:
+        return DELIVERY_LABELS.get(Delivery(value), value)
+    return value or ""
 
 
 # ---- queue and lists ---------------------------------------------------------------
@@ -63,7 +67,7 @@ def case_row(office: Office, case: queries.CaseListing, deadlines: queries.Deadl
 
 
 def case_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
-    return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases))]
+    return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases), strict=True)]
 
 
 def queue_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
@@ -224,7 +228,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
                    for m, due in sorted(gaps.items())],
         notice_items=[Option(i["material"], f"{definition.material(i['material']).name}：{i['problem']}")
                       for i in notice],
-        gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable else [],
+        gap_dues=gap_deadlines(office, definition, view.verdict) if tolerable and view.verdict else [],
         visit_purposes=[Option(p, p) for p in VISIT_PURPOSES],
         visit_causes=[Option(k, v) for k, v in VISIT_CAUSES.items()],
         papers=_papers(case, papers_for) if can_print else [],
@@ -241,7 +245,8 @@ def _window_facts(office: Office, case: Case, actor: Actor, events) -> dict:
     return {
         "window": case_windows.window_label(office, case.window),
         "intake_window": case_windows.window_label(office, took_in or case.window),
-        "transfer_windows": [Option(w.code, f"{w.name}（{w.code}）") for w in case_windows.transfer_targets(office, case)],
+        "transfer_windows": [Option(w.code, f"{w.name}（{w.code}）")
+                             for w in case_windows.transfer_targets(office, case)],
         "other_window": (f"本办件由{case_windows.window_label(office, case.window)}办理，您所在的窗口不能办理；"
                          "如需由您办理，请该窗口或综合窗口将其转办到您的窗口。")
         if actor.has(case_windows.WINDOW_ROLE) and case.state not in FINAL_STATES

@@ -7,7 +7,8 @@ that cannot be read) take the same road, so every error an API client sees is
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -73,8 +74,8 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(request, NoSuchPath(), 404)
     if exc.status_code == 400:
         return error_response(request, MalformedBody(), 400)
-    error = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
-    response = error_response(request, error, exc.status_code)
+    refused = errors.RequestRefused(f"请求无法处理（HTTP {exc.status_code}）")
+    response = error_response(request, refused, exc.status_code)
     response.headers.update(exc.headers or {})
     return response
 
@@ -86,7 +87,8 @@ VALIDATION_MESSAGES = {
     "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
     "float_parsing": "须为数字", "float_type": "须为数字",
     "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
-    "string_type": "须为文字", "string_too_short": "不能为空或过短", "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_type": "须为文字", "string_too_short": "不能为空或过短",
+    "string_too_long": "过长（最多 {max_length} 个字符）",
     "string_pattern_mismatch": "含有不允许的字符或格式不正确",
     "greater_than_equal": "须不小于 {ge}", "greater_than": "须大于 {gt}",
     "less_than_equal": "须不大于 {le}", "less_than": "须小于 {lt}",

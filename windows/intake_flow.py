@@ -46,6 +46,7 @@ def confirmation_errors(office: Office, definition: MatterDefinition, form: Inta
 def confirm(*, session: Session, office: Office, clerk: Actor, definition: MatterDefinition, form: IntakeForm,
             chosen: str) -> tuple[Case, errors.DomainError | None]:
     """Open the case, then take the intake action; an error from the second step is returned, not raised."""
+    assert form.applicant is not None, "a form is confirmed only once it parsed, applicant included"
     case = cases.open_case(
         session=session, office=office, matter_code=definition.code, applicant=form.applicant,
         channel=form.channel, clerk=clerk, delivery_method=form.delivery_method,
@@ -63,7 +64,8 @@ def confirm(*, session: Session, office: Office, clerk: Actor, definition: Matte
 # every paper prints and the public status page asks for, accepted or not.
 DONE = {
     kinds.ACCEPT.trigger: "已受理（收件编号 {no}）。请打印受理通知书交给申请人。",
-    kinds.ACCEPT_TOLERATED.trigger: "已容缺受理（收件编号 {no}）。请打印容缺受理通知书和承诺书，承诺书由申请人签署，提醒其按期补齐。",
+    kinds.ACCEPT_TOLERATED.trigger: "已容缺受理（收件编号 {no}）。请打印容缺受理通知书和承诺书，"
+                                    "承诺书由申请人签署，提醒其按期补齐。",
     kinds.NOTIFY.trigger: "已收件（收件编号 {no}），已出具一次性告知书。请打印交给申请人。",
     kinds.REFUSE.trigger: "已收件并作出不予受理决定（收件编号 {no}）。请打印不予受理决定书交给申请人。",
 }

@@ -10,7 +10,8 @@ limiter (`Settings.render_threads`) instead, and pages keep their threads.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import anyio
 import anyio.to_thread

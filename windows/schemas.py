@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic.json_schema import JsonDict
 
 from windows.contexts import GapDue
 from windows.error_status import document_codes
@@ -109,7 +110,7 @@ class ActionRequest(In):
 def _field(kind: kinds.ActionKind, name: str) -> tuple[Any, Any]:
     info = kind.input.model_fields[name]
     needed = kind.input.needed_anywhere().get(name)
-    extra = {"x-needed": {"code": needed.error.code, "message": needed.message}} if needed else None
+    extra: JsonDict | None = {"x-needed": {"code": needed.error.code, "message": needed.message}} if needed else None
     description = info.description or name
     if info.default_factory is not None:
         return ACTION_FIELD_TYPES[name], Field(default_factory=info.default_factory, description=description,
@@ -121,8 +122,11 @@ def _request_model(kind: kinds.ActionKind) -> type[ActionRequest]:
     name = "".join(part.title() for part in kind.name.split("_")) + "ActionIn"
     which = f"{kind.prefix}<{kind.parameter.source}>" if kind.parameter else kind.name
     label = re.sub(r"\{(\w+)\}", "…", kind.label)  # the label's matter-specific words left open
+    # Any, not tuple[Any, Any]: mypy matches a ** splat against every keyword create_model names
+    # (__doc__, __config__ …) as well as against its field definitions.
+    fields: dict[str, Any] = {field: _field(kind, field) for field in kind.input.model_fields}
     model = create_model(name, __base__=ActionRequest, __doc__=f"{label}（{which}）",
-                         **{field: _field(kind, field) for field in kind.input.model_fields})
+                         **fields)
     return model
 
 
@@ -163,7 +167,7 @@ class MatterOut(BaseModel):
     version_key: str
 
     @classmethod
-    def of(cls, m: MatterVersion) -> "MatterOut":
+    def of(cls, m: MatterVersion) -> MatterOut:
         d = m.definition
         return cls(code=d.code, name=d.name, matter_type=d.matter_type.value, case_kind=d.case_kind.value,
                    legal_days=d.limits.legal_days, promised_days=d.limits.promised_days,
@@ -184,7 +188,7 @@ class MatterDetailOut(MatterOut):
     advice: str
 
     @classmethod
-    def of(cls, m: MatterVersion) -> "MatterDetailOut":
+    def of(cls, m: MatterVersion) -> MatterDetailOut:
         plans = [_plan(p) for p in m.visits.by_delivery.values()]
         states = [StateOut(name=s.name, label=s.label, role=s.role) for s in m.compiled.states.values()]
         return cls(**MatterOut.of(m).model_dump(), definition=m.definition, states=states,
@@ -218,11 +222,12 @@ class VerdictOut(BaseModel):
     problems: list[ProblemOut]
     unmet_preconditions: list[str]
     notice_items: list[dict[str, str]]
-    applicable: list[str] = Field(description="materials asked for on this case (conditional ones included when they apply)")
+    applicable: list[str] = Field(
+        description="materials asked for on this case (conditional ones included when they apply)")
     gaps: list[GapOut] = Field(description="for 容缺受理: each tolerated item with its due date")
 
     @classmethod
-    def of(cls, v: Verdict, gaps: list[GapDue]) -> "VerdictOut":
+    def of(cls, v: Verdict, gaps: list[GapDue]) -> VerdictOut:
         problems = [ProblemOut(material=p.material, name=p.name, status=p.status, note=p.note, tolerable=p.tolerable)
                     for p in v.problems]
         due = [GapOut(name=g.name, due=g.due, provisional=g.provisional, channels=g.channels) for g in gaps]
@@ -248,7 +253,7 @@ class CaseSummaryOut(BaseModel):
     visits: int
 
     @classmethod
-    def of(cls, c: Case | CaseListing, time: OfficeTime) -> "CaseSummaryOut":
+    def of(cls, c: Case | CaseListing, time: OfficeTime) -> CaseSummaryOut:
         return cls(id=c.id, receipt_no=c.receipt_no, matter_code=c.matter_code, state=c.state, version=c.version,
                    awaiting_role=c.awaiting_role, window=c.window, applicant_name=c.applicant_name,
                    applicant_id_masked=identity.mask_id(c.applicant_id_no), received_at=time.local(c.received_at),
@@ -269,7 +274,7 @@ class WayOut(BaseModel):
     visit: bool = Field(description="sending this way brings the applicant to the window")
 
     @classmethod
-    def of(cls, w: Way) -> "WayOut":
+    def of(cls, w: Way) -> WayOut:
         return cls(channel=w.channel, label=w.label, details=list(w.details), visit=w.visit)
 
 
@@ -283,7 +288,7 @@ class DemandOut(BaseModel):
     channels: list[Channel] = Field(description="the ways this item may be sent")
 
     @classmethod
-    def of(cls, d: Demand) -> "DemandOut":
+    def of(cls, d: Demand) -> DemandOut:
         return cls(material=d.material, name=d.name, problem=d.problem, due=d.due, channels=list(d.channels))
 
 
@@ -300,7 +305,7 @@ class WaitingItemOut(CaseSummaryOut):
     owed: list[DemandOut]
 
     @classmethod
-    def of(cls, w: WaitingCase, matter_name: str, time: OfficeTime) -> "WaitingItemOut":
+    def of_waiting(cls, w: WaitingCase, matter_name: str, time: OfficeTime) -> WaitingItemOut:
         return cls(**CaseSummaryOut.of(w.case, time).model_dump(), matter_name=matter_name,
                    applicant_phone=w.case.applicant_phone, waiting_for=w.kind, waiting_label=w.kind_label,
                    due=w.due, due_left=w.left, overdue=w.overdue, owed=[DemandOut.of(d) for d in w.demands])
@@ -332,7 +337,7 @@ class MaterialRowOut(BaseModel):
     gap_due: dt.date | None
 
     @classmethod
-    def of(cls, r: MaterialRow) -> "MaterialRowOut":
+    def of(cls, r: MaterialRow) -> MaterialRowOut:
         m = r.material
         return cls(id=m.id, name=m.name, originals=m.originals, copies=m.copies, necessity=m.necessity.value,
                    applies=r.applies, required=r.required, tolerable=m.tolerance is not None, status=r.status,
@@ -355,7 +360,7 @@ class SpecialTimeBoxOut(BaseModel):
     overdue_days: int = Field(description="working days past `due`; 0 when not overdue")
 
     @classmethod
-    def of(cls, box: SpecialTimeBox) -> "SpecialTimeBoxOut":
+    def of(cls, box: SpecialTimeBox) -> SpecialTimeBoxOut:
         return cls(**dataclasses.asdict(box))  # the same fields, so a new one cannot be left out
 
 
@@ -370,7 +375,7 @@ class DeadlinesOut(BaseModel):
     specials: list[SpecialTimeBoxOut] = Field(description="each 特别程序 started, against its own time box")
 
     @classmethod
-    def of(cls, d: DeadlineView, specials: list[SpecialTimeBox]) -> "DeadlinesOut":
+    def of(cls, d: DeadlineView, specials: list[SpecialTimeBox]) -> DeadlinesOut:
         return cls(accepted_on=d.accepted_on, promised_due=d.promised_due, legal_due=d.legal_due,
                    provisional=d.provisional, paused=d.paused, promised_left=d.promised_left,
                    legal_left=d.legal_left, specials=[SpecialTimeBoxOut.of(box) for box in specials])
@@ -390,7 +395,7 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent, time: OfficeTime) -> "EventOut":
+    def of(cls, e: CaseEvent, time: OfficeTime) -> EventOut:
         return cls(seq=e.seq, at=time.local(e.at), actor=e.actor, action=e.action, from_state=e.from_state,
                    to_state=e.to_state, visit=e.visit, visit_purpose=e.visit_purpose, visit_cause=e.visit_cause,
                    channel=e.channel, payload=e.payload)
@@ -406,7 +411,7 @@ class ActionOut(BaseModel):
     visit: bool = Field(description="taking it records a visit of the applicant")
 
     @classmethod
-    def of(cls, choice: ActionChoice) -> "ActionOut":
+    def of(cls, choice: ActionChoice) -> ActionOut:
         a = choice.action
         return cls(trigger=a.trigger, label=a.label, role=a.role, role_label=ROLE_LABELS.get(a.role, "本事项办理人员"),
                    blocked=choice.blocked, needs=list(a.needs), visit=a.visit is not None)
@@ -448,7 +453,7 @@ class CaseOut(BaseModel):
     papers: list[PaperOut] = Field(description="the printable papers this case calls for now")
 
     @classmethod
-    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue], time: OfficeTime) -> "CaseOut":
+    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue], time: OfficeTime) -> CaseOut:
         c = view.case
         applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name,
                                  id_masked=identity.mask_id(c.applicant_id_no),
@@ -496,11 +501,12 @@ class PublicStatusOut(BaseModel):
     owed: list[DemandOut] = Field(description="each item owed, with its reason and deadline")
     ways: list[WayOut] = Field(description="how the owed items may be sent, the ways without a visit first")
     result: str | None = Field(
-        description="once closed: 准予许可 / 不予许可 (予以备案 / 不予备案 … by kind of matter) / 不予受理 / 已撤回 / 已终止")
+        description="once closed: 准予许可 / 不予许可 (予以备案 / 不予备案 … by kind of matter)"
+                    " / 不予受理 / 已撤回 / 已终止")
     tracking_no: str | None = Field(description="the EMS number, when the result was mailed")
 
     @classmethod
-    def of(cls, s: ApplicantStatus) -> "PublicStatusOut":
+    def of(cls, s: ApplicantStatus) -> PublicStatusOut:
         return cls(
             receipt_no=s.receipt_no, matter_name=s.matter_name, state_label=s.state_label, received_on=s.received_on,
             accepted_on=s.accepted_on, promised_due=s.promised_due, provisional=s.provisional,

@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 import sqlalchemy as sa
 from sqlalchemy import JSON, Column
 from sqlalchemy.engine import Connection
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from workflows import errors
+from workflows.db import core_table
 from workflows.definition import STAFF_ROLES
 from workflows.office import SYSTEM, Actor
 
@@ -149,7 +151,7 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def issue_token(*, session: Session, username: str, label: str, admin: Actor, now: dt.datetime) -> str:
@@ -177,15 +179,18 @@ def revoke_token(*, session: Session, token_id: int, admin: Actor, now: dt.datet
 
 
 # Who is asking, read on every request: prebuilt Core statements returning only what an Actor holds.
-_ACTOR_COLUMNS = (StaffUser.username, StaffUser.roles, StaffUser.window, StaffUser.display_name)
-_ACTIVE_USER = sa.select(*_ACTOR_COLUMNS).where(StaffUser.username == sa.bindparam("username"),
-                                                StaffUser.active == sa.true())
-_TOKEN_USER = (sa.select(*_ACTOR_COLUMNS).join(ApiToken, ApiToken.username == StaffUser.username)
-               .where(ApiToken.digest == sa.bindparam("digest"), ApiToken.revoked_at.is_(None),
-                      StaffUser.active == sa.true()))
+STAFF = core_table(StaffUser)
+TOKENS = core_table(ApiToken)
+_ACTOR_COLUMNS = (STAFF.c.username, STAFF.c.roles, STAFF.c.window, STAFF.c.display_name)
+_ACTIVE_USER = sa.select(*_ACTOR_COLUMNS).where(STAFF.c.username == sa.bindparam("username"),
+                                                STAFF.c.active == sa.true())
+_TOKEN_USER = (sa.select(*_ACTOR_COLUMNS).join(TOKENS, TOKENS.c.username == STAFF.c.username)
+               .where(TOKENS.c.digest == sa.bindparam("digest"), TOKENS.c.revoked_at.is_(None),
+                      STAFF.c.active == sa.true()))
 
 
-def _actor_row(row) -> Actor | None:
+# A row of _ACTOR_COLUMNS: username, roles, window, display_name.
+def _actor_row(row: sa.Row[Any, Any, Any, Any] | None) -> Actor | None:
     return None if row is None else Actor(row.username, frozenset(row.roles), window=row.window, name=row.display_name)
 
 
@@ -205,7 +210,7 @@ def _digest(token: str) -> str:
 
 def list_tokens(session: Session) -> list[ApiToken]:
     """Every token ever issued, newest first; revoked ones stay listed for the record."""
-    return list(session.exec(select(ApiToken).order_by(ApiToken.id.desc())))
+    return list(session.exec(select(ApiToken).order_by(col(ApiToken.id).desc())))
 
 
 def token_record(*, session: Session, token: str) -> ApiToken | None:

@@ -14,7 +14,8 @@ is done.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlmodel import Session
 
@@ -34,7 +35,8 @@ def perform(*, session: Session, office: Office, case: Case, actor: Actor, trigg
     check_version(case, expected_version if expected_version is not None else fields.get("expected_version"))
     kind, param = resolve(trigger)
     given = kind.input.read(fields, param)
-    service = getattr(cases, kind.service)
+    # The kind names its service function in workflows.cases; each returns the case it acted on.
+    service: Callable[..., Case] = getattr(cases, kind.service)
     parameter = {kind.parameter.argument: param} if kind.parameter else {}
     return service(session=session, office=office, case=case, **{kind.actor: actor}, **parameter,
                    **given.arguments())
@@ -91,7 +93,7 @@ def preview(*, office: Office, matter_code: str, data: Fields, materials: Mappin
     """
     definition = office.catalogue.get(matter_code).definition
     typed = cases.coerce_data(definition, data)
-    entries = cases._material_entries(definition, materials)  # noqa: SLF001  (the same checks as open_case)
+    entries = cases._material_entries(definition, materials)
     progress = pg.evolve(pg.empty(), kinds.RECORD_MATERIALS.trigger, {"materials": entries})
     return intake.assess(definition, typed, progress)
 

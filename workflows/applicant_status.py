@@ -20,6 +20,7 @@ from sqlmodel import Session
 from workflows import action_kinds as kinds
 from workflows import feedback, queries
 from workflows import progress as pg
+from workflows.db import core_table
 from workflows.decisions import DECISION_WORDING
 from workflows.definition import Delivery, MatterDefinition
 from workflows.demands import Demand, Way, owed_channels, ways
@@ -71,10 +72,11 @@ def result_label(case: Case, definition: MatterDefinition) -> str | None:
     return ENDED_RESULTS.get(case.outcome or "")
 
 
-_MAILINGS = (sa_select(CaseEvent.__table__.c.payload)
-             .where(CaseEvent.__table__.c.case_id == bindparam("case_id"),
-                    CaseEvent.__table__.c.action == kinds.DELIVER.trigger_for(Delivery.MAIL.value))
-             .order_by(CaseEvent.__table__.c.seq.desc()).limit(1))
+EVENTS = core_table(CaseEvent)
+_MAILINGS = (sa_select(EVENTS.c.payload)
+             .where(EVENTS.c.case_id == bindparam("case_id"),
+                    EVENTS.c.action == kinds.DELIVER.trigger_for(Delivery.MAIL.value))
+             .order_by(EVENTS.c.seq.desc()).limit(1))
 
 
 def mail_tracking_no(*, session: Session, case: Case) -> str | None:

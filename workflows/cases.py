@@ -12,13 +12,16 @@ import datetime as dt
 import math
 import re
 import secrets
-from typing import Any, Mapping
+from collections.abc import Collection, Mapping
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 from workflows import action_kinds as kinds
 from workflows import errors, intake
-from workflows.action_kinds import MaterialCheck
+# Re-exported: the callers of open_case, resubmit and record_materials build these.
+from workflows.action_kinds import MaterialCheck as MaterialCheck
 from workflows import progress as pg
 from workflows.deadlines import limit_dues
 from workflows.demands import correction_due, tolerated_gap_dues
@@ -71,14 +74,16 @@ def open_case(
     # The window is in the log too, so a replay derives the case's window as it derives its state.
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials or {}),
                "window": clerk.window}
-    return start(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECEIVE.trigger_for(channel.value),
+    return start(session=session, office=office, case=case, actor=clerk,
+                 trigger=kinds.RECEIVE.trigger_for(channel.value),
                  payload=payload)
 
 
 def record_materials(*, session: Session, office: Office, case: Case, clerk: Actor,
                      materials: Mapping[str, MaterialCheck]) -> Case:
     payload = {"materials": _material_entries(office.matter_of(case).definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RECORD_MATERIALS.trigger, payload=payload)
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.RECORD_MATERIALS.trigger, payload=payload)
 
 
 def assess_intake(*, office: Office, case: Case) -> intake.Verdict:
@@ -120,7 +125,8 @@ def resubmit(*, session: Session, office: Office, case: Case, clerk: Actor, chan
     definition = office.matter_of(case).definition
     channel = _choice(Channel, channel, definition.application_channels, "channel", "该事项不接受此补正方式")
     payload = {"channel": channel.value, "materials": _material_entries(definition, materials)}
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.RESUBMIT.trigger_for(channel.value),
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.RESUBMIT.trigger_for(channel.value),
                payload=payload)
 
 
@@ -132,14 +138,16 @@ def refuse_case(*, session: Session, office: Office, case: Case, clerk: Actor, r
 # ---- processing ----------------------------------------------------------------
 
 def advance_step(*, session: Session, office: Office, case: Case, actor: Actor, note: str = "") -> Case:
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.ADVANCE.trigger, payload=_note(note))
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.ADVANCE.trigger, payload=_note(note))
 
 
 def start_special(*, session: Session, office: Office, case: Case, actor: Actor, procedure_id: str,
                   note: str = "") -> Case:
     """特别程序 starts: the clock stops."""
     payload = {"procedure": procedure_id, "on": office.today().isoformat(), **_note(note)}
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.START_SPECIAL.trigger_for(procedure_id),
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.START_SPECIAL.trigger_for(procedure_id),
                payload=payload)
 
 
@@ -155,8 +163,11 @@ def end_special(*, session: Session, office: Office, case: Case, actor: Actor, p
     paused = office.calendar.workdays_between(started, today)
     payload = {"procedure": procedure_id, "on": today.isoformat(), "paused_days": paused, **_note(note)}
     total_paused = case.progress["paused_days"] + paused
+    if case.accepted_on is None:  # never so: a case enters a 特别程序 only after 受理
+        raise errors.ActionNotAllowed("办件尚未受理")
     changes = limit_dues(office, office.matter_of(case).definition, case.accepted_on, total_paused)
-    return run(session=session, office=office, case=case, actor=actor, trigger=kinds.END_SPECIAL.trigger_for(procedure_id),
+    return run(session=session, office=office, case=case, actor=actor,
+               trigger=kinds.END_SPECIAL.trigger_for(procedure_id),
                payload=payload, changes=changes)
 
 
@@ -170,11 +181,12 @@ def record_visit(*, session: Session, office: Office, case: Case, actor: Actor, 
 def record_supplement(*, session: Session, office: Office, case: Case, clerk: Actor, material_id: str,
                       channel: Channel | str, note: str = "") -> Case:
     """A tolerated material arrives; only in person is it a visit."""
-    channel = Channel(channel) if channel in Channel._value2member_map_ else None
-    if channel is None:
+    chosen = Channel(channel) if channel in Channel._value2member_map_ else None
+    if chosen is None:
         raise errors.ChannelNotAllowed("补齐方式须为邮寄、网上提交或窗口现场", field="channel")
-    return run(session=session, office=office, case=case, actor=clerk, trigger=kinds.SUPPLEMENT.trigger_for(channel.value),
-               payload={"material": material_id, "channel": channel.value, **_note(note)})
+    return run(session=session, office=office, case=case, actor=clerk,
+               trigger=kinds.SUPPLEMENT.trigger_for(chosen.value),
+               payload={"material": material_id, "channel": chosen.value, **_note(note)})
 
 
 def decide(*, session: Session, office: Office, case: Case, approver: Actor, approve: bool,
@@ -249,7 +261,10 @@ def _note(note: str) -> dict[str, str]:
     return {"note": note} if note else {}
 
 
-def _choice(enum, value, offered, field: str, message: str):
+ChoiceT = TypeVar("ChoiceT", bound=Enum)
+
+
+def _choice(enum: type[ChoiceT], value: object, offered: Collection[ChoiceT], field: str, message: str) -> ChoiceT:
     try:
         chosen = enum(value)
     except ValueError:
@@ -291,7 +306,8 @@ def _coerce(field: CaseField, value: Any) -> Any:
         raise errors.BadInput(f"“{field.label}”须为数字", field=field.id) from None
 
 
-def _material_entries(definition: MatterDefinition, materials: Mapping[str, MaterialCheck]) -> dict[str, dict]:
+def _material_entries(definition: MatterDefinition,
+                      materials: Mapping[str, MaterialCheck]) -> dict[str, dict[str, str]]:
     known = {m.id for m in definition.materials}
     entries = {}
     for material_id, check in materials.items():

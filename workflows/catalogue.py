@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from workflows.definition import MatterDefinition, rule_violations
 from workflows import errors
@@ -86,7 +88,8 @@ def parse_definition(text: str, file: str, *, archived: bool = False) -> MatterD
         raise DefinitionError(file, [("(YAML)", errors.NotYaml(f"不是有效的 YAML：{exc}"))]) from None
     if not isinstance(raw, dict):
         raise DefinitionError(file, [("(根)", errors.NotAMapping())])
-    retired = [(name, errors.FieldRetired(why)) for name, why in RETIRED_FIELDS.items() if name in raw]
+    retired: list[tuple[str, errors.BrokenRule]] = [(name, errors.FieldRetired(why))
+                                                    for name, why in RETIRED_FIELDS.items() if name in raw]
     if retired and not archived:
         raise DefinitionError(file, retired)
     if archived:
@@ -106,7 +109,7 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, errors.BrokenRu
     return [(_path(err["loc"]), errors.FieldInvalid(_rule(err))) for err in exc.errors()]
 
 
-def _upgrade_archived(raw: dict) -> dict:
+def _upgrade_archived(raw: dict[str, Any]) -> dict[str, Any]:
     """An archived text in an older shape, read as the current one says the same thing.
 
     Versions stored before 受理条件 named their proving materials list each
@@ -120,14 +123,14 @@ def _upgrade_archived(raw: dict) -> dict:
     return {key: value for key, value in raw.items() if key not in RETIRED_FIELDS}
 
 
-def _path(loc: tuple) -> str:
+def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(根)"
 
 
-def _rule(err: dict) -> str:
+def _rule(err: ErrorDetails) -> str:
     translations = {
         "missing": "缺少必填字段",
         "extra_forbidden": "未知字段（拼写错误？）",
@@ -166,9 +169,6 @@ class Catalogue:
         version = build_version(text, file, archived=True)
         self._versions.setdefault((version.code, version.key), version)
         return version
-
-    def all_versions(self) -> list[MatterVersion]:
-        return list(self._versions.values())
 
 
 def load_catalogue(directory: Path | str = DEFAULT_DIR) -> Catalogue:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Table, event
-from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel, create_engine
@@ -54,11 +54,6 @@ class Limits:
     def answer_s(self) -> float | None:
         """How long the client waits for any one answer of the server before it drops the connection."""
         return None if self.statement_s is None else self.statement_s + ANSWER_MARGIN_S
-
-    @property
-    def request_s(self) -> float:
-        """An upper bound on one short use: a pool checkout, a connection, one answer."""
-        return self.pool_s + self.connect_s + (self.answer_s or 30)
 
 
 BATCH = Limits()
@@ -147,7 +142,7 @@ def core_table(model: type[SQLModel]) -> Table:
     return table
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 

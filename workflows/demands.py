@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from workflows.deadlines import tolerance_days
 from workflows.definition import Channel, MatterDefinition
 from workflows.intake import Verdict
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
-from workflows.models import Case
 from workflows.office import Office
 from workflows.profile import OfficeProfile
 from workflows.workdays import Deadline
@@ -112,7 +112,17 @@ def gap_demands(definition: MatterDefinition, gaps: dict[str, str]) -> list[Dema
     return sorted(out, key=lambda d: (d.due, d.name))
 
 
-def open_demands(definition: MatterDefinition, case: Case) -> list[Demand]:
+class OwingCase(Protocol):
+    """What `open_demands` reads of a case: a stored Case and a waiting-list row both have it."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def progress(self) -> dict[str, Any]: ...
+
+
+def open_demands(definition: MatterDefinition, case: OwingCase) -> list[Demand]:
     """What the applicant owes on this case now: the corrections of the last notice, or the open gaps."""
     if case.state in FINAL_STATES:
         return []

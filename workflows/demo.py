@@ -20,10 +20,10 @@ import heapq
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from workflows import accounts
 from workflows.db import session as new_session
@@ -74,7 +74,7 @@ def _arrivals(hours: OfficeHours, rng: random.Random, n: int, first: dt.date, no
     workdays = [d for d in days if hours.calendar.is_workday(d) and hours.opening(d) < now]
     if not workdays:
         raise ValueError("演示时段内没有工作日")
-    arrivals = []
+    arrivals: list[dt.datetime] = []
     while len(arrivals) < n:
         moment = hours.some_time(rng, rng.choice(workdays), latest=LAST_ARRIVAL)
         if moment <= now:
@@ -94,7 +94,7 @@ def _progress_bar(total: int, show: bool) -> Iterator[Callable[[], None]]:
         yield lambda: bar.advance(task)
 
 
-def _staff(session, office: Office) -> DemoStaff:
+def _staff(session: Session, office: Office) -> DemoStaff:
     if not accounts.list_users(session):
         from workflows.demo_users import create_demo_users
 
@@ -149,9 +149,9 @@ class _Simulation:
         self.next_sweep = day
 
 
-def _summary(stories: list[CaseStory], stopped: Counter) -> DemoSummary:
+def _summary(stories: list[CaseStory], stopped: Counter[str]) -> DemoSummary:
     summary = DemoSummary(cases=sum(1 for s in stories if s.case is not None))
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for story in stories:
         case = story.case
         if case is None:
@@ -161,6 +161,7 @@ def _summary(stories: list[CaseStory], stopped: Counter) -> DemoSummary:
         elif case.outcome == "terminated":
             counts["terminated(sweep)"] += 1
         else:
+            assert case.outcome is not None, "every closing action records the case's outcome"
             counts["closed" if case.outcome == "approved" else case.outcome] += 1
     counts.update({f"stopped:{code}": n for code, n in stopped.items()})
     summary.outcomes = dict(counts)

@@ -12,7 +12,10 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from sqlmodel import Session
 
 from workflows import cases, errors, feedback
 from workflows.cases import MaterialCheck
@@ -29,17 +32,26 @@ REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县�
             "营业执照经营范围不含申请事项，申请人不具备申请资格")
 LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
 
+T = TypeVar("T")
+
+
+def _known(value: T | None, what: str) -> T:
+    """A value the story's own earlier steps have set: None here is a bug in the story, not a scenario."""
+    if value is None:
+        raise RuntimeError(f"演示案件：{what} 尚未确定")
+    return value
+
 
 @dataclass
 class SimulatedOffice:
     """What every story shares: the session, the office on the simulated clock, its hours and staff."""
 
-    session: object
+    session: Session
     office: Office
     hours: OfficeHours
     rng: random.Random
     staff: DemoStaff
-    stopped: Counter = field(default_factory=Counter)  # scenarios the rules stopped, by error code
+    stopped: Counter[str] = field(default_factory=Counter)  # scenarios the rules stopped, by error code
     on_case_opened: Callable[[], None] = lambda: None
 
 
@@ -60,6 +72,16 @@ class CaseStory:
     @property
     def rng(self) -> random.Random:
         return self.world.rng
+
+    @property
+    def opened(self) -> Case:
+        """The case, which `_play` opens before anything else acts on it."""
+        return _known(self.case, "案件")
+
+    @property
+    def now(self) -> dt.datetime:
+        """The moment of the story's last action."""
+        return _known(self.last, "上一步的时间")
 
     def run(self) -> Iterator[dt.datetime]:
         try:
@@ -82,7 +104,7 @@ class CaseStory:
         while self.pending and (before is None or self.pending[0][0] < before):
             due, material, channel = self.pending.pop(0)
             yield from self._at(due)
-            cases.record_supplement(session=self.world.session, office=self.world.office, case=self.case,
+            cases.record_supplement(session=self.world.session, office=self.world.office, case=self.opened,
                                     clerk=self.plan.clerk, material_id=material, channel=channel)
 
     def _at(self, moment: dt.datetime, *, still_open: bool = True) -> Iterator[dt.datetime]:
@@ -95,10 +117,10 @@ class CaseStory:
             raise Ended()
 
     def minutes(self, low: int, high: int) -> Iterator[dt.datetime]:
-        yield from self.wait(self.world.hours.add(self.last, self.rng.randint(low * 60, high * 60) / 60))
+        yield from self.wait(self.world.hours.add(self.now, self.rng.randint(low * 60, high * 60) / 60))
 
     def days(self, low: int, high: int, latest: dt.time | None = None) -> Iterator[dt.datetime]:
-        yield from self.wait(self.world.hours.days_later(self.rng, self.last, self.rng.randint(low, high), latest))
+        yield from self.wait(self.world.hours.days_later(self.rng, self.now, self.rng.randint(low, high), latest))
 
     # -- the case ------------------------------------------------------------------------
 
@@ -116,16 +138,16 @@ class CaseStory:
         if p.scenario == "refused":
             reason = f"不符合受理条件：{p.definition.preconditions[0].text}" if p.definition.preconditions \
                 else self.rng.choice(REFUSALS)
-            cases.refuse_case(session=s, office=o, case=self.case, clerk=p.clerk, reason=reason)
+            cases.refuse_case(session=s, office=o, case=self.opened, clerk=p.clerk, reason=reason)
             return
         if p.scenario.startswith("notice"):
             yield from self._notice_and_return()
         if p.scenario in ("tolerated", "defaulted"):
-            cases.accept_with_tolerance(session=s, office=o, case=self.case, clerk=p.clerk, pledge_signed=True)
+            cases.accept_with_tolerance(session=s, office=o, case=self.opened, clerk=p.clerk, pledge_signed=True)
             if p.scenario == "tolerated":
                 self._plan_supplements()
         else:
-            cases.accept_case(session=s, office=o, case=self.case, clerk=p.clerk)
+            cases.accept_case(session=s, office=o, case=self.opened, clerk=p.clerk)
         if p.definition.case_kind is CaseKind.IMMEDIATE:
             yield from self._on_the_spot()
         else:
@@ -133,40 +155,40 @@ class CaseStory:
 
     def _notice_and_return(self) -> Iterator[dt.datetime]:
         w, p = self.world, self.plan
-        cases.issue_correction_notice(session=w.session, office=w.office, case=self.case, clerk=p.clerk)
+        cases.issue_correction_notice(session=w.session, office=w.office, case=self.opened, clerk=p.clerk)
         if p.scenario == "notice_dropped":
             yield from self.days(3, 8)
-            cases.withdraw(session=w.session, office=w.office, case=self.case, clerk=p.clerk,
+            cases.withdraw(session=w.session, office=w.office, case=self.opened, clerk=p.clerk,
                            reason="申请人书面申请撤回，暂不补正")
             raise Ended()
         # They come back with exactly what the notice asked for: most within days, some after a
         # week or so of getting a certificate from another office.
         back = self.rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6, 8))
         yield from self.days(back, back, latest=LAST_ARRIVAL)
-        fixed = {item: MaterialCheck("ok") for item in self.case.progress["notice"]}
-        cases.resubmit(session=w.session, office=w.office, case=self.case, clerk=p.clerk, channel=p.channel,
+        fixed = {item: MaterialCheck("ok") for item in self.opened.progress["notice"]}
+        cases.resubmit(session=w.session, office=w.office, case=self.opened, clerk=p.clerk, channel=p.channel,
                        materials=fixed)
         yield from self.minutes(3, 10)
 
     def _plan_supplements(self) -> None:
         """Each tolerated material arrives by its own channel, on a working day no later than its deadline."""
         calendar, d = self.world.hours.calendar, self.plan.definition
-        accepted = self.world.hours.local_day(self.last)
-        for material, due in self.case.progress["gaps"].items():
+        accepted = self.world.hours.local_day(self.now)
+        for material, due in self.opened.progress["gaps"].items():
             room = calendar.workdays_between(accepted, dt.date.fromisoformat(due))
-            channels = d.material(material).tolerance.channels
+            channels = _known(d.material(material).tolerance, f"{material} 的容缺规则").channels
             channel = self.rng.choices(channels, [3 if c is Channel.WINDOW else 4 for c in channels])[0]
             latest = LAST_ARRIVAL if channel is Channel.WINDOW else None
-            moment = self.world.hours.days_later(self.rng, self.last, self.rng.randint(1, max(1, room)), latest)
+            moment = self.world.hours.days_later(self.rng, self.now, self.rng.randint(1, max(1, room)), latest)
             self.pending.append((moment, material, channel))
         self.pending.sort()
 
     def _on_the_spot(self) -> Iterator[dt.datetime]:
         """即办件: checked, decided, issued and handed over while the applicant waits."""
-        w, p = self.world, self.plan
-        while self.case.state.startswith("step_"):
+        w = self.world
+        while self.opened.state.startswith("step_"):
             yield from self.minutes(5, 20)
-            cases.advance_step(session=w.session, office=w.office, case=self.case, actor=self._role_actor())
+            cases.advance_step(session=w.session, office=w.office, case=self.opened, actor=self._role_actor())
         yield from self.minutes(2, 8)
         yield from self._decide_and_issue(minutes=(2, 8))
 
@@ -175,18 +197,18 @@ class CaseStory:
         w, p, d = self.world, self.plan, self.plan.definition
         plan = self._step_days()
         for step in d.steps:
-            if self.case.state != f"step_{step.id}":
+            if self.opened.state != f"step_{step.id}":
                 break
             yield from self._specials_during(step.id)
-            if self.case.state != f"step_{step.id}":
+            if self.opened.state != f"step_{step.id}":
                 continue  # a mandatory special procedure moved the case on
             days, note = plan[step.id]
             yield from self.days(days, days)
-            cases.advance_step(session=w.session, office=w.office, case=self.case, actor=self._role_actor(),
+            cases.advance_step(session=w.session, office=w.office, case=self.opened, actor=self._role_actor(),
                                note=note)
             if p.scenario == "withdrawn":
                 yield from self.days(0, 1)
-                cases.withdraw(session=w.session, office=w.office, case=self.case, clerk=p.clerk,
+                cases.withdraw(session=w.session, office=w.office, case=self.opened, clerk=p.clerk,
                                reason="申请人书面申请撤回")
                 return
         yield from self.days(0, 1)
@@ -215,10 +237,10 @@ class CaseStory:
             if proc.during_step != step_id or not (proc.mandatory or self.rng.random() < 0.1):
                 continue
             yield from self.days(0, 1)
-            cases.start_special(session=w.session, office=w.office, case=self.case, actor=self._role_actor(),
+            cases.start_special(session=w.session, office=w.office, case=self.opened, actor=self._role_actor(),
                                 procedure_id=proc.id)
             yield from self.days(1, max(1, min(proc.max_days - 1, 10)))
-            cases.end_special(session=w.session, office=w.office, case=self.case, actor=self._role_actor())
+            cases.end_special(session=w.session, office=w.office, case=self.opened, actor=self._role_actor())
             if proc.mandatory:
                 return
 
@@ -226,23 +248,24 @@ class CaseStory:
         w, p, d = self.world, self.plan, self.plan.definition
         s, o = w.session, w.office
         deny = self.rng.random() < DENIED_SHARE
-        cases.decide(session=s, office=o, case=self.case, approver=w.staff.actor(d.lifecycle.decide, p.clerk),
+        cases.decide(session=s, office=o, case=self.opened, approver=w.staff.actor(d.lifecycle.decide, p.clerk),
                      approve=not deny, reason="经审查，申请人不具备相应的安全生产管理制度条件" if deny else "")
         if not deny:
             yield from self.supplements()  # the result waits for the tolerated material
             yield from self.minutes(*minutes)
-            if self.case.progress["gaps"]:
+            if self.opened.progress["gaps"]:
                 return  # never supplied: 制证 stays blocked until the sweep ends the case
-            cases.issue_result(session=s, office=o, case=self.case,
+            cases.issue_result(session=s, office=o, case=self.opened,
                                clerk=w.staff.actor(d.lifecycle.issue, p.clerk))
         yield from self._deliver()
 
     def _deliver(self) -> Iterator[dt.datetime]:
         w, p = self.world, self.plan
-        method = Delivery(self.case.delivery_method)
+        method = Delivery(_known(self.opened.delivery_method, "送达方式"))
         if method is Delivery.WINDOW:
             # Told the result is ready, the applicant collects it by the promised day, or at once if that has come.
-            room = w.hours.calendar.workdays_between(w.hours.local_day(self.last), self.case.promised_due)
+            promised_due = _known(self.opened.promised_due, "承诺办结日")
+            room = w.hours.calendar.workdays_between(w.hours.local_day(self.now), promised_due)
             yield from self.days(1, min(room, 3), latest=LAST_ARRIVAL) if room > 0 else \
                 self.days(0, 1, latest=LAST_ARRIVAL)
         elif method is Delivery.MAIL:
@@ -250,21 +273,21 @@ class CaseStory:
         else:
             yield from self.minutes(1, 10)
         tracking = f"1{self.rng.randrange(10**11, 10**12)}" if method is Delivery.MAIL else None
-        cases.deliver(session=w.session, office=w.office, case=self.case,
+        cases.deliver(session=w.session, office=w.office, case=self.opened,
                       clerk=w.staff.actor(p.definition.lifecycle.deliver, p.clerk), method=method, tracking_no=tracking)
         if self.rng.random() < EVALUATED_SHARE:
             # 好差评: at the window's pad when handed the result, else online some days after it arrives.
             if method in (Delivery.WINDOW, Delivery.ON_THE_SPOT):
-                later = w.hours.add(self.last, self.rng.randint(60, 300) / 60)
+                later = w.hours.add(self.now, self.rng.randint(60, 300) / 60)
             else:
-                later = w.hours.days_later(self.rng, self.last, self.rng.randint(1, 4))
+                later = w.hours.days_later(self.rng, self.now, self.rng.randint(1, 4))
             yield from self._at(later, still_open=False)
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
-            feedback.evaluate_case(session=w.session, office=w.office, receipt_no=self.case.receipt_no,
-                                   phone_last4=self.case.applicant_phone[-4:], score=score,
+            feedback.evaluate_case(session=w.session, office=w.office, receipt_no=self.opened.receipt_no,
+                                   phone_last4=self.opened.applicant_phone[-4:], score=score,
                                    comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS),
                                    now=w.office.now())
 
     def _role_actor(self) -> Actor:
-        role = self.world.office.matter_of(self.case).compiled.states[self.case.state].role
+        role = _known(self.world.office.matter_of(self.opened).compiled.states[self.opened.state].role, "办理角色")
         return self.world.staff.actor(role, self.plan.clerk)

@@ -12,15 +12,19 @@ A reprint shows the number of the first print, since it reads it from here.
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import UniqueConstraint, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Field, Session, SQLModel, select
 
 from workflows import action_kinds as kinds
 from workflows.action_kinds import DocumentKind
+from workflows.db import core_table
 from workflows.definition import MatterType
+from workflows.models import Case
 from workflows.office import Office
 
 
@@ -52,8 +56,8 @@ class DocumentSerial(SQLModel, table=True):
     last: int
 
 
-DOCUMENTS = CaseDocument.__table__
-SERIALS = DocumentSerial.__table__
+DOCUMENTS = core_table(CaseDocument)
+SERIALS = core_table(DocumentSerial)
 
 
 def issued_by(action: str, matter_type: MatterType) -> tuple[tuple[DocumentKind, str], ...]:
@@ -68,20 +72,22 @@ def doc_no(prefix: str, series: str, year: int, serial: int) -> str:
 
 # ---- taking numbers, in the transition's transaction -----------------------------------
 
-def _next_serial_statement(dialect: str):
+def _next_serial_statement(dialect: str) -> ReturningInsert[tuple[int]]:
     # INSERT … ON CONFLICT DO UPDATE … RETURNING: one statement that both creates a year's
     # counter and advances it; PostgreSQL holds the row lock to the commit, SQLite the database's.
     stmt = (postgresql if dialect == "postgresql" else sqlite).insert(SERIALS).values(
         series=bindparam("series"), year=bindparam("year"), last=1)
     stmt = stmt.on_conflict_do_update(index_elements=["series", "year"], set_={"last": SERIALS.c.last + 1})
-    return stmt.returning(SERIALS.c.last)
+    # The dialects' on_conflict_do_update is untyped in SQLAlchemy's own annotations, so name what it gives.
+    statement: ReturningInsert[tuple[int]] = stmt.returning(SERIALS.c.last)
+    return statement
 
 
 _NEXT = {name: _next_serial_statement(name) for name in ("postgresql", "sqlite")}
 _INSERT = insert(DOCUMENTS)
 
 
-def register_documents(*, session: Session, case, values: Mapping[str, Any], event: Mapping[str, Any],
+def register_documents(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
                        office: Office) -> None:
     """The before_commit hook: number every document this event issues."""
     kinds = issued_by(event["action"], office.matter_of(case).definition.matter_type)

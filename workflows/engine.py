@@ -9,7 +9,8 @@ the database and the caller's object exactly as they were.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection
@@ -21,14 +22,15 @@ from workflows import action_kinds as kinds
 from workflows import db_faults, errors
 from workflows import progress as pg
 from workflows.case_windows import check_window
+from workflows.db import core_table
 from workflows.deadlines import gap_due
 from workflows.definition import ROLE_LABELS
 from workflows.machine import ANY_ROLE, Action, CaseProxy, CompiledMatter
 from workflows.models import Case, CaseEvent
 from workflows.office import Actor, Office
 
-CASES = Case.__table__
-EVENTS = CaseEvent.__table__
+CASES = core_table(Case)
+EVENTS = core_table(CaseEvent)
 
 # Built once, with every value bound at execution (the SET list follows the keys passed). Kept for the
 # engine ≤ 5× the bare driver target (bench/engine.py): built per step, with the case's id and version
@@ -145,7 +147,8 @@ def plan(*, office: Office, case: Case, actor: Actor, trigger: str, payload: dic
     return values, _event(case, actor, trigger, values, payload, visit)
 
 
-def _event(case: Case, actor: Actor, trigger: str, values: dict, payload: dict, visit) -> dict:
+def _event(case: Case, actor: Actor, trigger: str, values: dict[str, Any], payload: dict[str, Any],
+           visit: tuple[str, str] | None) -> dict[str, Any]:
     return {
         "case_id": case.id,
         "seq": case.version + 1,

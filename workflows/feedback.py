@@ -47,6 +47,7 @@ def evaluate_case(*, session: Session, office: Office, receipt_no: str, phone_la
         raise errors.BadInput("评分须为 1 至 5 分", field="score")
     if session.get(Evaluation, case.id) is not None:
         raise errors.AlreadyEvaluated()
+    assert case.id is not None, "a case found by its receipt number has been stored"
     evaluation = Evaluation(case_id=case.id, score=int(score), comment=(comment or "").strip()[:500], at=now)
     session.add(evaluation)
     try:

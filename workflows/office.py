@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from typing import Protocol
 
 from workflows.catalogue import Catalogue, MatterVersion
 from workflows.localtime import OfficeTime
@@ -13,8 +14,18 @@ from workflows.profile import DEMO_PROFILE, OfficeProfile, load_profile
 from workflows.workdays import WorkCalendar
 
 
+class VersionedCase(Protocol):
+    """What names a case's matter version: a stored Case and a listed row both have it."""
+
+    @property
+    def matter_code(self) -> str: ...
+
+    @property
+    def definition_version(self) -> str: ...
+
+
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ class Office:
         """The local date at the service centre, which is what deadlines count in."""
         return self.time.date(self.clock())
 
-    def matter_of(self, case) -> MatterVersion:
+    def matter_of(self, case: VersionedCase) -> MatterVersion:
         return self.catalogue.get(case.matter_code, case.definition_version)
 
 

@@ -13,6 +13,7 @@ plausible but invented, and says so (`demo: true`): production refuses it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -118,7 +119,8 @@ def profile_violations(profile: OfficeProfile, *, offered: set[Channel],
     for i, window in enumerate(profile.windows):
         for j, code in enumerate(window.matters):
             if code not in matter_codes:
-                problems.append((f"windows[{i}].matters[{j}]", errors.ProfileMatterUnknown(f"事项目录中没有事项 {code}")))
+                problem = errors.ProfileMatterUnknown(f"事项目录中没有事项 {code}")
+                problems.append((f"windows[{i}].matters[{j}]", problem))
     for code in sorted(matter_codes):
         if not profile.windows_for(code):
             problems.append(("windows", errors.MatterWithoutWindow(
@@ -156,8 +158,8 @@ def load_profile(path: Path | str = DEMO_PROFILE) -> OfficeProfile:
         raise DefinitionError(str(path), validation_problems(exc), what=WHAT) from None
 
 
-def _unverified(profile: OfficeProfile):
-    def walk(value, path: str):
+def _unverified(profile: OfficeProfile) -> Iterator[tuple[str, str]]:
+    def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
         if isinstance(value, str):
             for mark in UNVERIFIED_MARKS:
                 if mark in value:

@@ -35,7 +35,8 @@ def evolve(progress: Progress, action: str, payload: dict[str, Any]) -> Progress
 
 
 def status_of(progress: Progress, material_id: str) -> str:
-    return progress["materials"].get(material_id, {}).get("status", MISSING)
+    status: str = progress["materials"].get(material_id, {}).get("status", MISSING)
+    return status
 
 
 def is_present(progress: Progress, material_id: str) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
@@ -18,6 +19,7 @@ from workflows import action_kinds as kinds
 from workflows import errors, identity, intake
 from workflows import progress as pg
 from workflows.catalogue import MatterVersion
+from workflows.db import core_table
 from workflows.deadlines import SpecialTimeBox, special_time_boxes
 from workflows.definition import Material
 from workflows.demands import Demand, correction_due, notice_demands, open_demands
@@ -204,7 +206,7 @@ def special_views(office: Office, case: Case) -> list[SpecialTimeBox]:
     """The case's special procedures against their time boxes; one left running when the
     case closed (撤回 or 终止 during it) is judged as of the closing day."""
     closed = case.state in FINAL_STATES and case.closed_at is not None
-    closed_on = office.time.date(case.closed_at) if closed else None
+    closed_on = office.time.date(case.closed_at) if closed and case.closed_at is not None else None
     return special_time_boxes(calendar=office.calendar, definition=office.matter_of(case).definition,
                               progress=case.progress, today=office.today(), closed_on=closed_on)
 
@@ -212,6 +214,7 @@ def special_views(office: Office, case: Case) -> list[SpecialTimeBox]:
 def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> CaseView:
     matter = office.matter_of(case)
     verdict = intake.assess(matter.definition, case.data, case.progress) if case.state == "received" else None
+    assert case.id is not None, "a case on a page has been stored"
     events = events_of(session, case.id)
     return CaseView(
         case=case,
@@ -228,9 +231,11 @@ def case_view(*, session: Session, office: Office, case: Case, actor: Actor) -> 
 
 # Lists (the queue, search, the API's lists) read only the columns they show: no JSON to decode,
 # no ORM objects to track.
-LISTED = (Case.id, Case.receipt_no, Case.matter_code, Case.definition_version, Case.state, Case.version,
-          Case.awaiting_role, Case.window, Case.applicant_name, Case.applicant_id_no, Case.received_at,
-          Case.accepted_on, Case.promised_due, Case.legal_due, Case.due_provisional, Case.visits)
+CASES = core_table(Case)
+LISTED = tuple(CASES.c[name] for name in (
+    "id", "receipt_no", "matter_code", "definition_version", "state", "version", "awaiting_role", "window",
+    "applicant_name", "applicant_id_no", "received_at", "accepted_on", "promised_due", "legal_due",
+    "due_provisional", "visits"))
 
 
 @dataclass(frozen=True)
@@ -274,23 +279,23 @@ def list_cases(
     filters = {"state": state, "window": window, "matter_code": matter_code,
                "awaiting_roles": sorted(awaiting_roles) if awaiting_roles is not None else None,
                "due_before": due_before}
-    given = {name: value for name, value in filters.items() if value}
+    given: dict[str, Any] = {name: value for name, value in filters.items() if value}
     if awaiting_roles is not None:
         given["awaiting_roles"] = filters["awaiting_roles"]  # an empty role set matches nothing, not everything
     query = sa_select(*LISTED).where(*(_FILTERS[name] for name in sorted(given)))
     if open_only:
         query = query.where(col(Case.state).not_in(sorted(FINAL_STATES)))
-    query = query.order_by(col(Case.promised_due).is_(None), Case.promised_due, Case.id).limit(limit).offset(offset)
+    query = query.order_by(CASES.c.promised_due.is_(None), CASES.c.promised_due, CASES.c.id).limit(limit).offset(offset)
     return _listed(session, query, given)
 
 
 # Each filter a list may apply, its value bound by name.
 _FILTERS = {
-    "state": Case.__table__.c.state == bindparam("state"),
-    "window": Case.__table__.c.window == bindparam("window"),
-    "matter_code": Case.__table__.c.matter_code == bindparam("matter_code"),
-    "awaiting_roles": Case.__table__.c.awaiting_role.in_(bindparam("awaiting_roles", expanding=True)),
-    "due_before": Case.__table__.c.promised_due <= bindparam("due_before"),
+    "state": CASES.c.state == bindparam("state"),
+    "window": CASES.c.window == bindparam("window"),
+    "matter_code": CASES.c.matter_code == bindparam("matter_code"),
+    "awaiting_roles": CASES.c.awaiting_role.in_(bindparam("awaiting_roles", expanding=True)),
+    "due_before": CASES.c.promised_due <= bindparam("due_before"),
 }
 
 
@@ -314,8 +319,8 @@ def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limi
 # applicant before the deadline passes: the window that took it in.
 
 WAITING_KINDS = {"correction": "补正", "gaps": "容缺补齐"}
-_WAITING = or_(Case.__table__.c.state == AWAITING_CORRECTION,
-               and_(Case.__table__.c.gap_due.is_not(None), Case.__table__.c.state.not_in(sorted(FINAL_STATES))))
+_WAITING = or_(CASES.c.state == AWAITING_CORRECTION,
+               and_(CASES.c.gap_due.is_not(None), CASES.c.state.not_in(sorted(FINAL_STATES))))
 
 
 @dataclass(frozen=True)
@@ -342,13 +347,14 @@ class WaitingCase:
 
 
 def _waiting_where(window: str | None) -> list[ColumnElement[bool]]:
-    return [_WAITING] if window is None else [_WAITING, Case.__table__.c.window == window]
+    return [_WAITING] if window is None else [_WAITING, CASES.c.window == window]
 
 
 def count_waiting(*, session: Session, actor: Actor, all_windows: bool = False) -> int:
     """How many cases `waiting_on_applicant` would list, in one COUNT."""
     where = _waiting_where(_window_scope(actor, all_windows))
-    return session.execute(sa_select(func.count()).select_from(Case.__table__).where(*where)).scalar_one()
+    count: int = session.execute(sa_select(func.count()).select_from(CASES).where(*where)).scalar_one()
+    return count
 
 
 def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
@@ -358,10 +364,10 @@ def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
     The deadlines live in each case's progress (the 补正期限 of its last notice, the
     due date printed for each gap), so the order is made here, not in SQL.
     """
-    columns = (*LISTED, Case.applicant_phone, Case.progress, Case.gap_due)
-    query = sa_select(*columns).where(*_waiting_where(_window_scope(actor, all_windows))).order_by(Case.id)
+    columns = (*LISTED, CASES.c.applicant_phone, CASES.c.progress, CASES.c.gap_due)
+    query = sa_select(*columns).where(*_waiting_where(_window_scope(actor, all_windows))).order_by(CASES.c.id)
     rows = [WaitingListing(**row._mapping) for row in session.execute(query)]
-    today, counted = office.today(), {}
+    today, counted = office.today(), dict[dt.date, int]()
     found = []
     for row in rows:
         demands = tuple(owed_by_applicant(session=session, office=office, case=row))
@@ -369,7 +375,8 @@ def waiting_on_applicant(*, session: Session, office: Office, actor: Actor,
         if due is not None and due not in counted:
             counted[due] = office.calendar.workdays_between(today, due)
         kind = "correction" if row.state == AWAITING_CORRECTION else "gaps"
-        found.append(WaitingCase(row, kind, demands, due, counted.get(due), due is not None and due < today))
+        left = counted[due] if due is not None else None
+        found.append(WaitingCase(row, kind, demands, due, left, due is not None and due < today))
     return sorted(found, key=lambda w: (w.due is None, w.due or today, w.case.id))
 
 
@@ -380,6 +387,7 @@ def owed_by_applicant(*, session: Session, office: Office, case: Case | WaitingL
     demands = open_demands(definition, case)
     if demands or case.state != AWAITING_CORRECTION or case.progress.get("correction"):
         return demands
+    assert case.id is not None, "a case that owes something has been stored"
     notice = next((e for e in reversed(events_of(session, case.id)) if e.action == kinds.NOTIFY.trigger), None)
     if notice is None:
         return []
@@ -393,18 +401,13 @@ def search_cases(session: Session, text: str, *, limit: int = 50) -> list[CaseLi
         return []
     needle = text.upper()
     query = sa_select(*LISTED).where(or_(
-        Case.receipt_no == needle,
-        Case.applicant_id_no == needle,
-        Case.applicant_phone == text,
+        CASES.c.receipt_no == needle,
+        CASES.c.applicant_id_no == needle,
+        CASES.c.applicant_phone == text,
         # autoescape: a % or _ typed into the box is a character of the name, not a LIKE wildcard
         col(Case.applicant_name).contains(text, autoescape=True),
     )).order_by(col(Case.id).desc()).limit(limit)
     return _listed(session, query)
-
-
-def count_by_state(session: Session) -> dict[str, int]:
-    rows = session.exec(select(Case.state, func.count()).group_by(Case.state))
-    return {state: n for state, n in rows}
 
 
 @dataclass(frozen=True)
@@ -422,9 +425,10 @@ class ApplicantOnFile:
     received_on: dt.date  # local date
 
 
-_LAST_CASE_OF = (sa_select(Case.applicant_kind, Case.applicant_name, Case.applicant_id_no, Case.applicant_phone,
-                           Case.agent_name, Case.agent_id_no, Case.receipt_no, Case.matter_code, Case.received_at)
-                 .where(Case.applicant_id_no == bindparam("id_no"))
+_LAST_CASE_OF = (sa_select(*(CASES.c[name] for name in (
+                    "applicant_kind", "applicant_name", "applicant_id_no", "applicant_phone", "agent_name",
+                    "agent_id_no", "receipt_no", "matter_code", "received_at")))
+                 .where(CASES.c.applicant_id_no == bindparam("id_no"))
                  .order_by(col(Case.received_at).desc(), col(Case.id).desc()).limit(1))
 
 

@@ -9,6 +9,7 @@ the applicant to the window. Nothing here reads a number typed into a file.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workflows import action_kinds as kinds
@@ -53,7 +54,8 @@ def _weight(action: Action) -> int:
     return 1 if action.visit else 0
 
 
-def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None, channel: Channel | None):
+def _edges(matter: CompiledMatter, state: str, delivery: Delivery | None,
+           channel: Channel | None) -> Iterator[tuple[Action, str]]:
     # Walk the library's own transition table, so the count follows the machine itself.
     for trigger, event in matter.machine.events.items():
         for transition in event.transitions.get(state, []):
@@ -89,7 +91,7 @@ def cheapest_path(matter: CompiledMatter, delivery: Delivery | None = None,
                 continue
             via = kinds.RECEIVE.param_of(action.trigger) if kinds.RECEIVE.matches(action.trigger) else came_by
             tie += 1
-            heapq.heappush(queue, (cost + _weight(action), tie, dest, via, path + (action,)))
+            heapq.heappush(queue, (cost + _weight(action), tie, dest, via, (*path, action)))
     return None
 
 
