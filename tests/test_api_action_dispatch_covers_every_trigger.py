@@ -91,3 +91,25 @@ def test_parameterised_triggers_pass_their_parameter_to_the_service(session, off
     assert case.visits == 1  # the online correction was no visit
     notice = next(e for e in queries.events_of(session, case.id) if e.action == "notify")
     assert notice.payload["items"] == [{"material": "application_form", "problem": "未加盖公章"}]
+
+
+@pytest.mark.parametrize("kind", [k for k in action_kinds.KINDS if k.on_case], ids=lambda k: k.name)
+def test_each_declaration_names_a_service_function_that_takes_what_dispatch_passes(kind):
+    """A declaration names its service function by name: it must exist in workflows.cases and take, as
+    keywords, the session, office and case, the actor under the declared keyword, the family's parameter
+    and every argument the declared input hands on, and need nothing else."""
+    import inspect
+
+    from workflows import cases
+
+    service = getattr(cases, kind.service, None)
+    assert callable(service), f"workflows.cases has no {kind.service}"
+    given = kind.input.model_construct(**{name: info.get_default(call_default_factory=True)
+                                          for name, info in kind.input.model_fields.items()}).arguments()
+    passed = {"session", "office", "case", kind.actor, *given}
+    if kind.parameter:
+        passed.add(kind.parameter.argument)
+    parameters = inspect.signature(service).parameters
+    assert passed <= set(parameters), (kind.name, passed - set(parameters))
+    required = {name for name, p in parameters.items() if p.default is inspect.Parameter.empty}
+    assert required <= passed, (kind.name, required - passed)
