@@ -61,7 +61,7 @@ def test_transfer_and_mail_delivery_say_what_they_need(client):
     assert set(schemas["AcceptActionIn"]["properties"]) == {"expected_version"}
 
 
-def test_a_field_that_no_action_has_is_refused_by_name(client, app, as_role):
+def test_a_field_the_action_does_not_take_is_refused_by_name(client, app, as_role):
     case = open_case(client, as_role["clerk"], app.state.office)
     response = act(client, as_role["clerk"], case, "accept", colour="blue")
     assert response.status_code == 422 and response.json()["field"] == "colour"
