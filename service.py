@@ -3,7 +3,8 @@
     python service.py serve [--workers N]   run the counter, the API and the guides
     python service.py check            validate the catalogue, print the one-visit analysis
     python service.py demo [--reset]   fill the database with realistic history
-    python service.py sweep            end cases whose tolerated gaps are overdue
+    python service.py sweep [--day D]  end cases whose tolerated gaps are overdue (on day D)
+    python service.py worker           run the scheduled tasks on the job queue (PostgreSQL)
     python service.py db upgrade       apply the schema migrations
     python service.py calendar load F  load a year's official 节假日安排
     python service.py user add|list|disable
@@ -22,6 +23,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +69,27 @@ class Settings(BaseSettings):
     db_connect_timeout: int = Field(5, ge=2, le=60)
     db_statement_timeout: float = Field(30, gt=0, le=3600)
     db_pool_timeout: float = Field(10, gt=0, le=300)
+    # Who runs the schedule (workflows/schedule.py): "auto" is `serve` itself on SQLite (one
+    # thread, zero setup) and `service.py worker` on PostgreSQL; "inprocess" makes `serve` run
+    # it on PostgreSQL too (a single server), "off" neither (tests, a read-only replica).
+    jobs: Literal["auto", "inprocess", "off"] = "auto"
+    # Times of the scheduled tasks, by name: ONEVISIT_SCHEDULE='{"gap-sweep": "01:15"}' (office time).
+    schedule: dict[str, str] = Field(default_factory=dict)
+
+    def scheduled(self):
+        from workflows.schedule import schedule
+
+        try:
+            return schedule(self.schedule)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from exc
+
+    def runs_schedule_in_process(self) -> bool:
+        from sqlalchemy.engine import make_url
+
+        if self.jobs == "auto":
+            return make_url(self.database_url).get_backend_name() == "sqlite"
+        return self.jobs == "inprocess"
 
     def db_limits(self):
         from workflows.db import Limits
@@ -229,7 +252,8 @@ def cmd_serve(args, settings: Settings) -> int:
         except Exception as exc:  # noqa: BLE001  (told in one line, before the port is bound)
             print(start_up_failure(settings, exc), file=sys.stderr)
             return 1
-        uvicorn.run(app, **options)
+        with _schedule_runner(settings):
+            uvicorn.run(app, **options)
         return 0
     # Each worker process builds its own app from the environment (create_worker_app). They
     # share this run's secret, the one made up for development included, or a session cookie
@@ -243,7 +267,57 @@ def cmd_serve(args, settings: Settings) -> int:
             print(start_up_failure(settings, exc), file=sys.stderr)
             return 1
         os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
-    return _serve_workers(args.workers, options)
+    with _schedule_runner(settings):  # here, in the supervisor: one runner, not one per worker
+        return _serve_workers(args.workers, options)
+
+
+@contextlib.contextmanager
+def _schedule_runner(settings: Settings):
+    """The one in-process runner of the schedule (jobs/inprocess.py), when this deployment has no worker."""
+    if not settings.runs_schedule_in_process():
+        if settings.jobs == "auto":
+            print("定时任务由 `service.py worker` 运行（PostgreSQL）；请确认至少有一个 worker 在运行", file=sys.stderr)
+        yield
+        return
+    from jobs.inprocess import InProcessRunner
+
+    _log_to_stderr()
+    engine, office = _engine_and_office(settings)
+    runner = InProcessRunner(engine=engine, office=office, entries=settings.scheduled())
+    runner.start()
+    try:
+        yield
+    finally:
+        runner.stop()
+        engine.dispose()
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("onevisit", "procrastinate"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    from sqlalchemy.engine import make_url
+
+    if make_url(settings.database_url).get_backend_name() != "postgresql":
+        raise SystemExit("service.py worker 需要 PostgreSQL（DATABASE_URL）；默认的 SQLite 由 service.py serve 在进程内运行定时任务")
+    from jobs.queue import run_worker
+
+    entries = settings.scheduled()
+    _log_to_stderr()
+    engine, office = _engine_and_office(settings)
+    try:
+        run_worker(database_url=settings.database_url, engine=engine, office=office, entries=entries, name=args.name)
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _serve_workers(workers: int, options: dict) -> int:
@@ -362,8 +436,9 @@ def cmd_sweep(args, settings: Settings) -> int:
     from workflows.sweep import sweep_overdue_gaps
 
     engine, office = _engine_and_office(settings)
+    day = dt.date.fromisoformat(args.day) if args.day else None
     with session(engine) as s:
-        report = sweep_overdue_gaps(session=s, office=office)
+        report = sweep_overdue_gaps(session=s, office=office, day=day)
     print(f"终止 {len(report.terminated)} 件：{' '.join(report.terminated) or '无'}")
     if report.skipped:
         print(f"正在被他人处理、留待下次：{' '.join(report.skipped)}")
@@ -426,7 +501,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=1500, help="过去六个月的申请件数")
     demo.add_argument("--seed", type=int, default=2017, help="随机种子")
     demo.add_argument("--reset", action="store_true", help="先删除默认 SQLite 数据库")
-    sub.add_parser("sweep", help="终止容缺逾期的办件")
+    sweep = sub.add_parser("sweep", help="终止容缺逾期的办件（定时任务每日自动运行，此命令用于手工补做）")
+    sweep.add_argument("--day", help="为哪一天运行（YYYY-MM-DD，默认今天）：补做过去某日，结果与当日按时运行相同")
+    worker = sub.add_parser("worker", help="运行定时任务的任务队列（PostgreSQL，Procrastinate）")
+    worker.add_argument("--name", help="worker 名称（日志中显示）")
     sub.add_parser("audit", help="效能监察统计").add_argument("audit_command", choices=["rebuild"])
     db = sub.add_parser("db", help="数据库")
     db.add_argument("db_command", choices=["upgrade"])
@@ -491,6 +569,7 @@ def cmd_guides(args, settings: Settings) -> int:
 
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
+            "worker": cmd_worker,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
             "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema}
 

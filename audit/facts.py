@@ -167,16 +167,31 @@ def facts_of(case: Mapping[str, Any] | RowMapping, events: Sequence[RowMapping],
     tolerated = ak.ACCEPT_TOLERATED in kinds
     accepted = tolerated or ak.ACCEPT in kinds
     decided = next((time.date(e["at"]) for e in reversed(events) if ak.is_kind(e["action"], *ak.DECISIONS)), None)
+    defaulted = tolerated and kinds[-1] is ak.TERMINATE and last["actor"] == "system"
     facts = {
         "case_id": case["id"], "matter_code": case["matter_code"], "window": case["window"] or "",
-        "clerk": case["clerk"], "received_on": time.date(case["received_at"]), "finished_on": time.date(last["at"]),
+        "clerk": case["clerk"], "received_on": time.date(case["received_at"]),
+        "finished_on": _default_deadline(last, time) if defaulted else time.date(last["at"]),
         "final_state": last["to_state"], "outcome": case["outcome"], "visits": sum(1 for e in events if e["visit"]),
         "complete_first": accepted and notices == 0, "tolerated": tolerated, "notices": notices,
-        "defaulted": tolerated and kinds[-1] is ak.TERMINATE and last["actor"] == "system",
+        "defaulted": defaulted,
         "decided_on": decided, "reason": _reason(events),
         **_timeliness(case, decided, calendar),
     }
     return facts
+
+
+def _default_deadline(last: RowMapping | Mapping[str, Any], time: OfficeTime) -> dt.date:
+    """The day a default counts in: its gap's deadline, however late the sweep ended the case.
+
+    A default is the applicant's failure to supply by the deadline; counted on the day
+    it was swept, a sweep run late (its worker down) would move it into another month.
+    A 终止 recorded before the sweep wrote its deadline counts on the day it was carried out.
+    """
+    default = (last["payload"] or {}).get("default") or {}
+    if "deadline" in default:
+        return dt.date.fromisoformat(default["deadline"])
+    return time.date(last["at"])
 
 
 def _timeliness(case: Mapping[str, Any] | RowMapping, decided: dt.date | None,

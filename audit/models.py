@@ -33,7 +33,7 @@ class AuditCase(SQLModel, table=True):
     window: str = Field(default="", max_length=64)  # "" when the case came in without a window
     clerk: str = Field(max_length=64)
     received_on: dt.date
-    finished_on: dt.date  # local date of the final transition
+    finished_on: dt.date  # local date of the final transition; for a default (容缺逾期), its gap deadline
     final_state: str = Field(max_length=16)  # closed | refused | withdrawn | terminated
     outcome: str | None = Field(default=None, max_length=32)
     visits: int = 0

@@ -11,7 +11,8 @@ The rules (also in the README's "Layout"):
 - `audit/` (the auditor's measures) imports `workflows/` and `guides/` (to print its report): not
   `windows/`, `service`, nor an HTTP library; and it renders no template of `windows/` (nor does
   `guides/` or `workflows/`): a string naming one is a dependency an import check cannot see.
-- `windows/` (HTTP) may import all three, but not `service`, `bench/` or `tests/`.
+- `windows/` (HTTP) may import all three, but not `jobs/`, `service`, `bench/` or `tests/`.
+- `jobs/` (who runs the schedule: the job queue, the in-process runner) imports `workflows/` only.
 - No import cycle between any two modules of these packages (and `service`).
 
 One module is exempt: `workflows/migrations/env.py`, Alembic's environment. The migrations are the
@@ -31,17 +32,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("workflows", "windows", "guides", "audit")
+PACKAGES = ("workflows", "windows", "guides", "audit", "jobs")
 PROJECT = (*PACKAGES, "service", "bench", "tests")
 HTTP = ("fastapi", "fastapi_offline", "starlette", "uvicorn")
 TEMPLATING = ("jinja2", "markupsafe", "weasyprint")
 
 # package → the top-level names its modules must not import
 FORBIDDEN = {
-    "workflows": {"windows", "guides", "audit", "service", "bench", "tests", *HTTP, *TEMPLATING},
-    "guides": {"windows", "audit", "service", "bench", "tests", *HTTP},
-    "audit": {"windows", "service", "bench", "tests", *HTTP},
-    "windows": {"service", "bench", "tests"},
+    "workflows": {"windows", "guides", "audit", "jobs", "service", "bench", "tests", *HTTP, *TEMPLATING},
+    "guides": {"windows", "audit", "jobs", "service", "bench", "tests", *HTTP},
+    "audit": {"windows", "jobs", "service", "bench", "tests", *HTTP},
+    "windows": {"jobs", "service", "bench", "tests"},
+    "jobs": {"windows", "guides", "audit", "service", "bench", "tests", *HTTP, *TEMPLATING},
 }
 WINDOWS_TEMPLATES = ROOT / "windows" / "templates"
 EXEMPT = {"workflows.migrations.env"}  # the whole database's schema: see the module's docstring

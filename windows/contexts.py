@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Mapping
 
 from sqlmodel import Session
 
+from workflows.deadline_marks import DUE_SOON_WORKDAYS, MARK_LABELS, OVERDUE
 from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
 from windows.actions import is_dangerous, labels_for, widgets_for
@@ -21,7 +22,7 @@ from workflows.timeline import TimelineEntry, timeline
 from workflows.office import Actor, Office
 from workflows.action_kinds import VISIT_CAUSES, VISIT_PURPOSES
 
-NEAR_DAYS = 2  # working days left at which a case is flagged as near its deadline
+NEAR_DAYS = DUE_SOON_WORKDAYS  # working days left at which a case is flagged as near its deadline
 PapersFor = Callable[[Case], list[tuple[str, str]]]  # (kind, title): guides.papers.paper_list
 
 
@@ -51,12 +52,22 @@ class CaseRow:  # one per listed case
     left: int | None  # working days to the promised deadline; negative when overdue
     provisional: bool
     paused: bool
+    mark: str | None = None  # the morning's 已超期 / 即将超期 mark (queue rows only)
+    by_mark: bool = False  # urgency from the stored mark (the queue), not from `left` (search)
 
     @property
     def urgency(self) -> str:
+        if self.by_mark and self.mark:
+            return "overdue" if self.mark == OVERDUE else "near"
         if self.left is None:
             return "none"
+        if self.by_mark:
+            return "normal"
         return "overdue" if self.left < 0 else ("near" if self.left <= NEAR_DAYS else "normal")
+
+    @property
+    def mark_label(self) -> str:
+        return MARK_LABELS.get(self.mark or "", "")
 
 
 def case_row(office: Office, case: queries.CaseListing, deadlines: queries.DeadlineView) -> CaseRow:
@@ -70,10 +81,21 @@ def case_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]
     return [case_row(office, c, d) for c, d in zip(cases, queries.deadline_views(office, cases), strict=True)]
 
 
-def queue_rows(office: Office, cases: list[queries.CaseListing]) -> list[CaseRow]:
-    """Overdue first, then the nearest deadlines; cases without a running clock last, oldest first."""
-    rows = case_rows(office, cases)
-    return sorted(rows, key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.case_id))
+def queue_rows(office: Office, cases: list[queries.QueueListing]) -> list[CaseRow]:
+    """In the queue's order (the morning's 已超期 then 即将超期 marks, then the soonest limits), each
+    marked row with the working days its mark was computed with, the others counted here."""
+    unmarked = [c for c in cases if c.mark is None]
+    views = dict(zip((c.id for c in unmarked), queries.deadline_views(office, unmarked), strict=True))
+    rows = []
+    for c in cases:
+        if c.mark is None:
+            rows.append(replace(case_row(office, c, views[c.id]), by_mark=True))
+        else:
+            matter = office.matter_of(c)
+            rows.append(CaseRow(c.id, c.receipt_no, matter.definition.name, c.applicant_name, mask_id(c.applicant_id_no),
+                                matter.compiled.state_label(c.state), c.promised_due, c.mark_left, c.due_provisional,
+                                False, mark=c.mark, by_mark=True))
+    return rows
 
 
 @dataclass(frozen=True)

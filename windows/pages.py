@@ -122,7 +122,8 @@ def queue(request: Request, actor: WorkerDep, session: SessionDep, office: Offic
     waiting = queries.count_waiting(session=session, actor=actor, all_windows=comprehensive)
     return render(request, "queue.html", actor=actor, title="我的待办", window=window, tab="mine",
                   counts={"mine": len(found), "waiting": waiting}, comprehensive=comprehensive,
-                  rows=contexts.queue_rows(office, found), near_days=contexts.NEAR_DAYS)
+                  rows=contexts.queue_rows(office, found), near_days=contexts.NEAR_DAYS,
+                  marks_on=max((c.marked_on for c in found if c.marked_on), default=None))
 
 
 @router.get("/queue/waiting")

@@ -222,8 +222,11 @@ def withdraw(*, session: Session, office: Office, case: Case, clerk: Actor, reas
     return _close(session, office, case, clerk, kinds.WITHDRAW, "withdrawn", {"reason": reason})
 
 
-def terminate(*, session: Session, office: Office, case: Case, actor: Actor, reason: str) -> Case:
-    return _close(session, office, case, actor, kinds.TERMINATE, "terminated", {"reason": reason})
+def terminate(*, session: Session, office: Office, case: Case, actor: Actor, reason: str,
+              default: Mapping[str, Any] | None = None) -> Case:
+    """终止. `default`: for the sweep's 终止 of an overdue 容缺 case, its deadline and when it was carried out."""
+    return _close(session, office, case, actor, kinds.TERMINATE, "terminated",
+                  {"reason": reason, **({"default": dict(default)} if default else {})})
 
 
 def transfer_case(*, session: Session, office: Office, case: Case, clerk: Actor, window: str,

@@ -6,10 +6,12 @@ and each case moves on at its own pace, every action stamped while the office is
 open (`demo_hours`) and after the one before it. Most cases close in one visit
 within the promised limit; some are accepted with tolerated gaps and supply them in
 time, some get a one-time notice and come back, some are refused or withdrawn, a few
-run some days late. Each working morning the sweep ends the cases whose tolerated
-gaps fell overdue, as the daily job does in a real office, so a default ends the
-working day after its deadline. The simulation stops at `now`: what is under way
-then stays open, as it would be.
+run some days late. Each night the scheduled sweep (00:30 office time, the declared
+schedule's) ends the cases whose tolerated gaps fell overdue the day before, as the
+daily job does in a real office, and is recorded as run. The simulation stops at
+`now`: what is under way then stays open, as it would be, and today's scheduled runs
+are left to the service, which catches them up when it starts (the demo's `serve`
+ends a default that fell due on the last working day, without anyone typing a command).
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from sqlmodel import Session, select
 from workflows import accounts
 from workflows.db import session as new_session
 from workflows.demo_hours import LAST_ARRIVAL, OfficeHours, SimClock
-from workflows.demo_plans import DemoStaff, plan_case
+from workflows.deadlines import tolerance_days
+from workflows.demo_plans import DemoStaff, Plan, plan_case
 from workflows.demo_roster import Roster
 from workflows.demo_story import CaseStory, SimulatedOffice
 from workflows.machine import FINAL_STATES
 from workflows.office import Actor, Office
+from workflows.workdays import WorkCalendar
+from workflows.schedule import SCHEDULE, Daily, record_run
 from workflows.sweep import sweep_overdue_gaps
+
+SWEEP = next(e for e in SCHEDULE if e.name == "gap-sweep")
 
 
 @dataclass
@@ -62,10 +69,40 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
         stories = [CaseStory(shared, plan_case(rng=rng, catalogue=sim.catalogue, roster=roster, staff=shared.staff,
                                                arrival=arrival))
                    for arrival in _arrivals(hours, rng, cases, first, now)]
+        last_workday = _last_workday_before(office.calendar, office.time.date(now))
+        left = _default_due_on(last_workday, rng=rng, office=sim, roster=roster, staff=shared.staff, hours=hours)
+        stories += [CaseStory(shared, left)] if left and left.arrival <= now else []
         with _progress_bar(len(stories), progress) as advance:
             shared.on_case_opened = advance
-            _Simulation(shared, clock, now, next_sweep=first).run(stories)
+            _Simulation(shared, clock, now, next_sweep=first, last_swept=last_workday).run(stories)
     return _summary(stories, shared.stopped)
+
+
+def _last_workday_before(calendar: WorkCalendar, day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while not calendar.is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _default_due_on(due: dt.date, *, rng: random.Random, office: Office, roster: Roster, staff: DemoStaff,
+                    hours: OfficeHours) -> Plan | None:
+    """A 容缺 case never supplied whose gap falls due on `due`, the last working day: the first thing
+    the service's scheduler does when the demo is served is to end it (终止), late, for the right day."""
+    start = hours.opening(due)
+    plan = plan_case(rng=rng, catalogue=office.catalogue, roster=roster, staff=staff, arrival=start,
+                     scenario="defaulted")
+    missing = [m for m, check in plan.materials.items() if check.status == "missing"]
+    if plan.scenario != "defaulted" or not missing:
+        return None
+    days = min(tolerance_days(plan.definition, m) for m in missing)
+    accepted = due
+    while accepted > due - dt.timedelta(days=60):
+        accepted -= dt.timedelta(days=1)
+        if office.calendar.is_workday(accepted) and office.calendar.add_workdays(accepted, days).due == due:
+            plan.arrival = hours.some_time(rng, accepted, latest=LAST_ARRIVAL)
+            return plan
+    return None
 
 
 def _arrivals(hours: OfficeHours, rng: random.Random, n: int, first: dt.date, now: dt.datetime) -> list[dt.datetime]:
@@ -123,6 +160,7 @@ class _Simulation:
     clock: SimClock
     now: dt.datetime
     next_sweep: dt.date
+    last_swept: dt.date  # the last day the simulated scheduler runs for: the last working day before today
 
     def run(self, stories: list[CaseStory]) -> None:
         queue: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
@@ -139,12 +177,15 @@ class _Simulation:
         self.sweep_until(self.now)
 
     def sweep_until(self, moment: dt.datetime) -> None:
-        """The sweep at opening time of each working day up to `moment` not yet swept, as the daily job runs it."""
-        hours, day = self.shared.hours, self.next_sweep
-        while hours.opening(day) <= moment:
-            if hours.calendar.is_workday(day):
-                self.clock.now = hours.opening(day)
-                sweep_overdue_gaps(session=self.shared.session, office=self.shared.office)
+        """The daily sweep at its scheduled time (workflows/schedule.py) of each day up to `moment` not yet
+        swept, as the scheduler runs it, recorded as the scheduler records it. The runs after the last
+        working day (`last_swept`) are left to the service, which catches them up when it starts."""
+        office, day = self.shared.office, self.next_sweep
+        at = SWEEP.when.at if isinstance(SWEEP.when, Daily) else dt.time(0, 30)
+        while day <= self.last_swept and (run := office.time.at(day, at.hour, at.minute)) <= moment:
+            self.clock.now = run
+            report = sweep_overdue_gaps(session=self.shared.session, office=office, day=day)
+            record_run(self.shared.session, task=SWEEP.name, day=day, summary=report.summary(), at=run)
             day += dt.timedelta(days=1)
         self.next_sweep = day
 

@@ -80,9 +80,10 @@ class Plan:
 
 
 def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff: DemoStaff,
-              arrival: dt.datetime) -> Plan:
+              arrival: dt.datetime, scenario: str | None = None) -> Plan:
+    """A case arriving at `arrival`, playing `scenario` (by default one drawn by SCENARIOS' weights) where its matter can."""
     names, weights = zip(*SCENARIOS, strict=True)
-    wanted = rng.choices(names, weights)[0]
+    wanted = scenario or rng.choices(names, weights)[0]
     versions = catalogue.matters()
     if wanted in ("tolerated", "defaulted"):  # only some matters publish a 容缺 list: the case is one of them
         versions = [v for v in versions if any(m.tolerance for m in v.definition.materials)] or versions

@@ -104,3 +104,29 @@ class CalendarDay(SQLModel, table=True):
     year: int = Field(index=True)
     is_workday: bool
     name: str = Field(default="", max_length=64)
+
+
+class ScheduledRun(SQLModel, table=True):
+    """One day a daily scheduled task (workflows/schedule.py) was run for: the catch-up starts after the last one."""
+
+    __tablename__ = "scheduled_runs"
+
+    task: str = Field(primary_key=True, max_length=64)
+    day: dt.date = Field(primary_key=True)  # the office day the run was FOR, however late it was carried out
+    done_at: dt.datetime
+    summary: str = Field(default="", max_length=500)
+
+
+class DeadlineMark(SQLModel, table=True):
+    """An open case near (即将超期) or past (已超期) its promised limit, as the morning job found it.
+
+    Rewritten whole by each morning's run (workflows/deadline_marks.py); the queue reads it, never recomputes it.
+    """
+
+    __tablename__ = "deadline_marks"
+
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")
+    mark: str = Field(max_length=16)  # overdue | due_soon
+    due: dt.date  # the promised limit the mark was computed against
+    days_left: int  # working days from `computed_on` to `due`; negative when past it
+    computed_on: dt.date  # the office day of the run that wrote it

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_
+from sqlalchemy import case as sa_case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -27,7 +28,8 @@ from workflows.case_windows import window_refusal
 from workflows.engine import may_take
 from workflows.localtime import OfficeTime
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES, Action, CaseProxy
-from workflows.models import Case, CaseEvent
+from workflows.deadline_marks import DUE_SOON, OVERDUE
+from workflows.models import Case, CaseEvent, DeadlineMark
 from workflows.office import Actor, Office
 
 
@@ -304,13 +306,36 @@ def _window_scope(actor: Actor, all_windows: bool) -> str | None:
     return None if (all_windows or not actor.has("clerk")) else actor.window
 
 
-def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limit: int = 100) -> list[CaseListing]:
-    """My queue: cases waiting for one of my roles, soonest promised deadline first.
+@dataclass(frozen=True)
+class QueueListing(CaseListing):
+    """A queued case with the morning's deadline mark (workflows/deadline_marks.py), if it has one."""
 
+    mark: str | None  # overdue | due_soon | None
+    mark_left: int | None  # working days left when the mark was computed; negative when past
+    marked_on: dt.date | None  # the office day the mark was computed
+
+
+MARKS = core_table(DeadlineMark)
+_MARK_RANK = sa_case((MARKS.c.mark == OVERDUE, 0), (MARKS.c.mark == DUE_SOON, 1), else_=2)
+
+
+def queue_for(session: Session, actor: Actor, *, all_windows: bool = False, limit: int = 100) -> list[QueueListing]:
+    """My queue: cases waiting for one of my roles, the morning's 已超期 then 即将超期 marks first,
+    then soonest promised deadline first.
+
+    The order is the stored marks' (workflows/deadline_marks.py), not recomputed here.
     A clerk sees their own window's cases unless they sit at a 综合窗口 (`all_windows`).
     """
     window = _window_scope(actor, all_windows)
-    return list_cases(session, awaiting_roles=actor.roles, window=window, open_only=True, limit=limit)
+    given: dict[str, Any] = {"awaiting_roles": sorted(actor.roles)} | ({"window": window} if window else {})
+    query = (sa_select(*LISTED, MARKS.c.mark, MARKS.c.days_left.label("mark_left"),
+                        MARKS.c.computed_on.label("marked_on"))
+             .select_from(CASES.outerjoin(MARKS, MARKS.c.case_id == CASES.c.id))
+             .where(*(_FILTERS[name] for name in sorted(given)), CASES.c.state.not_in(sorted(FINAL_STATES)))
+             .order_by(_MARK_RANK, MARKS.c.days_left, CASES.c.promised_due.is_(None), CASES.c.promised_due,
+                       CASES.c.id)
+             .limit(limit))
+    return [QueueListing(**row._mapping) for row in session.execute(query, given)]
 
 
 # ---- waiting on the applicant ---------------------------------------------------------
