@@ -307,7 +307,8 @@ def cmd_worker(args, settings: Settings) -> int:
     from sqlalchemy.engine import make_url
 
     if make_url(settings.database_url).get_backend_name() != "postgresql":
-        raise SystemExit("service.py worker 需要 PostgreSQL（DATABASE_URL）；默认的 SQLite 由 service.py serve 在进程内运行定时任务")
+        raise SystemExit("service.py worker 需要 PostgreSQL（DATABASE_URL）；"
+                         "默认的 SQLite 由 service.py serve 在进程内运行定时任务")
     from jobs.queue import run_worker
 
     entries = settings.scheduled()

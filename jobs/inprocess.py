@@ -43,7 +43,7 @@ class InProcessRunner:
         try:
             for result in run_due(engine=self.engine, office=self.office, entry=entry):
                 log.info("定时任务 %s 为 %s 运行：%s", entry.name, result.day.isoformat(), result.summary)
-        except Exception:  # noqa: BLE001  (logged; the next run catches the day up)
+        except Exception:  # logged; the next run catches the day up
             log.exception("定时任务 %s 失败，将在下次运行时补做", entry.name)
 
     def _loop(self) -> None:

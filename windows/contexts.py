@@ -92,9 +92,9 @@ def queue_rows(office: Office, cases: list[queries.QueueListing]) -> list[CaseRo
             rows.append(replace(case_row(office, c, views[c.id]), by_mark=True))
         else:
             matter = office.matter_of(c)
-            rows.append(CaseRow(c.id, c.receipt_no, matter.definition.name, c.applicant_name, mask_id(c.applicant_id_no),
-                                matter.compiled.state_label(c.state), c.promised_due, c.mark_left, c.due_provisional,
-                                False, mark=c.mark, by_mark=True))
+            rows.append(CaseRow(c.id, c.receipt_no, matter.definition.name, c.applicant_name,
+                                mask_id(c.applicant_id_no), matter.compiled.state_label(c.state), c.promised_due,
+                                c.mark_left, c.due_provisional, False, mark=c.mark, by_mark=True))
     return rows
 
 

@@ -81,7 +81,7 @@ class Plan:
 
 def plan_case(*, rng: random.Random, catalogue: Catalogue, roster: Roster, staff: DemoStaff,
               arrival: dt.datetime, scenario: str | None = None) -> Plan:
-    """A case arriving at `arrival`, playing `scenario` (by default one drawn by SCENARIOS' weights) where its matter can."""
+    """A case arriving at `arrival`, playing `scenario` (by default drawn by SCENARIOS' weights) where it can."""
     names, weights = zip(*SCENARIOS, strict=True)
     wanted = scenario or rng.choices(names, weights)[0]
     versions = catalogue.matters()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_
@@ -184,7 +184,7 @@ def deadline_view(office: Office, case: Case) -> DeadlineView:
                         left(case.promised_due), left(case.legal_due))
 
 
-def deadline_views(office: Office, cases: list[Case] | list[CaseListing]) -> list[DeadlineView]:
+def deadline_views(office: Office, cases: Sequence[Case] | Sequence[CaseListing]) -> list[DeadlineView]:
     """`deadline_view` for a list of cases; each distinct due date is counted once, as a queue shares a few."""
     today, counted = office.today(), {}
 
