@@ -1,4 +1,5 @@
-"""My queue: overdue cases first, then those near their deadline, with working days left; by window."""
+"""My queue: the morning's marks put overdue cases first, then those near their deadline, with working
+days left; by window."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from tests.page_helpers import add_staff, client_as, login, soup
 from tests.support import STAFF, company, open_complete
 from workflows import cases
+from workflows.deadline_marks import mark_day
 
 
 @pytest.fixture
@@ -23,12 +25,13 @@ def accepted_on(session, office, clock, day: dt.date, name: str):
     return case
 
 
-def test_reviewer_queue_is_ordered_overdue_then_near_then_the_rest(app, session, office, clock, staffed):
+def test_reviewer_queue_is_ordered_overdue_then_near_then_the_rest(app, session, office, clock, staffed, engine):
     today = dt.date(2026, 11, 25)
     fresh = accepted_on(session, office, clock, today, "丙")  # due Wed 12-02: 5 working days left
     late = accepted_on(session, office, clock, dt.date(2026, 11, 16), "甲")  # due Mon 11-23: 2 days overdue
     near = accepted_on(session, office, clock, dt.date(2026, 11, 20), "乙")  # due Fri 11-27: 2 days left
     clock.set_local(today)
+    mark_day(engine=engine, office=office, day=today)  # the morning's job
     with client_as(app, "reviewer") as reviewer:
         rows = soup(reviewer.get("/queue")).select("table.cases tbody tr")
     assert [int(r["data-case-id"]) for r in rows] == [late.id, near.id, fresh.id]
