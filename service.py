@@ -300,7 +300,8 @@ def _log_to_stderr() -> None:
     for name in ("onevisit", "procrastinate"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
+        if not logger.handlers:
+            logger.addHandler(handler)
 
 
 def cmd_worker(args, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import threading
 from collections.abc import Sequence
 
@@ -31,8 +32,9 @@ class InProcessRunner:
         self._thread = threading.Thread(target=self._loop, name="onevisit-schedule", daemon=True)
 
     def start(self) -> None:
-        log.info("定时任务在进程 %d 中运行（进程内，SQLite）：%s", os.getpid(),
-                    "；".join(f"{e.name} {e.when.describe()}" for e in self.entries))
+        # Said on stderr whatever the logging set-up: an operator (and a test) can count the runners.
+        print(f"定时任务在进程 {os.getpid()} 中运行（进程内）："
+              + "；".join(f"{e.name} {e.when.describe()}" for e in self.entries), file=sys.stderr, flush=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10) -> None:
