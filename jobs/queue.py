@@ -12,7 +12,10 @@ when it starts, defers one catch-up run of every daily task (its queueing lock k
 several starting workers to one); `run_due` does every day missed since the last
 recorded run, each FOR its own day, and nothing when none is missed.
 
-The schema is Procrastinate's own, applied by our migration 0006 (`service.py db upgrade`).
+A worker killed mid-run leaves its job `doing`, holding its task's lock; every five minutes
+a worker puts back the jobs of workers without a heartbeat (Procrastinate's stalled jobs),
+and the run is done again. The schema is Procrastinate's own, applied by our migration
+0006 (`service.py db upgrade`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from workflows.office import Office
 from workflows.schedule import Daily, Every, Scheduled, run_due
 
 log = logging.getLogger("onevisit.jobs")
+QUEUE = "schedule"
+RETRY_STALLED = "retry-stalled-jobs"
 
 
 def conninfo(database_url: str) -> str:
@@ -62,8 +67,19 @@ def build_app(*, database_url: str, engine: Engine, office: Office, entries: Seq
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
     for entry in entries:
         app.periodic(cron=cron_of(entry, office.time), periodic_id=entry.name)(
-            app.task(name=entry.name, lock=entry.name, queue="schedule")(_runner(entry, engine, office)))
+            app.task(name=entry.name, lock=entry.name, queue=QUEUE)(_runner(entry, engine, office)))
+    app.periodic(cron="*/5 * * * *", periodic_id=RETRY_STALLED)(
+        app.task(name=RETRY_STALLED, queue=QUEUE, queueing_lock=RETRY_STALLED, pass_context=True)(_retry_stalled))
     return app
+
+
+async def _retry_stalled(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Put back the jobs of a worker that died (no heartbeat for 30 s), which would otherwise hold
+    their task's lock for ever; the run they were doing is done again (the tasks are idempotent)."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs():
+        log.warning("任务 %s（%s）所在的 worker 已停止响应，重新排队", job.id, job.task_name)
+        await manager.retry_job(job)
 
 
 def _runner(entry: Scheduled, engine: Engine, office: Office) -> Any:
@@ -98,4 +114,4 @@ def run_worker(*, database_url: str, engine: Engine, office: Office, entries: Se
                  cron_of(entry, office.time), entry.title)
     with app.open():
         defer_catch_up(app, entries)
-    app.run_worker(queues=["schedule"], name=name, install_signal_handlers=True)
+    app.run_worker(queues=[QUEUE], name=name, install_signal_handlers=True)

@@ -57,7 +57,7 @@ def test_an_operator_moves_a_task_through_the_environment(monkeypatch):
 
 @pytest.mark.parametrize("overrides", [{"gap-sweep": "25:00"}, {"gap-sweep": "soon"}, {"no-such-task": "01:00"}])
 def test_a_time_or_task_that_does_not_exist_is_refused(overrides):
-    with pytest.raises(ValueError, match="定时任务|执行时间"):
+    with pytest.raises(ValueError, match=r"定时任务|执行时间"):
         schedule(overrides)
 
 
