@@ -225,7 +225,8 @@ class Tolerance(Frozen):
     days: int = Field(
         ge=1,
         description="补齐期限 in 工作日 after 受理; not more than `limits.promised_days`. The result is not issued "
-                    "while a gap is open, and a gap past its day ends the case (终止) through `service.py sweep`.",
+                    "while a gap is open, and a gap past its day ends the case (终止) through the daily sweep "
+                    "(`gap-sweep` in workflows/schedule.py, 00:30 office time by default).",
         examples=[5, 3])
     channels: list[Channel] = Field(
         min_length=1,
