@@ -252,7 +252,9 @@ def cmd_serve(args, settings: Settings) -> int:
         except Exception as exc:  # noqa: BLE001  (told in one line, before the port is bound)
             print(start_up_failure(settings, exc), file=sys.stderr)
             return 1
-        with _schedule_runner(settings):
+        with contextlib.ExitStack() as stack:
+            if not _enter_schedule_runner(stack, settings):
+                return 1
             uvicorn.run(app, **options)
         return 0
     # Each worker process builds its own app from the environment (create_worker_app). They
@@ -267,8 +269,20 @@ def cmd_serve(args, settings: Settings) -> int:
             print(start_up_failure(settings, exc), file=sys.stderr)
             return 1
         os.environ["ONEVISIT_AUTO_MIGRATE"] = "false"
-    with _schedule_runner(settings):  # here, in the supervisor: one runner, not one per worker
+    with contextlib.ExitStack() as stack:
+        if not _enter_schedule_runner(stack, settings):  # here, in the supervisor: one runner, not one per worker
+            return 1
         return _serve_workers(args.workers, options)
+
+
+def _enter_schedule_runner(stack: contextlib.ExitStack, settings: Settings) -> bool:
+    """Start the schedule's runner for this serve; one that cannot start is told in one line (False)."""
+    try:
+        stack.enter_context(_schedule_runner(settings))
+    except Exception as exc:  # noqa: BLE001  (told in one line, before the port is bound)
+        print(start_up_failure(settings, exc), file=sys.stderr)
+        return False
+    return True
 
 
 @contextlib.contextmanager
