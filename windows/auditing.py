@@ -13,22 +13,23 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from audit import eventlog, exports
+from audit import eventlog, exports, remedies
 from audit.dashboard import Dashboard, build_view, names_of
 from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
-from audit.report import Charts, charts_of, report_pdf
+from audit.report import Charts, charts_of, points, report_pdf
 from audit.openwork import LIMITS, as_of_day, open_work
 from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, month_of, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables, overdue_table
 from audit.targets import Targets
 from windows.api_route import AnsweredInThread
-from windows.deps import AuditorDep, CaseDep, OfficeDep, SessionDep
+from windows import forms
+from windows.deps import AuditorDep, AuditorOnlyDep, CaseDep, FormDep, OfficeDep, SessionDep
 from windows.openapi_responses import page_errors, success
 from windows.render_threads import on_render_threads
 from windows.rendering import render
@@ -198,15 +199,6 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
 
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def points(change: float | None) -> str:
-    """A change in percentage points; 无数据 where either period counted nothing."""
-    if change is None:
-        return "无数据"
-    if round(change, 1) == 0:
-        return "持平"
-    return f"{'+' if change > 0 else '−'}{abs(change):.1f} 个百分点"
 
 
 # ---- 在办超期 ------------------------------------------------------------------------
@@ -428,7 +420,41 @@ def monthly_report(request: Request, *, on: Day = None, dims: Dimensions, actor:
     start = scope.start
     d = _dashboard(office, session, scope)
     pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
-                     generated_at=office.time.local(office.now()))
+                     generated_at=office.time.local(office.now()),
+                     remedies=remedies.remedies_of(session.connection(), month=scope.start))
     _log(request, office, session, actor, "report", "pdf", False)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="audit-{start:%Y-%m}.pdf"'})
+
+
+# ---- 整改措施 for the monthly report ---------------------------------------------------------
+
+MonthOf = Annotated[str | None, Query(max_length=16, pattern=NO_NUL, description="报告月份 YYYY-MM；默认上一个完整月份")]
+
+
+def _report_month(office: Office, month: str | None) -> Scope:
+    chosen = {"period": "month", "month": month} if month else {}
+    return scope_from(chosen, office.today(), time=office.time)
+
+
+@router.get("/audit/remedies", response_class=HTMLResponse)
+def remedies_form(request: Request, *, month: MonthOf = None, saved: Annotated[bool, Query()] = False,
+                  actor: AuditorDep, session: SessionDep, office: OfficeDep):
+    """The form for the month's written 整改措施, beside what fell below target and why."""
+    scope = _report_month(office, month)
+    d = _dashboard(office, session, scope)
+    current = remedies.remedies_of(session.connection(), month=scope.start)
+    return render(request, "audit_remedies.html", actor=actor, title=f"整改措施 {scope.label}", d=d,
+                  month=f"{scope.start:%Y-%m}", remedies=current, saved=saved, may_write=actor.has("auditor"),
+                  max_chars=remedies.MAX_CHARS, report=f"/audit/report.pdf?{urlencode({'on': scope.start.isoformat()})}",
+                  staff_names=d.names.clerks)
+
+
+@router.post("/audit/remedies", response_class=HTMLResponse)
+def remedies_save(request: Request, actor: AuditorOnlyDep, form: FormDep, session: SessionDep, office: OfficeDep):
+    scope = _report_month(office, forms.clean(form.get("month"), 16) or None)
+    text = str(form.get("text") or "").replace("\x00", "")
+    remedies.save_remedies(session=session, month=scope.start, text=text, actor=actor, now=office.now())
+    session.commit()
+    return RedirectResponse(f"/audit/remedies?{urlencode({'month': f'{scope.start:%Y-%m}', 'saved': 1})}",
+                            status_code=303)
