@@ -188,7 +188,7 @@ def previous_scope(scope: Scope) -> Scope | None:
         if scope.start <= FIRST_DAY:
             return None
         start, full_end = period_of(scope.kind, scope.start - dt.timedelta(days=1))
-        end = min(start + (scope.end - scope.start), full_end)
+        end = full_end if scope.until is None else min(start + (scope.end - scope.start), full_end)
         return replace(scope, start=start, end=end, until=None, kind=scope.kind if end == full_end else "range")
     length = scope.end - scope.start + dt.timedelta(days=1)
     if scope.start - length < FIRST_DAY:
