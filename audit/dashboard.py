@@ -106,6 +106,9 @@ class Dashboard:
         return next(r for r in self.rates if r.measure.key == key)
 
 
+MAIN_CAUSES = 3  # the causes a matter or window below target is reported with
+
+
 @dataclass(frozen=True)
 class Cause:
     purpose: str
@@ -182,16 +185,15 @@ def _material_name(catalogue: Catalogue, m: MaterialCount) -> str:
         return m.material_id
 
 
-def extra_visit_causes(conn: Connection, scope: Scope, dimension: str, key: str,
-                       limit: int = 3) -> list[tuple[str, str | None, str, int]]:
-    """The commonest (purpose, material, matter) of the visits after the first, in the slice's finished cases."""
+def extra_visit_causes(conn: Connection, scope: Scope, dimension: str, key: str) -> list[tuple[str, str | None, str, int]]:
+    """(purpose, material, matter, visits) of the visits after the first, in the slice's finished cases."""
     sliced = scope.narrowed(**{dimension: key})
     source = CAUSES.join(FACTS, FACTS.c.case_id == CAUSES.c.case_id)
     visits = func.count()
     query = (select(CAUSES.c.purpose, CAUSES.c.material_id, CAUSES.c.matter_code, visits)
              .select_from(source).where(CAUSES.c.extra.is_(True), *facts_filter(sliced))
              .group_by(CAUSES.c.purpose, CAUSES.c.material_id, CAUSES.c.matter_code)
-             .order_by(visits.desc(), CAUSES.c.purpose, CAUSES.c.material_id).limit(limit))
+             .order_by(visits.desc(), CAUSES.c.purpose, CAUSES.c.material_id))
     return [(row[0], row[1], row[2], row[3]) for row in conn.execute(query)]
 
 
@@ -204,10 +206,13 @@ def _below_target(conn: Connection, d: Dashboard, catalogue: Catalogue) -> list[
             rate = row.figures.rates["one_visit_rate"]
             if rate is None or rate >= target:
                 continue
-            causes = [Cause(purpose, _material_name(catalogue, MaterialCount(matter, material, 0, 0))
-                            if material else "", n)
-                      for purpose, material, matter, n in extra_visit_causes(conn, d.scope, dimension, row.key)]
-            out.append(BelowTarget(dimension, row, causes))
+            # A window's causes come from several matters: the same purpose and material add up across them.
+            counted: dict[tuple[str, str], int] = {}
+            for purpose, material, matter, n in extra_visit_causes(conn, d.scope, dimension, row.key):
+                name = _material_name(catalogue, MaterialCount(matter, material, 0, 0)) if material else ""
+                counted[(purpose, name)] = counted.get((purpose, name), 0) + n
+            top = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:MAIN_CAUSES]
+            out.append(BelowTarget(dimension, row, [Cause(purpose, name, n) for (purpose, name), n in top]))
     return out
 
 
