@@ -58,7 +58,8 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_pct(tick)}</text>')
     body.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                 f'stroke="#000" stroke-width="1.5" stroke-dasharray="6 4"/>')
-    body.append(f'<text class="target-label" x="{width - right + 18}" y="{y(target) + 4:.1f}">目标 {_pct(target)}</text>')
+    body.append(f'<text class="target-label" x="{width - right + 18}" y="{y(target) + 4:.1f}">'
+                f'目标 {_pct(target)}</text>')
     path: list[tuple[float, float] | None] = []
     xs: list[float] = []
     for i, p in enumerate(points):
@@ -131,7 +132,8 @@ def rate_bars(items: list[Point], target: float, title: str, width: int = 640) -
     tx = left + plot_w * target
     body.append(f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 20}" stroke="#000" '
                 f'stroke-width="1.5" stroke-dasharray="6 4"/>')
-    body.append(f'<text class="target-label" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">目标 {_pct(target)}</text>')
+    body.append(f'<text class="target-label" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">'
+                f'目标 {_pct(target)}</text>')
     return _svg(width, height, title, body)
 
 

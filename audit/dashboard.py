@@ -185,7 +185,8 @@ def _material_name(catalogue: Catalogue, m: MaterialCount) -> str:
         return m.material_id
 
 
-def extra_visit_causes(conn: Connection, scope: Scope, dimension: str, key: str) -> list[tuple[str, str | None, str, int]]:
+def extra_visit_causes(conn: Connection, scope: Scope, dimension: str,
+                       key: str) -> list[tuple[str, str | None, str, int]]:
     """(purpose, material, matter, visits) of the visits after the first, in the slice's finished cases."""
     sliced = scope.narrowed(**{dimension: key})
     source = CAUSES.join(FACTS, FACTS.c.case_id == CAUSES.c.case_id)

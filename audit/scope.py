@@ -149,7 +149,9 @@ def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -
     ?period=day|week|month|quarter|year&on=… (or &start=…, the period's first day, as links carry it).
     A period in progress is cut at today and labelled so.
     """
-    dims = {d: (params.get(d) or "").strip() or None for d in DIMENSIONS}
+    def given(name: str) -> str | None:
+        return (params.get(name) or "").strip() or None
+    dims = Dims(matter=given("matter"), window=given("window"), clerk=given("clerk"), department=given("department"))
     kind = params.get("period") or ""
     chosen = {"month": _month_param, "quarter": _quarter_param, "year": _year_param}
     if kind in chosen and params.get(kind):

@@ -89,7 +89,7 @@ def test_the_page_shows_each_change_in_percentage_points_or_says_there_is_no_dat
     page = soup(client.get("/audit?period=month&month=2026-11"))
     def cells(key):
         row = page.select_one(f'#rates tr[data-measure="{key}"]')
-        return (row.select_one('[data-compare="previous"]').get_text(), row.select_one('[data-compare="year-ago"]').get_text())
+        return tuple(row.select_one(f'[data-compare="{which}"]').get_text() for which in ("previous", "year-ago"))
     assert cells("one_visit_rate") == ("−50.0 个百分点", "−50.0 个百分点")
     assert cells("satisfaction_rate") == ("无数据", "−33.3 个百分点")
     assert cells("repeat_notice_rate") == ("无数据", "无数据")

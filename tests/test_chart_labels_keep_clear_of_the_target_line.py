@@ -18,14 +18,14 @@ def _boxes(svg: str, cls: str):
     for t in root.iter(f"{SVG}text"):
         if t.get("class") != cls:
             continue
-        x, y, width = float(t.get("x")), float(t.get("y")), text_width(t.text or "")
+        x, y, width = float(t.get("x", "")), float(t.get("y", "")), text_width(t.text or "")
         left = {"end": x - width, "middle": x - width / 2}.get(t.get("text-anchor") or "", x)
         yield t.text, left, left + width, y - TEXT_HEIGHT, y + 3
 
 
 def _target(svg: str):
     line = next(el for el in ET.fromstring(str(svg)).iter(f"{SVG}line") if el.get("class") == "target")
-    return tuple(float(line.get(k)) for k in ("x1", "x2", "y1", "y2"))
+    return tuple(float(line.get(k, "")) for k in ("x1", "x2", "y1", "y2"))
 
 
 @pytest.mark.parametrize("target", [0.5, 0.8, 0.95, 1.0])

@@ -117,7 +117,8 @@ def test_the_day_is_the_periods_last_or_today_and_a_cut_narrows_it(built, engine
 
 def test_the_dashboard_counts_link_to_the_list_and_each_line_to_its_case(built, session, clock, client):
     session.add(accounts.StaffUser(username=STAFF.auditor.username, display_name=STAFF.auditor.name,
-                                   roles=sorted(STAFF.auditor.roles), password_hash=_hash(password_of(STAFF.auditor.username)),
+                                   roles=sorted(STAFF.auditor.roles),
+                                   password_hash=_hash(password_of(STAFF.auditor.username)),
                                    created_at=clock()))
     session.commit()
     assert login(client, STAFF.auditor.username).status_code == 303
@@ -128,7 +129,7 @@ def test_the_dashboard_counts_link_to_the_list_and_each_line_to_its_case(built, 
     listing = soup(client.get(counts["promised"]["href"]))
     rows = listing.select("#overdue tbody tr")
     assert len(rows) == 2
-    assert [r.select_one("a")["href"] for r in rows] == [f"/audit/cases/{built['E'].id}", f"/audit/cases/{built['A'].id}"]
+    assert [r.select_one("a")["href"] for r in rows] == [f"/audit/cases/{built[n].id}" for n in "EA"]
     assert [r.select_one("[data-age=promised]").get_text() for r in rows] == ["20 个工作日", "4 个工作日"]
     legal = soup(client.get(counts["legal"]["href"]))
     assert [r["data-case-id"] for r in legal.select("#overdue tbody tr")] == [str(built["E"].id)]

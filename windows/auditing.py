@@ -24,7 +24,7 @@ from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LAB
 from audit.measures import visit_causes_of
 from audit.report import Charts, charts_of, points, report_pdf
 from audit.openwork import LIMITS, as_of_day, open_work
-from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, month_of, scope_from
+from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables, overdue_table
 from audit.targets import Targets
 from windows.api_route import AnsweredInThread
@@ -147,7 +147,8 @@ def _period_form(scope: Scope, today: dt.date, dims: dict[str, str]) -> PeriodFo
         current = scope.kind == "month" and scope.start == first
         shortcuts.append((label, f"/audit?{urlencode(params)}", current))
     kind = scope.kind if scope.kind in ("month", "quarter", "year") else "range"
-    return PeriodForm(kind=kind, month=f"{scope.start:%Y-%m}", quarter=f"{scope.start.year}-Q{(scope.start.month - 1) // 3 + 1}",
+    quarter = f"{scope.start.year}-Q{(scope.start.month - 1) // 3 + 1}"
+    return PeriodForm(kind=kind, month=f"{scope.start:%Y-%m}", quarter=quarter,
                       year=str(scope.start.year), start=scope.start.isoformat(), end=scope.end.isoformat(),
                       quarters=quarters, years=[str(y) for y in range(today.year, today.year - 6, -1)],
                       shortcuts=shortcuts)
@@ -429,7 +430,8 @@ def monthly_report(request: Request, *, on: Day = None, dims: Dimensions, actor:
 
 # ---- 整改措施 for the monthly report ---------------------------------------------------------
 
-MonthOf = Annotated[str | None, Query(max_length=16, pattern=NO_NUL, description="报告月份 YYYY-MM；默认上一个完整月份")]
+MonthOf = Annotated[str | None, Query(max_length=16, pattern=NO_NUL,
+                                      description="报告月份 YYYY-MM；默认上一个完整月份")]
 
 
 def _report_month(office: Office, month: str | None) -> Scope:
@@ -446,7 +448,8 @@ def remedies_form(request: Request, *, month: MonthOf = None, saved: Annotated[b
     current = remedies.remedies_of(session.connection(), month=scope.start)
     return render(request, "audit_remedies.html", actor=actor, title=f"整改措施 {scope.label}", d=d,
                   month=f"{scope.start:%Y-%m}", remedies=current, saved=saved, may_write=actor.has("auditor"),
-                  max_chars=remedies.MAX_CHARS, report=f"/audit/report.pdf?{urlencode({'on': scope.start.isoformat()})}",
+                  max_chars=remedies.MAX_CHARS,
+                  report=f"/audit/report.pdf?{urlencode({'on': scope.start.isoformat()})}",
                   staff_names=d.names.clerks)
 
 
