@@ -22,8 +22,17 @@ class Point:
     value: float | None  # a share in 0..1, None when nothing was counted
 
 
+FONT_PX = 12
+TEXT_HEIGHT = 12  # a label's height above its baseline; descenders take about 3 more below
+
+
 def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of a label's width at 12px: a CJK character a full em, anything else 0.62 em."""
+    return sum(FONT_PX if ord(ch) > 0x2E7F else FONT_PX * 0.62 for ch in text)
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -34,7 +43,8 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
 
 def trend_chart(points: list[Point], target: float, title: str, width: int = 640, height: int = 240) -> Markup:
     """Monthly rate as a line with marked, labelled points, and the target as a dashed line."""
-    left, right, top, bottom = 44, 16, 16, 40
+    # The target's label sits in the right margin, beside the line's end, where no point is drawn.
+    left, right, top, bottom = 44, 72, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(points) - 1, 1)
 
@@ -48,8 +58,8 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_pct(tick)}</text>')
     body.append(f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                 f'stroke="#000" stroke-width="1.5" stroke-dasharray="6 4"/>')
-    # The target's label sits at the left end, where the first months rarely are at their worst.
-    body.append(f'<text x="{left + 4}" y="{y(target) - 4:.1f}">目标 {_pct(target)}</text>')
+    body.append(f'<text class="target-label" x="{width - right + 18}" y="{y(target) + 4:.1f}">'
+                f'目标 {_pct(target)}</text>')
     path: list[tuple[float, float] | None] = []
     xs: list[float] = []
     for i, p in enumerate(points):
@@ -62,7 +72,11 @@ def trend_chart(points: list[Point], target: float, title: str, width: int = 640
         path.append((x, y(p.value)))
         body.append(f'<circle class="point" cx="{x:.1f}" cy="{y(p.value):.1f}" r="3.5" '
                     f'fill="#fff" stroke="#000" stroke-width="1.5"/>')
-        body.append(f'<text x="{x:.1f}" y="{y(p.value) - 8:.1f}" text-anchor="middle">{_pct(p.value)}</text>')
+        # Above the point, unless the dashed target line would run through the label: then below it.
+        above = y(p.value) - 8
+        crosses = above - TEXT_HEIGHT - 1 <= y(target) <= above + 3
+        baseline = y(p.value) + 8 + TEXT_HEIGHT if crosses else above
+        body.append(f'<text class="value" x="{x:.1f}" y="{baseline:.1f}" text-anchor="middle">{_pct(p.value)}</text>')
     body += _polylines(path)
     return _svg(width, height, title, body)
 
@@ -114,9 +128,22 @@ def rate_bars(items: list[Point], target: float, title: str, width: int = 640) -
         w = plot_w * p.value
         body.append(f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
                     f'fill="#d9d9d9" stroke="#000"/>')
-        body.append(f'<text x="{left + w + 6:.1f}" y="{y + 15}">{_pct(p.value)}</text>')
+        body.append(_bar_label(_pct(p.value), left, left + w, left + plot_w * target, y + 15))
     tx = left + plot_w * target
     body.append(f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 20}" stroke="#000" '
                 f'stroke-width="1.5" stroke-dasharray="6 4"/>')
-    body.append(f'<text x="{tx:.1f}" y="{height - 6}" text-anchor="middle">目标 {_pct(target)}</text>')
+    body.append(f'<text class="target-label" x="{tx:.1f}" y="{height - 6}" text-anchor="middle">'
+                f'目标 {_pct(target)}</text>')
     return _svg(width, height, title, body)
+
+
+def _bar_label(text: str, bar_start: float, bar_end: float, target_x: float, baseline: float) -> str:
+    """A bar's value just after its end; where the target line would cross it, inside the bar's end instead,
+    or, for a bar too short to hold it, just after the target line."""
+    width = text_width(text)
+    start = bar_end + 6
+    if not start - 2 <= target_x <= start + width + 2:
+        return f'<text class="value" x="{start:.1f}" y="{baseline}">{text}</text>'
+    if bar_end - 6 - width >= bar_start + 2:  # the line is past the bar's end, so the bar's inside is clear
+        return f'<text class="value" x="{bar_end - 6:.1f}" y="{baseline}" text-anchor="end">{text}</text>'
+    return f'<text class="value" x="{target_x + 6:.1f}" y="{baseline}">{text}</text>'

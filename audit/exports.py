@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
@@ -61,24 +62,49 @@ def csv_chunks(table: Table, every: int = 1000) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# The number format of each kind of column (audit.tables.Table.kinds): rates are stored as fractions.
+NUMBER_FORMATS = {"rate": "0.0%", "count": "0", "number": "0.0", "date": "yyyy-mm-dd"}
+# Widths in Excel's character units: a CJK character takes two; dates and rates need room for their digits.
+MIN_WIDTHS = {"date": 12, "rate": 9, "count": 8, "number": 8, "text": 10}
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def xlsx_bytes(table: Table) -> bytes:
+    """The table as one sheet: numbers, rates and dates as typed cells with their formats, columns wide enough
+    for their headers, the header row frozen; every text cell stays text (no formula survives)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.title[:31])
-    sheet.append([_xlsx_cell(sheet, v) for v in table.columns])
+    sheet.freeze_panes = "A2"
+    for i, name in enumerate(table.columns):
+        letter = get_column_letter(i + 1)
+        sheet.column_dimensions[letter].width = max(_width(name) + 2, MIN_WIDTHS.get(table.kind(i), 10))
+    sheet.append([_xlsx_cell(sheet, v, "text") for v in table.columns])
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, cell(v)) for v in row])
+        sheet.append([_xlsx_cell(sheet, v, table.kind(i)) for i, v in enumerate(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _xlsx_cell(sheet, value: Any) -> Any:
+def _xlsx_cell(sheet, value: Any, kind: str) -> Any:
     """Text as a string cell, always: openpyxl would otherwise store any text starting with = as a formula."""
-    if not isinstance(value, str):
+    if isinstance(value, str):
+        written = WriteOnlyCell(sheet, value=inert(value))
+        written.data_type = "s"
+        return written
+    if value is None or isinstance(value, bool):
         return value
-    written = WriteOnlyCell(sheet, value=inert(value))
-    written.data_type = "s"
-    return written
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+    typed = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, dt.date) and kind != "date":
+        typed.number_format = NUMBER_FORMATS["date"]
+    elif kind in NUMBER_FORMATS:
+        typed.number_format = NUMBER_FORMATS[kind]
+    return typed
 
 
 def json_rows(table: Table) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Written only by `audit.facts` (inside the transaction of the transition that
 opens or finishes a case) and `audit.exports` (the log). The schema is owned by
-migration 0003.
+migration 0003 (the 整改措施, 0008).
 """
 
 from __future__ import annotations
@@ -150,6 +150,17 @@ class AuditExport(SQLModel, table=True):
     fmt: str = Field(max_length=8)
     unmasked: bool = False
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AuditRemedy(SQLModel, table=True):
+    """The office's written 整改措施 for one month, entered by an auditor before printing the monthly report."""
+
+    __tablename__ = "audit_remedies"
+
+    month: dt.date = Field(primary_key=True)  # the 1st of the month reported on
+    text: str = Field(max_length=4000)
+    updated_by: str = Field(max_length=64)
+    updated_at: dt.datetime
 
 
 # Core handles of the tables above, for the counters' SQL (facts writes them, measures reads them).

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from audit.charts import Point, bar_chart, rate_bars, trend_chart
 from audit.dashboard import Dashboard
+from audit.remedies import Remedies
 
 AUDIT_TEMPLATES = Path(__file__).parent / "templates"
 REPORT_TEMPLATE = "audit/monthly_report.html"  # under audit/templates, named apart from windows' and guides'
@@ -55,15 +56,26 @@ class ReportContext:
     office_name: str
     generated_at: dt.datetime
     month_label: str
+    remedies: Remedies | None  # the office's written 整改措施 for the month, None until an auditor enters them
 
 
-def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> str:
-    month = f"{d.scope.start.year}年{d.scope.start.month}月"
-    context = ReportContext(d, charts_of(d), office_name, generated_at, month)
-    return env.get_template(REPORT_TEMPLATE).render(report=context, d=d)
+def points(change: float | None) -> str:
+    """A change in percentage points, as the report prints it; 无数据 where either period counted nothing."""
+    if change is None:
+        return "无数据"
+    if round(change, 1) == 0:
+        return "持平"
+    return f"{'+' if change > 0 else '−'}{abs(change):.1f} 个百分点"
 
 
-def report_pdf(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime) -> bytes:
+def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime,
+                remedies: Remedies | None = None) -> str:
+    context = ReportContext(d, charts_of(d), office_name, generated_at, d.scope.label, remedies)
+    return env.get_template(REPORT_TEMPLATE).render(report=context, d=d, points=points)
+
+
+def report_pdf(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime,
+               remedies: Remedies | None = None) -> bytes:
     from guides.pdf import render_pdf
 
-    return render_pdf(report_html(env, d, office_name=office_name, generated_at=generated_at))
+    return render_pdf(report_html(env, d, office_name=office_name, generated_at=generated_at, remedies=remedies))

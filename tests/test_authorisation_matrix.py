@@ -68,6 +68,9 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/audit/export/{name}.{fmt}"): AUDIT,
     ("GET", "/audit/eventlog.{fmt}"): AUDIT,
     ("GET", "/audit/report.pdf"): AUDIT,
+    ("GET", "/audit/overdue"): AUDIT,
+    ("GET", "/audit/remedies"): AUDIT,
+    ("POST", "/audit/remedies"): frozenset({"auditor"}),  # the office's 整改措施 are the auditor's to write
     # REST API
     ("GET", "/api/matters"): STAFF,
     ("GET", "/api/matters/{code}"): STAFF,

@@ -6,27 +6,30 @@ counters kept as cases close); this module parses the request, asks, renders.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from audit import eventlog, exports
-from audit.dashboard import Dashboard, build_dashboard, names_of
+from audit import eventlog, exports, remedies
+from audit.dashboard import Dashboard, build_view, names_of
 from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
-from audit.report import Charts, charts_of, report_pdf
-from audit.scope import FIRST_DAY, LAST_DAY, Scope, month_of, scope_from
-from audit.tables import TABLE_NAMES, case_table, dashboard_tables
+from audit.report import Charts, charts_of, points, report_pdf
+from audit.openwork import LIMITS, as_of_day, open_work
+from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, scope_from
+from audit.tables import TABLE_NAMES, case_table, dashboard_tables, overdue_table
 from audit.targets import Targets
 from windows.api_route import AnsweredInThread
-from windows.deps import AuditorDep, CaseDep, OfficeDep, SessionDep
+from windows import forms
+from windows.deps import AuditorDep, AuditorOnlyDep, CaseDep, FormDep, OfficeDep, SessionDep
 from windows.openapi_responses import page_errors, success
 from windows.render_threads import on_render_threads
 from windows.rendering import render
@@ -46,8 +49,12 @@ NO_NUL = r"^[^\x00]*$"
 Day = Annotated[str | None, Query(description=f"YYYY-MM-DD，{FIRST_DAY} 至 {LAST_DAY}",
                                   json_schema_extra={"format": "date"})]
 Dimension = Annotated[str | None, Query(max_length=128, pattern=NO_NUL)]
-Period = Annotated[Literal["day", "week", "month"] | None,
-                   Query(description="on 所在的日、周（周一至周日）或月；默认本月")]
+Period = Annotated[Literal["day", "week", "month", "quarter", "year", "range"] | None,
+                   Query(description="统计周期：month、quarter、year 取同名参数（或 on 所在的日、周、月、季度、年），"
+                                     "range 取 start 至 end；默认上一个完整月份，进行中的周期截至今日")]
+MonthParam = Annotated[str | None, Query(max_length=16, pattern=NO_NUL, description="YYYY-MM")]
+QuarterParam = Annotated[str | None, Query(max_length=16, pattern=NO_NUL, description="YYYY-Qn")]
+YearParam = Annotated[str | None, Query(max_length=16, pattern=NO_NUL, description="YYYY")]
 
 
 def dimensions(matter: Dimension = None, window: Dimension = None, clerk: Dimension = None,
@@ -61,13 +68,17 @@ Dimensions = Annotated[dict[str, str], Depends(dimensions)]
 
 
 def scope_params(*, period: Period = None, on: Day = None, start: Day = None, end: Day = None,
+                 month: MonthParam = None, quarter: QuarterParam = None, year: YearParam = None,
                  dims: Dimensions) -> dict[str, str]:
-    """?period=&on= or ?start=&end=, and the dimensions; as given (audit.scope.scope_from reads them)."""
-    return {k: v for k, v in (("period", period), ("on", on), ("start", start), ("end", end)) if v} | dims
+    """The period's parameters and the dimensions, as given (audit.scope.scope_from reads them)."""
+    given = (("period", period), ("on", on), ("start", start), ("end", end), ("month", month),
+             ("quarter", quarter), ("year", year))
+    return {k: v for k, v in given if v} | dims
 
 
 ScopeParams = Annotated[dict[str, str], Depends(scope_params)]
 Counter = Annotated[str | None, Query(description="统计项", json_schema_extra={"enum": sorted(DRILLABLE)})]
+Limit = Annotated[Literal["promised", "legal"], Query(description="在办超期：promised 超承诺时限，legal 超法定时限")]
 Unmask = Annotated[bool, Query(description="导出完整证件号码（仅系统管理员，且记入导出日志）")]
 
 
@@ -76,7 +87,8 @@ def _scope(office: Office, params: dict[str, str]) -> Scope:
 
 
 def _dashboard(office: Office, session: Session, scope: Scope) -> Dashboard:
-    return build_dashboard(session.connection(), scope=scope, catalogue=office.catalogue, targets=Targets())
+    return build_view(session.connection(), scope=scope, catalogue=office.catalogue, targets=Targets(),
+                      calendar=office.calendar, today=office.today())
 
 
 def link(path: str, scope: Scope, **extra: Any) -> str:
@@ -106,12 +118,52 @@ def _choices(session: Session, office: Office) -> Choices:
 
 
 @dataclass(frozen=True)
+class PeriodForm:
+    """What the period form shows: the chosen period's values, the quarters and years offered, two shortcuts."""
+
+    kind: str  # month | quarter | year | range
+    month: str  # YYYY-MM
+    quarter: str  # YYYY-Qn
+    year: str
+    start: str
+    end: str
+    quarters: list[tuple[str, str]]
+    years: list[str]
+    shortcuts: list[tuple[str, str, bool]]  # (label, href, current)
+
+
+def _period_form(scope: Scope, today: dt.date, dims: dict[str, str]) -> PeriodForm:
+    last_start, _ = last_full_month(today)
+    this_start = today.replace(day=1)
+    quarters = []
+    for year in range(today.year, today.year - 3, -1):
+        for q in range(4, 0, -1):
+            if dt.date(year, (q - 1) * 3 + 1, 1) <= today:
+                quarters.append((f"{year}-Q{q}", f"{year}年第{QUARTER_NAMES[q - 1]}季度"))
+    shortcuts = []
+    for label, first in ((f"上月（{last_start.year}年{last_start.month}月）", last_start),
+                         (f"本月至今（{this_start.month}月1日至{today.month}月{today.day}日）", this_start)):
+        params = {"period": "month", "month": f"{first:%Y-%m}", **dims}
+        current = scope.kind == "month" and scope.start == first
+        shortcuts.append((label, f"/audit?{urlencode(params)}", current))
+    kind = scope.kind if scope.kind in ("month", "quarter", "year") else "range"
+    quarter = f"{scope.start.year}-Q{(scope.start.month - 1) // 3 + 1}"
+    return PeriodForm(kind=kind, month=f"{scope.start:%Y-%m}", quarter=quarter,
+                      year=str(scope.start.year), start=scope.start.isoformat(), end=scope.end.isoformat(),
+                      quarters=quarters, years=[str(y) for y in range(today.year, today.year - 6, -1)],
+                      shortcuts=shortcuts)
+
+
+@dataclass(frozen=True)
 class DashboardPage:
     d: Dashboard
     charts: Charts
     choices: Choices
-    period: str
+    form: PeriodForm
     exports: list[tuple[str, str]]  # (table name, title)
+
+    def overdue(self, limit: str) -> str:
+        return link("/audit/overdue", self.d.scope, limit=limit)
 
     def drill(self, counter: str, **dims: str | None) -> str:
         return link("/audit/cases", self.d.scope, counter=counter, **dims)
@@ -127,7 +179,11 @@ class DashboardPage:
 
     @property
     def report(self) -> str:
-        return f"/audit/report.pdf?{urlencode({'on': self.d.scope.end.isoformat()})}"
+        return f"/audit/report.pdf?{urlencode({'on': self.d.scope.start.isoformat()})}"
+
+    @property
+    def remedies(self) -> str:
+        return f"/audit/remedies?{urlencode({'month': f'{self.d.scope.start:%Y-%m}'})}"
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -135,14 +191,63 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
     scope = _scope(office, params)
     d = _dashboard(office, session, scope)
     tables = dashboard_tables(d)
-    page = DashboardPage(d, charts_of(d), _choices(session, office), params.get("period", "month"),
+    dims = {k: v for k, v in params.items() if k in ("matter", "window", "clerk", "department")}
+    page = DashboardPage(d, charts_of(d), _choices(session, office), _period_form(scope, office.today(), dims),
                          [(t.name, t.title) for t in tables.values()])
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
-                  labels=COUNTER_LABELS, pct=pct)
+                  labels=COUNTER_LABELS, pct=pct, points=points)
 
 
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+# ---- 在办超期 ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OverduePage:
+    limit: str
+    label: str
+    scope: Scope
+    as_of: dt.date
+    open_cases: int
+    lines: list
+    matter_names: dict[str, str]
+    clerk_names: dict[str, str]
+    window_names: dict[str, str]
+
+    def other(self, limit: str) -> str:
+        return link("/audit/overdue", self.scope, limit=limit)
+
+    def export(self, fmt: str) -> str:
+        return link(f"/audit/export/overdue.{fmt}", self.scope, limit=self.limit)
+
+    @property
+    def back(self) -> str:
+        return link("/audit", self.scope)
+
+
+@router.get("/audit/overdue", response_class=HTMLResponse)
+def overdue(request: Request, params: ScopeParams, *, limit: Limit = "promised", actor: AuditorDep,
+            session: SessionDep, office: OfficeDep):
+    """在办超期: the cases open on the period's last day (today for one in progress) past the limit."""
+    scope = _scope(office, params)
+    conn = session.connection()
+    work = open_work(conn, scope, as_of=as_of_day(scope, office.today()), calendar=office.calendar)
+    names = names_of(conn, office.catalogue)
+    context = OverduePage(limit, f"在办超{LIMITS[limit]}", scope, work.as_of, work.open_cases, work.past(limit),
+                          names.matters, names.clerks, names.windows)
+    return render(request, "audit_overdue.html", actor=actor, title=context.label, page=context,
+                  state_label=_state_labeller(office))
+
+
+def _state_labeller(office: Office):
+    def label(matter_code: str, state: str) -> str:
+        try:
+            return office.catalogue.get(matter_code).compiled.state_label(state)
+        except (KeyError, errors.NotFound):
+            return state
+    return label
 
 
 # ---- drill-down and timeline ----------------------------------------------------------
@@ -233,7 +338,14 @@ def _log(request: Request, office: Office, session: Session, actor: Actor, expor
     session.commit()
 
 
-def _table(office: Office, session: Session, name: str, scope: Scope, counter: str | None, unmasked: bool):
+def _table(office: Office, session: Session, name: str, scope: Scope, counter: str | None, unmasked: bool,
+           limit: str = "promised"):
+    if name == "overdue":
+        conn = session.connection()
+        names = names_of(conn, office.catalogue)
+        work = open_work(conn, scope, as_of=as_of_day(scope, office.today()), calendar=office.calendar,
+                         unmasked=unmasked)
+        return overdue_table(f"在办超{LIMITS[limit]}", work, limit, names.matters, names.clerks)
     if name == "cases":
         counter = _counter(counter)
         conn = session.connection()
@@ -257,15 +369,15 @@ TABLE_JSON = {"type": "object", "properties": {"name": {"type": "string"}, "titl
             responses=success("text/csv", XLSX, "application/json", description="表格（CSV、XLSX 或 JSON）",
                               json_schema=TABLE_JSON) | page_errors(404))
 def export_table(request: Request, params: ScopeParams,
-                 name: Annotated[str, Path(json_schema_extra={"enum": sorted({*TABLE_NAMES, "cases"})})],
+                 name: Annotated[str, Path(json_schema_extra={"enum": sorted({*TABLE_NAMES, "cases", "overdue"})})],
                  fmt: Annotated[str, Path(json_schema_extra={"enum": list(exports.FORMATS)})],
-                 *, counter: Counter = None, unmask: Unmask = False,
+                 *, counter: Counter = None, limit: Limit = "promised", unmask: Unmask = False,
                  actor: AuditorDep, session: SessionDep, office: OfficeDep):
     if fmt not in exports.FORMATS:
         raise errors.NotFound("导出格式须为 csv、xlsx 或 json")
     unmasked = _unmask(unmask, actor)
     scope = _scope(office, params)
-    table = _table(office, session, name, scope, counter, unmasked)
+    table = _table(office, session, name, scope, counter, unmasked, limit)
     _log(request, office, session, actor, name, fmt, unmasked)
     filename = f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -304,13 +416,48 @@ def export_event_log(request: Request, params: ScopeParams,
 @on_render_threads
 def monthly_report(request: Request, *, on: Day = None, dims: Dimensions, actor: AuditorDep, session: SessionDep,
                    office: OfficeDep):
-    day = scope_from({"on": on} if on else {}, office.today(), time=office.time).end
-    start, end = month_of(day)
-    scope = Scope(start, end, matter=dims.get("matter"), window=dims.get("window"), clerk=dims.get("clerk"),
-                  department=dims.get("department"), time=office.time)
+    chosen = {"period": "month", "on": on} if on else {}
+    scope = scope_from(chosen | dims, office.today(), time=office.time)
+    start = scope.start
     d = _dashboard(office, session, scope)
     pdf = report_pdf(request.app.state.templates, d, office_name=office.profile.name,
-                     generated_at=office.time.local(office.now()))
+                     generated_at=office.time.local(office.now()),
+                     remedies=remedies.remedies_of(session.connection(), month=scope.start))
     _log(request, office, session, actor, "report", "pdf", False)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="audit-{start:%Y-%m}.pdf"'})
+
+
+# ---- 整改措施 for the monthly report ---------------------------------------------------------
+
+MonthOf = Annotated[str | None, Query(max_length=16, pattern=NO_NUL,
+                                      description="报告月份 YYYY-MM；默认上一个完整月份")]
+
+
+def _report_month(office: Office, month: str | None) -> Scope:
+    chosen = {"period": "month", "month": month} if month else {}
+    return scope_from(chosen, office.today(), time=office.time)
+
+
+@router.get("/audit/remedies", response_class=HTMLResponse)
+def remedies_form(request: Request, *, month: MonthOf = None, saved: Annotated[bool, Query()] = False,
+                  actor: AuditorDep, session: SessionDep, office: OfficeDep):
+    """The form for the month's written 整改措施, beside what fell below target and why."""
+    scope = _report_month(office, month)
+    d = _dashboard(office, session, scope)
+    current = remedies.remedies_of(session.connection(), month=scope.start)
+    return render(request, "audit_remedies.html", actor=actor, title=f"整改措施 {scope.label}", d=d,
+                  month=f"{scope.start:%Y-%m}", remedies=current, saved=saved, may_write=actor.has("auditor"),
+                  max_chars=remedies.MAX_CHARS,
+                  report=f"/audit/report.pdf?{urlencode({'on': scope.start.isoformat()})}",
+                  staff_names=d.names.clerks)
+
+
+@router.post("/audit/remedies", response_class=HTMLResponse)
+def remedies_save(request: Request, actor: AuditorOnlyDep, form: FormDep, session: SessionDep, office: OfficeDep):
+    scope = _report_month(office, forms.clean(form.get("month"), 16) or None)
+    text = str(form.get("text") or "").replace("\x00", "")
+    remedies.save_remedies(session=session, month=scope.start, text=text, actor=actor, now=office.now())
+    session.commit()
+    return RedirectResponse(f"/audit/remedies?{urlencode({'month': f'{scope.start:%Y-%m}', 'saved': 1})}",
+                            status_code=303)

@@ -51,6 +51,7 @@ WorkerDep = Annotated[Actor, Depends(require_roles(*WORKERS))]  # clerk, reviewe
 CaseReaderDep = Annotated[Actor, Depends(require_roles(*CASE_READERS))]  # a worker or an auditor
 StaffDep = Annotated[Actor, Depends(require_roles(*EVERY_STAFF))]  # any member of staff
 AuditorDep = Annotated[Actor, Depends(require_roles(*AUDITORS))]  # auditor or admin
+AuditorOnlyDep = Annotated[Actor, Depends(require_roles("auditor"))]  # an auditor (what goes into the report)
 PaperDep = Annotated[Actor, Depends(require_roles(*PAPER_ROLES))]  # who hands out papers: a worker or admin
 
 # The API (bearer token, or the session cookie plus X-CSRF-Token on a state-changing request).
@@ -60,5 +61,5 @@ ApiCaseReaderDep = Annotated[Actor, Depends(staff(*CASE_READERS))]  # a worker o
 ApiStaffDep = Annotated[Actor, Depends(staff(*EVERY_STAFF))]  # any member of staff
 ApiAdminDep = Annotated[Actor, Depends(staff("admin"))]  # an admin
 
-ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, PaperDep,
+ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, AuditorOnlyDep, PaperDep,
              ApiClerkDep, ApiWorkerDep, ApiCaseReaderDep, ApiStaffDep, ApiAdminDep)
