@@ -101,3 +101,21 @@ def test_the_queue_shows_the_stored_marks_not_a_recomputation(app, accepted, off
 
     assert queue(app) == [(ids["a"], "near", "即将超期"), (ids["b"], "near", "即将超期"),
                           (ids["c"], "near", "即将超期"), (ids["d"], "normal", "")]
+
+
+def test_the_auditors_page_shows_the_mornings_counts(app, accepted, office, engine, clock):
+    mark_day(engine=engine, office=office, day=MONDAY)
+    clock.set_local(MONDAY)
+    with client_as(app, "auditor") as auditor:
+        line = soup(auditor.get("/audit")).select_one("#deadline-marks")
+
+    assert line.select_one("[data-mark=overdue]").get_text(strip=True) == "已超期 2 件"
+    assert line.select_one("[data-mark=due_soon]").get_text(strip=True) == "即将超期 2 件"
+    assert "2026年10月12日晨间标记" in line.get_text()
+
+
+def test_the_auditors_page_says_when_no_morning_has_been_marked(app, accepted):
+    with client_as(app, "auditor") as auditor:
+        line = soup(auditor.get("/audit")).select_one("#deadline-marks")
+
+    assert line.select("[data-mark]") == [] and "尚未运行" in line.get_text()

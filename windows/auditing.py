@@ -27,6 +27,7 @@ from audit.openwork import LIMITS, as_of_day, open_work
 from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables, overdue_table
 from audit.targets import Targets
+from workflows.deadline_marks import DUE_SOON_WORKDAYS, MarkCounts, mark_counts
 from windows.api_route import AnsweredInThread
 from windows import forms
 from windows.deps import AuditorDep, AuditorOnlyDep, CaseDep, FormDep, OfficeDep, SessionDep
@@ -161,6 +162,7 @@ class DashboardPage:
     choices: Choices
     form: PeriodForm
     exports: list[tuple[str, str]]  # (table name, title)
+    marks: MarkCounts  # this morning's 即将超期/已超期 marks on the centre's open cases, whatever the period
 
     def overdue(self, limit: str) -> str:
         return link("/audit/overdue", self.d.scope, limit=limit)
@@ -193,9 +195,9 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
     tables = dashboard_tables(d)
     dims = {k: v for k, v in params.items() if k in ("matter", "window", "clerk", "department")}
     page = DashboardPage(d, charts_of(d), _choices(session, office), _period_form(scope, office.today(), dims),
-                         [(t.name, t.title) for t in tables.values()])
+                         [(t.name, t.title) for t in tables.values()], mark_counts(session))
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
-                  labels=COUNTER_LABELS, pct=pct, points=points)
+                  labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS)
 
 
 def pct(value: float | None) -> str:
