@@ -72,6 +72,9 @@ class Office:
     before_commit: list[Callable[..., None]] = field(default_factory=list)
     profile: OfficeProfile = field(default_factory=demo_profile)
     on_evaluation: list[Callable[..., None]] = field(default_factory=list)
+    # The address applicants reach the service at, for links in text messages; the app factory and the
+    # command line set it from the settings. Empty: the profile's `public_base_url`.
+    public_base_url: str = ""
 
     @property
     def time(self) -> OfficeTime:
