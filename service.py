@@ -387,12 +387,17 @@ def cmd_check(args, settings: Settings) -> int:
 
 def cmd_demo(args, settings: Settings) -> int:
     from workflows.demo import build_demo
+    from workflows.sms import FileGateway
 
     if args.reset:
         _reset_sqlite(settings)
+        settings.sms_file.unlink(missing_ok=True)
     engine, office = _engine_and_office(settings)
-    summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True)
+    # The history's messages go to the demo's file, never to a provider: its phone numbers are made up.
+    summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
+                         gateway=FileGateway(settings.sms_file))
     print(summary)
+    print(f"短信：历史短信已写入 {settings.sms_file}；今天的短信待发送（service.py outbox send）")
     return 0
 
 

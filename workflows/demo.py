@@ -8,8 +8,10 @@ within the promised limit; some are accepted with tolerated gaps and supply them
 time, some get a one-time notice and come back, some are refused or withdrawn, a few
 run some days late. Each working morning the sweep ends the cases whose tolerated
 gaps fell overdue, as the daily job does in a real office, so a default ends the
-working day after its deadline. The simulation stops at `now`: what is under way
-then stays open, as it would be.
+working day after its deadline; the same morning the day's reminders are queued and,
+given a gateway, the messages written since the morning before are sent. The
+simulation stops at `now`: what is under way then stays open, and the day's
+messages wait for the sender, as they would.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from workflows.demo_roster import Roster
 from workflows.demo_story import CaseStory, SimulatedOffice
 from workflows.machine import FINAL_STATES
 from workflows.office import Actor, Office
+from workflows.outbox import queue_reminders, send_pending
+from workflows.sms import Gateway
 from workflows.sweep import sweep_overdue_gaps
 
 
@@ -47,13 +51,18 @@ class DemoSummary:
 
 
 def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progress: bool = False,
-               months: int = 6, now: dt.datetime | None = None) -> DemoSummary:
-    """`cases` applications over the `months` before `now` (default: the office clock), the same for a seed."""
+               months: int = 6, now: dt.datetime | None = None, gateway: Gateway | None = None) -> DemoSummary:
+    """`cases` applications over the `months` before `now` (default: the office clock), the same for a seed.
+
+    `gateway`: where the history's text messages go, each morning (never a real provider: the
+    demo's phone numbers are made up); None leaves them all waiting in the outbox.
+    """
     rng = random.Random(seed)
     now = now or office.clock()
     clock = SimClock(now)
     sim = Office(catalogue=office.catalogue, calendar=office.calendar, clock=clock,
-                 before_commit=office.before_commit, on_evaluation=office.on_evaluation, profile=office.profile)
+                 before_commit=office.before_commit, on_evaluation=office.on_evaluation, profile=office.profile,
+                 public_base_url=office.public_base_url)
     hours = OfficeHours(office.calendar, office.time)
     first = office.time.date(now) - dt.timedelta(days=30 * months)
     with new_session(engine) as session:
@@ -64,7 +73,7 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
                    for arrival in _arrivals(hours, rng, cases, first, now)]
         with _progress_bar(len(stories), progress) as advance:
             shared.on_case_opened = advance
-            _Simulation(shared, clock, now, next_sweep=first).run(stories)
+            _Simulation(shared, clock, now, next_sweep=first, gateway=gateway).run(stories)
     return _summary(stories, shared.stopped)
 
 
@@ -123,6 +132,7 @@ class _Simulation:
     clock: SimClock
     now: dt.datetime
     next_sweep: dt.date
+    gateway: Gateway | None = None
 
     def run(self, stories: list[CaseStory]) -> None:
         queue: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
@@ -145,6 +155,11 @@ class _Simulation:
             if hours.calendar.is_workday(day):
                 self.clock.now = hours.opening(day)
                 sweep_overdue_gaps(session=self.shared.session, office=self.shared.office)
+                queue_reminders(session=self.shared.session, office=self.shared.office, day=day)
+                if self.gateway is not None:
+                    while send_pending(session=self.shared.session, gateway=self.gateway, now=self.clock.now,
+                                       limit=500).sent:
+                        pass
             day += dt.timedelta(days=1)
         self.next_sweep = day
 

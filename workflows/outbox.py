@@ -253,3 +253,29 @@ def pending_count(session: Session) -> int:
 def latest(session: Session, *, limit: int = 100) -> list[OutboxMessage]:
     """The newest messages first (the command line's `outbox list`)."""
     return list(session.scalars(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    """One message as the case page lists it."""
+
+    at: dt.datetime  # written (the page shows it in office time)
+    notice: str  # 收件, 办结 …
+    status: str
+    status_label: str
+    text: str
+    attempts: int
+    error: str | None
+    sent_at: dt.datetime | None
+
+
+def case_messages(session: Session, case: Case) -> tuple[list[MessageLine], str | None]:
+    """The case's messages with their status, and why it has none when it can have none."""
+    lines = [MessageLine(m.created_at, notices.LABELS[notices.Notice(m.notice)], m.status, STATUS_LABELS[m.status],
+                         m.text, m.attempts, m.last_error, m.sent_at)
+             for m in messages_of(session, case.id)] if case.id is not None else []
+    if case.sms_opt_out:
+        return lines, "申请人选择不接收短信通知"
+    if mobile_of(case.applicant_phone) is None:
+        return lines, "联系电话不是手机号码，不发短信通知"
+    return lines, None
