@@ -46,7 +46,7 @@ class Provider:
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+            def do_GET(self) -> None:
                 provider.answer(self)
 
             def log_message(self, *args: object) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from tests.page_helpers import add_staff, client_as, soup
 from tests.sms_provider import KEY_ID, SECRET, Provider
-from tests.support import STAFF, company, open_complete, run_to_close
+from tests.support import company, open_complete, run_to_close
 from workflows.db import session as new_session
 from workflows.notices import Notice
 from workflows.outbox import OutboxMessage, Retry, send_pending

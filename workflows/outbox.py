@@ -180,7 +180,8 @@ class Retry:
     longest: dt.timedelta = dt.timedelta(hours=1)
 
     def delay(self, failed_tries: int) -> dt.timedelta:
-        return min(self.first * 2 ** (failed_tries - 1), self.longest)
+        wait: dt.timedelta = self.first * 2 ** (failed_tries - 1)
+        return min(wait, self.longest)
 
 
 @dataclass

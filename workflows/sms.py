@@ -142,7 +142,7 @@ class AliyunSms:
     """
 
     access_key_id: str
-    access_key_secret: str
+    access_key_secret: str = field(repr=False)
     sign_name: str
     templates: Mapping[str, str]
     endpoint: str = ALIYUN_ENDPOINT
