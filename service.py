@@ -397,7 +397,7 @@ def cmd_demo(args, settings: Settings) -> int:
     summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
                          gateway=FileGateway(settings.sms_file))
     print(summary)
-    print(f"短信：历史短信已写入 {settings.sms_file}；今天的短信待发送（service.py outbox send）")
+    print(f"短信已写入 {settings.sms_file}")
     return 0
 
 

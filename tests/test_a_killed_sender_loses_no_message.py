@@ -83,3 +83,50 @@ def test_a_claimed_message_is_not_sent_twice_while_its_lease_runs(session, offic
     after = send_pending(session=session, gateway=FileGateway(tmp_path / "a.jsonl"),
                          now=now + dt.timedelta(minutes=6))
     assert during.sent == [] and after.sent == [claimed[0].key]
+
+
+def test_a_message_written_but_not_marked_sent_is_sent_again_and_the_file_keeps_it_once(session, office, engine,
+                                                                                       tmp_path):
+    """The kill between the gateway's write and the mark: the message goes again, with the same key."""
+    from workflows.outbox import _claim
+    from workflows.sms import Sms
+
+    open_complete(session, office, FREIGHT)
+    out, now = tmp_path / "sms.jsonl", office.now()
+    (row,) = _claim(session, claimer="killed-sender", now=now, limit=10, lease=dt.timedelta(minutes=5))
+    FileGateway(out).send(Sms(row.key, row.phone, row.notice, row.params, row.text))  # then the sender died
+
+    again = send_pending(session=session, gateway=FileGateway(out), now=now + dt.timedelta(minutes=6))
+
+    assert again.sent == [row.key]
+    assert [json.loads(line)["key"] for line in lines_in(out)] == [row.key]
+
+
+def test_two_senders_at_once_send_each_message_once(session, office, engine, tmp_path):
+    import threading
+
+    for _ in range(16):
+        open_complete(session, office, FREIGHT)
+    now = office.now()
+    files = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    failures: list[BaseException] = []
+
+    def sender(out: Path) -> None:
+        try:
+            with new_session(engine) as s:
+                while send_pending(session=s, gateway=FileGateway(out), now=now, limit=3).sent:
+                    pass
+        except BaseException as exc:  # reported below, in the test's own thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=sender, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failures == []
+    written = [json.loads(line)["key"] for f in files for line in lines_in(f)]
+    with new_session(engine) as s:
+        stored = list(s.exec(select(OutboxMessage)))
+    assert sorted(written) == sorted(m.key for m in stored)  # each once, in one file or the other
+    assert {m.status for m in stored} == {"sent"}

@@ -40,7 +40,7 @@ def test_a_case_run_to_its_end_sends_receipt_decision_and_mailing(session, offic
     assert case.receipt_no in received and "道路货物运输经营许可" in received
     assert f"/public/status?receipt_no={case.receipt_no}" in received
     assert "准予许可" in decided and case.receipt_no in decided
-    assert "EA123456789CN" in mailed
+    assert "EA123456789CN" in mailed and "已办结：准予许可" in mailed
     assert all(m.phone == "13900005678" and m.status == "pending" for m in sent)
     assert len({m.key for m in sent}) == 3
 
@@ -51,7 +51,9 @@ def test_a_denial_says_so(session, office, engine):
     while case.state.startswith("step_"):
         cases.advance_step(session=session, office=office, case=case, actor=STAFF.reviewer)
     cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=False, reason="车辆不符")
-    assert "不予许可" in messages(engine, case.id)[-1].text
+    assert "已作出不予许可决定" in messages(engine, case.id)[-1].text
+    cases.deliver(session=session, office=office, case=case, clerk=STAFF.clerk, method="window")
+    assert "已办结：不予许可" in messages(engine, case.id)[-1].text
 
 
 def test_the_one_time_notice_names_what_is_missing_and_by_when(session, office, engine, clock):

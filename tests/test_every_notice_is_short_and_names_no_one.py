@@ -45,8 +45,9 @@ def drafts(code: str):
     yield for_transition(trigger=kinds.DECIDE_APPROVE.trigger, payload={}, **common)
     yield for_transition(trigger=kinds.DECIDE_DENY.trigger, payload={}, **common)
     for method in Delivery:
-        yield for_transition(trigger=kinds.DELIVER.trigger_for(method.value),
-                             payload={"tracking_no": "1180254859305"}, **common)
+        for outcome in ("approved", "denied"):
+            yield for_transition(trigger=kinds.DELIVER.trigger_for(method.value), outcome=outcome,
+                                 payload={"tracking_no": "1180254859305"}, **common)
     yield for_transition(trigger=kinds.TERMINATE.trigger, payload={}, **common)
     yield gap_draft(Notice.GAP_REMINDER, d, RECEIPT, tolerable)
     yield correction_reminder(d, RECEIPT, DUE)

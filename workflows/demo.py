@@ -8,10 +8,9 @@ within the promised limit; some are accepted with tolerated gaps and supply them
 time, some get a one-time notice and come back, some are refused or withdrawn, a few
 run some days late. Each working morning the sweep ends the cases whose tolerated
 gaps fell overdue, as the daily job does in a real office, so a default ends the
-working day after its deadline; the same morning the day's reminders are queued and,
-given a gateway, the messages written since the morning before are sent. The
-simulation stops at `now`: what is under way then stays open, and the day's
-messages wait for the sender, as they would.
+working day after its deadline; the same morning the day's reminders are queued.
+Given a gateway, each step's text message is sent as soon as it is written. The
+simulation stops at `now`: what is under way then stays open, as it would.
 """
 
 from __future__ import annotations
@@ -23,11 +22,13 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from workflows import accounts
+from workflows import accounts, notices
+from workflows import action_kinds as kinds
 from workflows.db import session as new_session
 from workflows.demo_hours import LAST_ARRIVAL, OfficeHours, SimClock
 from workflows.demo_plans import DemoStaff, plan_case
@@ -60,9 +61,10 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
     rng = random.Random(seed)
     now = now or office.clock()
     clock = SimClock(now)
+    written = _Written()
     sim = Office(catalogue=office.catalogue, calendar=office.calendar, clock=clock,
-                 before_commit=office.before_commit, on_evaluation=office.on_evaluation, profile=office.profile,
-                 public_base_url=office.public_base_url)
+                 before_commit=[*office.before_commit, written.note], on_evaluation=office.on_evaluation,
+                 profile=office.profile, public_base_url=office.public_base_url)
     hours = OfficeHours(office.calendar, office.time)
     first = office.time.date(now) - dt.timedelta(days=30 * months)
     with new_session(engine) as session:
@@ -73,7 +75,7 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
                    for arrival in _arrivals(hours, rng, cases, first, now)]
         with _progress_bar(len(stories), progress) as advance:
             shared.on_case_opened = advance
-            _Simulation(shared, clock, now, next_sweep=first, gateway=gateway).run(stories)
+            _Simulation(shared, clock, now, next_sweep=first, gateway=gateway, written=written).run(stories)
     return _summary(stories, shared.stopped)
 
 
@@ -124,6 +126,16 @@ def _staff(session: Session, office: Office) -> DemoStaff:
     return DemoStaff(by_matter, by_role)
 
 
+class _Written:
+    """Whether a step since the last send wrote a text message (so that the demo asks the outbox only then)."""
+
+    def __init__(self) -> None:
+        self.since = False
+
+    def note(self, *, event: dict[str, Any], **_: Any) -> None:
+        self.since = self.since or kinds.kind_of(event["action"]) in notices.SENT_BY
+
+
 @dataclass
 class _Simulation:
     """Every story's actions in time order up to `now`, with the daily sweep before each working day's work."""
@@ -133,6 +145,7 @@ class _Simulation:
     now: dt.datetime
     next_sweep: dt.date
     gateway: Gateway | None = None
+    written: _Written = field(default_factory=lambda: _Written())
 
     def run(self, stories: list[CaseStory]) -> None:
         queue: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
@@ -144,6 +157,8 @@ class _Simulation:
             self.sweep_until(at)
             self.clock.now = at
             following = next(steps, None)
+            if self.written.since:
+                self.send(at)
             if following is not None:
                 heapq.heappush(queue, (following, i, steps))
         self.sweep_until(self.now)
@@ -156,12 +171,17 @@ class _Simulation:
                 self.clock.now = hours.opening(day)
                 sweep_overdue_gaps(session=self.shared.session, office=self.shared.office)
                 queue_reminders(session=self.shared.session, office=self.shared.office, day=day)
-                if self.gateway is not None:
-                    while send_pending(session=self.shared.session, gateway=self.gateway, now=self.clock.now,
-                                       limit=500).sent:
-                        pass
+                self.send(self.clock.now)
             day += dt.timedelta(days=1)
         self.next_sweep = day
+
+
+    def send(self, now: dt.datetime) -> None:
+        """What the step or the morning's jobs wrote goes out at once, as the sender's frequent runs would."""
+        self.written.since = False
+        if self.gateway is not None:
+            while send_pending(session=self.shared.session, gateway=self.gateway, now=now, limit=500).sent:
+                pass
 
 
 def _summary(stories: list[CaseStory], stopped: Counter[str]) -> DemoSummary:

@@ -31,16 +31,16 @@ class Notice(StrEnum):
     TOLERATED = "tolerated"  # 容缺受理
     GAP_REMINDER = "gap_reminder"  # 容缺材料补齐期限前一个工作日
     CORRECTION_REMINDER = "correction_reminder"  # 补正期限前一个工作日
-    DECIDED = "decided"  # 办结：准予 / 不予
-    MAILED = "mailed"  # 送达：邮寄，带邮件号
-    HANDED_OVER = "handed_over"  # 送达：窗口领取、电子证照、当场领取
+    DECIDED = "decided"  # 决定：准予 / 不予
+    MAILED = "mailed"  # 办结、送达：邮寄，带邮件号
+    HANDED_OVER = "handed_over"  # 办结、送达：窗口领取、电子证照、当场领取
     TERMINATED = "terminated"  # 终止办理
 
 
 LABELS = {
     Notice.RECEIVED: "收件", Notice.CORRECTION: "一次性告知", Notice.TOLERATED: "容缺受理",
-    Notice.GAP_REMINDER: "容缺补齐提醒", Notice.CORRECTION_REMINDER: "补正提醒", Notice.DECIDED: "办结",
-    Notice.MAILED: "送达（邮寄）", Notice.HANDED_OVER: "送达", Notice.TERMINATED: "终止办理",
+    Notice.GAP_REMINDER: "容缺补齐提醒", Notice.CORRECTION_REMINDER: "补正提醒", Notice.DECIDED: "决定",
+    Notice.MAILED: "办结送达（邮寄）", Notice.HANDED_OVER: "办结送达", Notice.TERMINATED: "终止办理",
 }
 
 # The words. An operator registers each as a template at the SMS provider, with the same placeholders.
@@ -50,9 +50,9 @@ TEXTS: dict[Notice, Template] = {
     Notice.TOLERATED: Template("${matter}申请（编号${receipt}）已容缺受理，请于${due}前补齐${items}。"),
     Notice.GAP_REMINDER: Template("提醒：${matter}（编号${receipt}）须于${due}前补齐${items}，逾期终止办理。"),
     Notice.CORRECTION_REMINDER: Template("提醒：${matter}申请（编号${receipt}）请于${due}前提交补正材料。"),
-    Notice.DECIDED: Template("${matter}申请（编号${receipt}）已办结，结果：${result}。"),
-    Notice.MAILED: Template("${matter}办理结果已邮寄，EMS邮件号${tracking}（编号${receipt}）。"),
-    Notice.HANDED_OVER: Template("${matter}办理结果已送达：${delivery}（编号${receipt}）。"),
+    Notice.DECIDED: Template("${matter}申请（编号${receipt}）已作出${result}决定。"),
+    Notice.MAILED: Template("${matter}（编号${receipt}）已办结：${result}，结果已邮寄，EMS邮件号${tracking}。"),
+    Notice.HANDED_OVER: Template("${matter}（编号${receipt}）已办结：${result}，结果已送达：${delivery}。"),
     Notice.TERMINATED: Template("${matter}申请（编号${receipt}）已终止办理，详询${phone}。"),
 }
 
@@ -106,8 +106,11 @@ def _base(definition: MatterDefinition, receipt_no: str) -> dict[str, str]:
 
 
 def for_transition(*, definition: MatterDefinition, receipt_no: str, trigger: str, payload: Mapping[str, Any],
-                   status_link: str, phone: str) -> Draft | None:
-    """The notice this transition sends the applicant, or None; from the event's own payload."""
+                   status_link: str, phone: str, outcome: str | None = None) -> Draft | None:
+    """The notice this transition sends the applicant, or None; from the event's own payload.
+
+    `outcome` is the case's decision (approved / denied) when it is delivered: 办结 says the result.
+    """
     kind, param = kinds.resolve(trigger)
     notice = SENT_BY.get(kind)
     if notice is None:
@@ -122,15 +125,21 @@ def for_transition(*, definition: MatterDefinition, receipt_no: str, trigger: st
     elif notice is Notice.TOLERATED:
         return gap_draft(notice, definition, receipt_no, payload["gaps"])
     elif notice is Notice.DECIDED:
-        wording = DECISION_WORDING[definition.matter_type]
-        params["result"] = wording.granted if kind is kinds.DECIDE_APPROVE else wording.refusal
+        params["result"] = result_of(definition, approved=kind is kinds.DECIDE_APPROVE)
     elif notice is Notice.HANDED_OVER:
+        params["result"] = result_of(definition, approved=outcome == "approved")
         if param == Delivery.MAIL.value:
             return Draft(Notice.MAILED, {**params, "tracking": str(payload.get("tracking_no", ""))})
         params["delivery"] = DELIVERY_LABELS[Delivery(param)]
     elif notice is Notice.TERMINATED:
         params["phone"] = phone
     return Draft(notice, params)
+
+
+def result_of(definition: MatterDefinition, *, approved: bool) -> str:
+    """准予许可 / 不予许可, 予以备案 / 不予备案 …, as the matter's kind words its decision."""
+    wording = DECISION_WORDING[definition.matter_type]
+    return wording.granted if approved else wording.refusal
 
 
 def gap_draft(notice: Notice, definition: MatterDefinition, receipt_no: str, gaps: Mapping[str, str]) -> Draft:

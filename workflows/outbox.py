@@ -107,7 +107,8 @@ def record_transition(*, session: Session, case: Case, values: dict[str, Any], e
     definition = office.matter_of(case).definition
     draft = notices.for_transition(
         definition=definition, receipt_no=case.receipt_no, trigger=event["action"], payload=event["payload"],
-        status_link=status_link(office, case.receipt_no), phone=office_phone(office, values.get("window", case.window)))
+        status_link=status_link(office, case.receipt_no), phone=office_phone(office, values.get("window", case.window)),
+        outcome=values.get("outcome", case.outcome))
     if draft is not None:
         _write(session, case_id=event["case_id"], key=f"{case.receipt_no}-{event['seq']}", phone=phone, draft=draft,
                now=event["at"])
