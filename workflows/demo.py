@@ -180,8 +180,7 @@ class _Simulation:
         """What the step or the morning's jobs wrote goes out at once, as the sender's frequent runs would."""
         self.written.since = False
         if self.gateway is not None:
-            while send_pending(session=self.shared.session, gateway=self.gateway, now=now, limit=500).sent:
-                pass
+            send_pending(session=self.shared.session, gateway=self.gateway, now=now, limit=1000)
 
 
 def _summary(stories: list[CaseStory], stopped: Counter[str]) -> DemoSummary:

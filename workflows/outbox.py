@@ -223,20 +223,19 @@ def _claim(session: Session, *, claimer: str, now: dt.datetime, limit: int, leas
     """Lease up to `limit` due messages to this sender, in one short transaction; the rows it got."""
     free = and_(MESSAGES.c.status == PENDING, MESSAGES.c.due_at <= now,
                 or_(MESSAGES.c.lease_until.is_(None), MESSAGES.c.lease_until < now))
-    due = select(MESSAGES.c.id).where(free).order_by(MESSAGES.c.id).limit(limit)
+    due = select(MESSAGES.c.id).where(free).order_by(MESSAGES.c.due_at, MESSAGES.c.id).limit(limit)
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)  # two senders take different rows, neither waits
     ids = [row.id for row in conn.execute(due)]
-    if ids:
-        # The condition again: on SQLite a sender that read before another's claim committed claims nothing twice.
-        conn.execute(update(MESSAGES).where(MESSAGES.c.id.in_(ids), free)
-                     .values(claimed_by=claimer, lease_until=now + lease))
-    session.commit()
     if not ids:
+        session.commit()  # ends the read; a rollback would expire the caller's objects in this session
         return []
+    # The condition again: on SQLite a sender that read before another's claim committed claims nothing twice.
+    conn.execute(update(MESSAGES).where(MESSAGES.c.id.in_(ids), free).values(claimed_by=claimer, lease_until=now + lease))
+    session.commit()
     return list(session.connection().execute(
-        select(MESSAGES).where(MESSAGES.c.claimed_by == claimer).order_by(MESSAGES.c.id)))
+        select(MESSAGES).where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == claimer).order_by(MESSAGES.c.id)))
 
 
 # ---- reading ------------------------------------------------------------------------------
