@@ -116,7 +116,7 @@ def test_two_senders_at_once_send_each_message_once(session, office, engine, tmp
             with new_session(engine) as s:
                 while send_pending(session=s, gateway=FileGateway(out), now=now, limit=3).sent:
                     pass
-        except BaseException as exc:  # reported below, in the test's own thread
+        except Exception as exc:  # reported below, in the test's own thread
             failures.append(exc)
 
     threads = [threading.Thread(target=sender, args=(f,)) for f in files]

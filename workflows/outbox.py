@@ -232,7 +232,8 @@ def _claim(session: Session, *, claimer: str, now: dt.datetime, limit: int, leas
         session.commit()  # ends the read; a rollback would expire the caller's objects in this session
         return []
     # The condition again: on SQLite a sender that read before another's claim committed claims nothing twice.
-    conn.execute(update(MESSAGES).where(MESSAGES.c.id.in_(ids), free).values(claimed_by=claimer, lease_until=now + lease))
+    conn.execute(update(MESSAGES).where(MESSAGES.c.id.in_(ids), free)
+                 .values(claimed_by=claimer, lease_until=now + lease))
     session.commit()
     return list(session.connection().execute(
         select(MESSAGES).where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == claimer).order_by(MESSAGES.c.id)))
