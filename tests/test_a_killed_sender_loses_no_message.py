@@ -103,28 +103,21 @@ def test_a_message_written_but_not_marked_sent_is_sent_again_and_the_file_keeps_
 
 
 def test_two_senders_at_once_send_each_message_once(session, office, engine, tmp_path):
-    import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     for _ in range(16):
         open_complete(session, office, FREIGHT)
     now = office.now()
     files = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
-    failures: list[BaseException] = []
 
     def sender(out: Path) -> None:
-        try:
-            with new_session(engine) as s:
-                while send_pending(session=s, gateway=FileGateway(out), now=now, limit=3).sent:
-                    pass
-        except Exception as exc:  # reported below, in the test's own thread
-            failures.append(exc)
+        with new_session(engine) as s:
+            while send_pending(session=s, gateway=FileGateway(out), now=now, limit=3).sent:
+                pass
 
-    threads = [threading.Thread(target=sender, args=(f,)) for f in files]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert failures == []
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(sender, f) for f in files]:
+            done.result(timeout=120)  # raises here what the sender raised
     written = [json.loads(line)["key"] for f in files for line in lines_in(f)]
     with new_session(engine) as s:
         stored = list(s.exec(select(OutboxMessage)))
