@@ -138,7 +138,8 @@ def queue_reminders(*, session: Session, office: Office, day: dt.date) -> Remind
     until = office.calendar.add_workdays(day, 1).due
     now = office.now()
     gap_cases = session.scalars(
-        select(Case).where(col(Case.gap_due).is_not(None), col(Case.gap_due) <= until,
+        # gap_due is the earliest open gap's: a case whose earliest is already past is the sweep's, not a reminder's
+        select(Case).where(col(Case.gap_due) > day, col(Case.gap_due) <= until,
                            col(Case.state).not_in(sorted(FINAL_STATES)), col(Case.sms_opt_out).is_(False)))
     for case in gap_cases:
         gaps = {m: due for m, due in case.progress.get("gaps", {}).items()

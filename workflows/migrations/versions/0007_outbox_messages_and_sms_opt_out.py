@@ -16,8 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sms_opt_out', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ALTER TABLE … ADD / DROP COLUMN, not a batch: on SQLite a batch copies `cases` and drops the
+    # old table, which the events and the documents point at, and the foreign keys refuse that.
+    op.add_column('cases', sa.Column('sms_opt_out', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -49,5 +50,4 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_messages_due')
         batch_op.drop_index(batch_op.f('ix_outbox_messages_case_id'))
     op.drop_table('outbox_messages')
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('sms_opt_out')
+    op.drop_column('cases', 'sms_opt_out')  # SQLite 3.35+
