@@ -10,6 +10,7 @@
     python service.py user add|list|disable
     python service.py token issue USER --label L | list | revoke ID   API tokens
     python service.py guides build [--out DIR] [--matter CODE] [--booklet]   print-ready guide PDFs
+    python service.py outbox send | list   send the applicants' text messages that are due; list the latest
 """
 
 from __future__ import annotations
@@ -90,6 +91,22 @@ class Settings(BaseSettings):
         if self.jobs == "auto":
             return make_url(self.database_url).get_backend_name() == "sqlite"
         return self.jobs == "inprocess"
+    # Text messages to applicants (workflows/outbox.py): `file` writes them as JSON lines to `sms_file`
+    # (development, the demo; production refuses it unless `sms_file_in_production`), `aliyun` sends
+    # them through 阿里云短信 SendSms with the AccessKey pair from the environment, the approved
+    # signature, and one approved TemplateCode per notice (JSON: {"received": "SMS_…", …}).
+    sms_gateway: Literal["file", "aliyun"] = "file"
+    sms_file: Path = ROOT / "var" / "outbox" / "sms.jsonl"
+    sms_file_in_production: bool = False
+    aliyun_access_key_id: str = Field("", validation_alias=AliasChoices("ALIBABA_CLOUD_ACCESS_KEY_ID",
+                                                                        "ONEVISIT_ALIYUN_ACCESS_KEY_ID"))
+    aliyun_access_key_secret: str = Field("", validation_alias=AliasChoices("ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                                                                            "ONEVISIT_ALIYUN_ACCESS_KEY_SECRET"))
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_templates: dict[str, str] = {}
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    aliyun_sms_region: str = "cn-hangzhou"
+    sms_timeout: float = Field(10, gt=0, le=120)
 
     def db_limits(self):
         from workflows.db import Limits
@@ -103,7 +120,35 @@ class Settings(BaseSettings):
             reasons.append("SECRET_KEY 未设置或少于 32 个字符")
         if self.database_url == DEFAULT_DB:
             reasons.append("生产环境须用 DATABASE_URL 明确指定数据库")
-        return reasons
+        return reasons + self.sms_problems()
+
+    def sms_problems(self) -> list[str]:
+        from workflows.notices import Notice
+
+        if self.sms_gateway == "file":
+            if self.sms_file_in_production:
+                return []
+            return ["短信只写入文件、不会发给申请人：请设 ONEVISIT_SMS_GATEWAY=aliyun，"
+                    "确需如此请设 ONEVISIT_SMS_FILE_IN_PRODUCTION=true"]
+        problems = []
+        if not (self.aliyun_access_key_id and self.aliyun_access_key_secret):
+            problems.append("阿里云短信须设 ALIBABA_CLOUD_ACCESS_KEY_ID 和 ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        if not self.aliyun_sms_sign_name:
+            problems.append("阿里云短信须设短信签名 ONEVISIT_ALIYUN_SMS_SIGN_NAME")
+        missing = [n.value for n in Notice if not self.aliyun_sms_templates.get(n.value)]
+        if missing:
+            problems.append(f"阿里云短信缺少模板编号（ONEVISIT_ALIYUN_SMS_TEMPLATES）：{'、'.join(missing)}")
+        return problems
+
+    def sms_gateway_for(self):
+        """The gateway the outbox sends through (workflows/sms.py)."""
+        from workflows.sms import AliyunSms, FileGateway
+
+        if self.sms_gateway == "file":
+            return FileGateway(self.sms_file)
+        return AliyunSms(access_key_id=self.aliyun_access_key_id, access_key_secret=self.aliyun_access_key_secret,
+                         sign_name=self.aliyun_sms_sign_name, templates=self.aliyun_sms_templates,
+                         endpoint=self.aliyun_sms_endpoint, region=self.aliyun_sms_region, timeout=self.sms_timeout)
 
     def public_url(self, profile) -> str:
         return (self.public_base_url or profile.public_base_url or DEV_BASE_URL).rstrip("/")
@@ -205,7 +250,7 @@ def create_app(settings: Settings | None = None, *, clock=None):
     office = load_office(engine, settings.definitions_dir, profile=settings.office_profile,
                          extensions=office_extensions(), **({"clock": clock} if clock else {}))
     app.state.office = office
-    app.state.public_base_url = settings.public_url(office.profile)
+    app.state.public_base_url = office.public_base_url = settings.public_url(office.profile)
     if settings.production:
         refuse_unsafe_profile(office.profile, app.state.public_base_url)
     app.state.templates = build_environment([WINDOWS_TEMPLATES, GUIDES_TEMPLATES, AUDIT_TEMPLATES], time=office.time)
@@ -228,8 +273,11 @@ def _engine_and_office(settings: Settings):
     from workflows.bootstrap import load_office
 
     engine = _migrated_engine(settings)
-    return engine, load_office(engine, settings.definitions_dir, profile=settings.office_profile,
-                               extensions=office_extensions())
+    office = load_office(engine, settings.definitions_dir, profile=settings.office_profile,
+                         extensions=office_extensions())
+    office.public_base_url = settings.public_url(office.profile)  # the link in the applicants' messages
+    office.sms_gateway = settings.sms_gateway_for()  # where the scheduled sender hands them
+    return engine, office
 
 
 STARTUP_FAILURE = 3  # uvicorn's exit status for a worker that failed before it served
@@ -428,12 +476,17 @@ def cmd_check(args, settings: Settings) -> int:
 
 def cmd_demo(args, settings: Settings) -> int:
     from workflows.demo import build_demo
+    from workflows.sms import FileGateway
 
     if args.reset:
         _reset_sqlite(settings)
+        settings.sms_file.unlink(missing_ok=True)
     engine, office = _engine_and_office(settings)
-    summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True)
+    # The history's messages go to the demo's file, never to a provider: its phone numbers are made up.
+    summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
+                         gateway=FileGateway(settings.sms_file))
     print(summary)
+    print(f"短信已写入 {settings.sms_file}")
     return 0
 
 
@@ -458,6 +511,25 @@ def cmd_sweep(args, settings: Settings) -> int:
     print(f"终止 {len(report.terminated)} 件：{' '.join(report.terminated) or '无'}")
     if report.skipped:
         print(f"正在被他人处理、留待下次：{' '.join(report.skipped)}")
+    return 0
+
+
+def cmd_outbox(args, settings: Settings) -> int:
+    from workflows import outbox
+    from workflows.db import session
+
+    if args.outbox_command == "send" and settings.production and settings.sms_problems():
+        raise SystemExit("拒绝发送：" + "；".join(settings.sms_problems()))
+    engine, office = _engine_and_office(settings)
+    with session(engine) as s:
+        if args.outbox_command == "send":
+            report = outbox.send_pending(session=s, gateway=settings.sms_gateway_for(), now=office.now(),
+                                         limit=args.limit)
+            print(f"已发送 {len(report.sent)} 条，稍后重试 {len(report.retried)} 条，发送失败 {len(report.failed)} 条")
+            return 0
+        for m in outbox.latest(s, limit=args.limit):
+            print(f"{office.time.local(m.created_at):%Y-%m-%d %H:%M}\t{outbox.STATUS_LABELS[m.status]}\t"
+                  f"{m.phone[:3]}****{m.phone[-4:]}\t{m.text}")
     return 0
 
 
@@ -549,6 +621,9 @@ def build_parser() -> argparse.ArgumentParser:
     token_issue.add_argument("--label", required=True, help="用途，例如对接的系统名称")
     token.add_parser("list", help="列出全部令牌（不含令牌本身）")
     token.add_parser("revoke", help="吊销令牌").add_argument("token_id", type=int)
+    outbox_cmd = sub.add_parser("outbox", help="给申请人的短信")
+    outbox_cmd.add_argument("outbox_command", choices=["send", "list"], help="send：发送到期的短信；list：列出最近的")
+    outbox_cmd.add_argument("--limit", type=int, default=100, help="最多处理或列出的条数")
     schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
     schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
     schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
@@ -587,7 +662,7 @@ def cmd_guides(args, settings: Settings) -> int:
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "worker": cmd_worker,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema}
+            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema, "outbox": cmd_outbox}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -107,7 +107,8 @@ def test_demo_passwords_are_refused_in_production(database_url, clock, session, 
     import service
 
     settings = service.Settings(database_url=database_url, secret_key="p" * 40, production=True,
-                                office_profile=PRODUCTION_PROFILE, guide_cache_dir=tmp_path / "g")
+                                office_profile=PRODUCTION_PROFILE, guide_cache_dir=tmp_path / "g",
+                                sms_file_in_production=True)
     app = service.create_app(settings, clock=clock)  # its start writes the profile's windows the users work at
     create_demo_users(session, NOW)
     with TestClient(app, base_url="https://testserver") as browser:

@@ -67,7 +67,8 @@ def test_a_production_start_with_the_demo_profile_stops_with_one_line(database_u
     import service
 
     settings = service.Settings(database_url=database_url, secret_key="p" * 40, production=True,
-                                public_base_url="https://onevisit.example", guide_cache_dir=tmp_path / "g")
+                                public_base_url="https://onevisit.example", guide_cache_dir=tmp_path / "g",
+                                sms_file_in_production=True)
     with pytest.raises(SystemExit) as stopped:
         service.create_app(settings)
     assert "拒绝以生产模式启动" in str(stopped.value) and "demo: true" in str(stopped.value)

@@ -64,7 +64,7 @@ def open_case(request: Request, body: OpenCaseIn, session: SessionDep, office: O
     accept_tolerated, notify, refuse); take one on the answer's `version`.
     """
     a = body.applicant
-    applicant = Applicant(a.kind, a.name, a.id_no, a.phone, a.agent_name, a.agent_id_no)
+    applicant = Applicant(a.kind, a.name, a.id_no, a.phone, a.agent_name, a.agent_id_no, sms_opt_out=a.sms_opt_out)
     case = cases.open_case(session=session, office=office, matter_code=body.matter_code, applicant=applicant,
                            channel=body.channel, clerk=actor, delivery_method=body.delivery_method,
                            delivery_address=body.delivery_address, data=body.data, materials=checks(body))

@@ -12,7 +12,7 @@ from workflows.deadline_marks import DUE_SOON_WORKDAYS, MARK_LABELS, OVERDUE
 from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
 from windows.actions import is_dangerous, labels_for, widgets_for
-from workflows import accounts, case_windows, errors, intake, queries
+from workflows import accounts, case_windows, errors, intake, outbox, queries
 from workflows import action_kinds as kinds
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id, mask_phone
@@ -203,6 +203,8 @@ class CasePage:
     intake_window: str = ""  # the window that took it in
     transfer_windows: list[Option] = field(default_factory=list)  # where a 转办 may send it
     other_window: str | None = None  # why a clerk at another window sees no action, when so
+    messages: list[outbox.MessageLine] = field(default_factory=list)  # the text messages to the applicant
+    no_messages: str | None = None  # why the applicant gets none, when so
 
 
 
@@ -237,6 +239,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
     names = accounts.staff_names(session, [case.clerk, *(e.actor for e in view.events)])
     events = timeline(view.matter, view.events, time=office.time, names=names)
     gaps = case.progress.get("gaps", {})
+    messages, no_messages = outbox.case_messages(session, case)
     notice = view.verdict.notice_items() if view.verdict else []
     tolerable = view.verdict is not None and view.verdict.outcome is intake.Outcome.TOLERATE
     return CasePage(
@@ -258,6 +261,7 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         conflict=conflict, error=None if _shown_on_a_form(view, failed) else error,
         is_final=case.state in FINAL_STATES,
         owed=open_demands(definition, case), today=office.today(),
+        messages=messages, no_messages=no_messages,
         **_window_facts(office, case, actor, view.events),
     )
 

@@ -73,7 +73,7 @@ class IntakeForm:
 
 
 APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "applicant_id_no", "applicant_phone", "agent_name",
-                    "agent_id_no", "channel", "delivery_method", "delivery_address")
+                    "agent_id_no", "channel", "delivery_method", "delivery_address", "sms_opt_out")
 
 
 def intake_form(form: Mapping[str, Any], definition: MatterDefinition) -> IntakeForm:
@@ -91,7 +91,8 @@ def intake_form(form: Mapping[str, Any], definition: MatterDefinition) -> Intake
 def _applicant(f: IntakeForm, d: MatterDefinition) -> None:
     raw = f.raw
     f.applicant = Applicant(raw["applicant_kind"], raw["applicant_name"], raw["applicant_id_no"].upper(),
-                            raw["applicant_phone"], raw["agent_name"] or None, raw["agent_id_no"].upper() or None)
+                            raw["applicant_phone"], raw["agent_name"] or None, raw["agent_id_no"].upper() or None,
+                            sms_opt_out=_ticked(raw["sms_opt_out"]))
     f.channel, f.delivery_method, f.delivery_address = raw["channel"], raw["delivery_method"], raw["delivery_address"]
     for problem in submission_problems(d, f.applicant, channel=f.channel, delivery_method=f.delivery_method,
                                        delivery_address=f.delivery_address):

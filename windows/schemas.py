@@ -65,6 +65,7 @@ class ApplicantIn(In):
     phone: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)]
     agent_name: Short | None = None
     agent_id_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)] | None = None
+    sms_opt_out: bool = Field(False, description="申请人不接收短信通知（默认接收：收件、补正、办结、送达等环节）")
 
 
 class MaterialCheckIn(In):

@@ -17,6 +17,7 @@ from workflows.db import session as new_session
 from workflows.definition import Channel
 from workflows.errors import DefinitionError
 from workflows.models import DefinitionVersion
+from workflows.outbox import install as install_outbox
 from workflows.office import Extension, Office, utc_now
 from workflows.profile import DEMO_PROFILE, WHAT as PROFILE, OfficeProfile, load_profile, profile_violations
 
@@ -75,6 +76,7 @@ def load_office(engine: Engine, definitions: Path | str = DEFAULT_DIR,
         calendar = load_calendar(session)
     office = Office(catalogue=catalogue, calendar=calendar, clock=clock, profile=facts)
     install_documents(office)  # every paper an action issues is numbered in its transaction
+    install_outbox(office)  # every notice a transition sends is written in its transaction
     for extend in extensions:
         extend(office)
     return office

@@ -69,6 +69,7 @@ def open_case(
         delivery_method=method.value, delivery_address=delivery_address, applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(), applicant_id_no=applicant.id_no.strip().upper(),
         applicant_phone=applicant.phone.strip(), agent_name=applicant.agent_name, agent_id_no=applicant.agent_id_no,
+        sms_opt_out=applicant.sms_opt_out,
         data=coerce_data(definition, data or {}), progress=pg.empty(), received_at=now, updated_at=now,
     )
     # The window is in the log too, so a replay derives the case's window as it derives its state.

@@ -8,10 +8,12 @@ within the promised limit; some are accepted with tolerated gaps and supply them
 time, some get a one-time notice and come back, some are refused or withdrawn, a few
 run some days late. Each night the scheduled sweep (00:30 office time, the declared
 schedule's) ends the cases whose tolerated gaps fell overdue the day before, as the
-daily job does in a real office, and is recorded as run. The simulation stops at
-`now`: what is under way then stays open, as it would be, and today's scheduled runs
-are left to the service, which catches them up when it starts (the demo's `serve`
-ends a default that fell due on the last working day, without anyone typing a command).
+daily job does in a real office, and is recorded as run; the same night the day's
+reminders are queued. Given a gateway, each step's text message is sent as soon as
+it is written. The simulation stops at `now`: what is under way then stays open, as it
+would be, and today's scheduled runs are left to the service, which catches them up
+when it starts (the demo's `serve` ends a default that fell due on the last working
+day, without anyone typing a command).
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from workflows import accounts
+from workflows import accounts, notices
+from workflows import action_kinds as kinds
 from workflows.db import session as new_session
 from workflows.demo_hours import LAST_ARRIVAL, OfficeHours, SimClock
 from workflows.deadlines import tolerance_days
@@ -37,10 +41,19 @@ from workflows.demo_story import CaseStory, SimulatedOffice
 from workflows.machine import FINAL_STATES
 from workflows.office import Actor, Office
 from workflows.workdays import WorkCalendar
-from workflows.schedule import SCHEDULE, Daily, record_run
+from workflows.schedule import SCHEDULE, Daily, Scheduled, record_run
+from workflows.outbox import queue_reminders, send_pending
+from workflows.sms import Gateway
 from workflows.sweep import sweep_overdue_gaps
 
 SWEEP = next(e for e in SCHEDULE if e.name == "gap-sweep")
+# What the simulated scheduler runs each night, as the service's does; the sender runs after every step.
+NIGHTLY = (SWEEP, next(e for e in SCHEDULE if e.name == "deadline-reminders"))
+
+
+def _run_time(entry: Scheduled, day: dt.date, office: Office) -> dt.datetime:
+    assert isinstance(entry.when, Daily)
+    return office.time.at(day, entry.when.at.hour, entry.when.at.minute)
 
 
 @dataclass
@@ -54,13 +67,19 @@ class DemoSummary:
 
 
 def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progress: bool = False,
-               months: int = 6, now: dt.datetime | None = None) -> DemoSummary:
-    """`cases` applications over the `months` before `now` (default: the office clock), the same for a seed."""
+               months: int = 6, now: dt.datetime | None = None, gateway: Gateway | None = None) -> DemoSummary:
+    """`cases` applications over the `months` before `now` (default: the office clock), the same for a seed.
+
+    `gateway`: where the history's text messages go, each morning (never a real provider: the
+    demo's phone numbers are made up); None leaves them all waiting in the outbox.
+    """
     rng = random.Random(seed)
     now = now or office.clock()
     clock = SimClock(now)
+    written = _Written()
     sim = Office(catalogue=office.catalogue, calendar=office.calendar, clock=clock,
-                 before_commit=office.before_commit, on_evaluation=office.on_evaluation, profile=office.profile)
+                 before_commit=[*office.before_commit, written.note], on_evaluation=office.on_evaluation,
+                 profile=office.profile, public_base_url=office.public_base_url)
     hours = OfficeHours(office.calendar, office.time)
     first = office.time.date(now) - dt.timedelta(days=30 * months)
     with new_session(engine) as session:
@@ -74,7 +93,8 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
         stories += [CaseStory(shared, left)] if left and left.arrival <= now else []
         with _progress_bar(len(stories), progress) as advance:
             shared.on_case_opened = advance
-            _Simulation(shared, clock, now, next_sweep=first, last_swept=last_workday).run(stories)
+            _Simulation(shared, clock, now, next_sweep=first, last_swept=last_workday, gateway=gateway,
+                        written=written).run(stories)
     return _summary(stories, shared.stopped)
 
 
@@ -152,6 +172,16 @@ def _staff(session: Session, office: Office) -> DemoStaff:
     return DemoStaff(by_matter, by_role)
 
 
+class _Written:
+    """Whether a step since the last send wrote a text message (so that the demo asks the outbox only then)."""
+
+    def __init__(self) -> None:
+        self.since = False
+
+    def note(self, *, event: dict[str, Any], **_: Any) -> None:
+        self.since = self.since or kinds.kind_of(event["action"]) in notices.SENT_BY
+
+
 @dataclass
 class _Simulation:
     """Every story's actions in time order up to `now`, with the daily sweep before each working day's work."""
@@ -161,6 +191,9 @@ class _Simulation:
     now: dt.datetime
     next_sweep: dt.date
     last_swept: dt.date  # the last day the simulated scheduler runs for: the last working day before today
+    next_day: dict[str, dt.date] = field(default_factory=dict)  # each nightly task's next day to run for
+    gateway: Gateway | None = None
+    written: _Written = field(default_factory=lambda: _Written())
 
     def run(self, stories: list[CaseStory]) -> None:
         queue: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
@@ -172,22 +205,41 @@ class _Simulation:
             self.sweep_until(at)
             self.clock.now = at
             following = next(steps, None)
+            if self.written.since:
+                self.send(at)
             if following is not None:
                 heapq.heappush(queue, (following, i, steps))
         self.sweep_until(self.now)
 
     def sweep_until(self, moment: dt.datetime) -> None:
-        """The daily sweep at its scheduled time (workflows/schedule.py) of each day up to `moment` not yet
-        swept, as the scheduler runs it, recorded as the scheduler records it. The runs after the last
-        working day (`last_swept`) are left to the service, which catches them up when it starts."""
-        office, day = self.shared.office, self.next_sweep
-        at = SWEEP.when.at if isinstance(SWEEP.when, Daily) else dt.time(0, 30)
-        while day <= self.last_swept and (run := office.time.at(day, at.hour, at.minute)) <= moment:
+        """The nightly scheduled runs (workflows/schedule.py: the 容缺 sweep, then the reminders) of each day up
+        to `moment` not yet run, in time order, recorded as the scheduler records them. The runs after the
+        last working day (`last_swept`) are left to the service, which catches them up when it starts."""
+        office = self.shared.office
+        while True:
+            due = [(run, entry) for entry in NIGHTLY
+                   if (day := self.next_day.setdefault(entry.name, self.next_sweep)) <= self.last_swept
+                   and (run := _run_time(entry, day, office)) <= moment]
+            if not due:
+                break
+            run, entry = min(due, key=lambda d: d[0])
+            day = self.next_day[entry.name]
             self.clock.now = run
-            report = sweep_overdue_gaps(session=self.shared.session, office=office, day=day)
-            record_run(self.shared.session, task=SWEEP.name, day=day, summary=report.summary(), at=run)
-            day += dt.timedelta(days=1)
-        self.next_sweep = day
+            if entry is SWEEP:
+                summary = sweep_overdue_gaps(session=self.shared.session, office=office, day=day).summary()
+            else:
+                report = queue_reminders(session=self.shared.session, office=office, day=day)
+                summary = f"写入提醒短信 {len(report.queued)} 条"
+            record_run(self.shared.session, task=entry.name, day=day, summary=summary, at=run)
+            self.next_day[entry.name] = day + dt.timedelta(days=1)
+            if self.written.since:
+                self.send(run)
+
+    def send(self, now: dt.datetime) -> None:
+        """What the step or the morning's jobs wrote goes out at once, as the sender's frequent runs would."""
+        self.written.since = False
+        if self.gateway is not None:
+            send_pending(session=self.shared.session, gateway=self.gateway, now=now, limit=1000)
 
 
 def _summary(stories: list[CaseStory], stopped: Counter[str]) -> DemoSummary:

@@ -36,6 +36,7 @@ class Case(SQLModel, table=True):
     applicant_phone: str = Field(max_length=32, index=True)
     agent_name: str | None = Field(default=None, max_length=128)
     agent_id_no: str | None = Field(default=None, max_length=32)
+    sms_opt_out: bool = False  # the applicant asked for no text messages (workflows/outbox.py)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     progress: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     visits: int = 0

@@ -6,12 +6,15 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from workflows.catalogue import Catalogue, MatterVersion
 from workflows.localtime import OfficeTime
 from workflows.profile import DEMO_PROFILE, OfficeProfile, load_profile
 from workflows.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from workflows.sms import Gateway
 
 
 class VersionedCase(Protocol):
@@ -72,6 +75,12 @@ class Office:
     before_commit: list[Callable[..., None]] = field(default_factory=list)
     profile: OfficeProfile = field(default_factory=demo_profile)
     on_evaluation: list[Callable[..., None]] = field(default_factory=list)
+    # The address applicants reach the service at, for links in text messages; the app factory and the
+    # command line set it from the settings. Empty: the profile's `public_base_url`.
+    public_base_url: str = ""
+    # Where the scheduled sender hands the applicants' text messages (workflows/sms.py), set from the
+    # settings by whoever builds the office; None: messages wait in the outbox until one is set.
+    sms_gateway: Gateway | None = None
 
     @property
     def time(self) -> OfficeTime:

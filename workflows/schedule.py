@@ -45,6 +45,7 @@ from workflows.deadline_marks import mark_day
 from workflows.localtime import OfficeTime
 from workflows.models import ScheduledRun
 from workflows.office import Office
+from workflows.outbox import remind_day, send_due
 from workflows.sweep import sweep_day
 
 
@@ -93,6 +94,9 @@ class Scheduled:
 SCHEDULE: tuple[Scheduled, ...] = (
     Scheduled("gap-sweep", Daily(dt.time(0, 30)), sweep_day, "终止容缺逾期未补齐的办件"),
     Scheduled("deadline-marks", Daily(dt.time(6, 0)), mark_day, "标记即将超期（2 个工作日内）和已超期的办件"),
+    # After the night's sweep, so that a gap it ended is not reminded; before the office opens.
+    Scheduled("deadline-reminders", Daily(dt.time(7, 30)), remind_day, "提醒申请人次一工作日到期的容缺补齐和补正"),
+    Scheduled("send-outbox", Every(1), send_due, "发送给申请人的短信（失败的按退避时间重试）"),
 )
 
 

@@ -24,6 +24,7 @@ class Applicant:
     phone: str
     agent_name: str | None = None
     agent_id_no: str | None = None
+    sms_opt_out: bool = False  # asked for no text messages about the case
 
 
 def applicant_problems(applicant: Applicant) -> list[errors.BadInput]:

@@ -9,6 +9,7 @@ import workflows.accounts
 import workflows.documents
 import workflows.feedback
 import workflows.models
+import workflows.outbox
 import workflows.throttle  # noqa: F401
 import audit.models  # noqa: F401
 
