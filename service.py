@@ -142,12 +142,13 @@ def office_extensions() -> tuple:
     """What every office this service builds has plugged in (the extension point of workflows/office.py).
 
     The auditor's facts and counters follow every transition and evaluation, in its own
-    transaction. Named here, by the app factory and the command line, so that workflows/
-    never imports audit/.
+    transaction; every 准予 decision records its licence in the register (证照库). Named here,
+    by the app factory and the command line, so that workflows/ never imports audit/ or inspections/.
     """
     from audit.facts import install as audit_facts
+    from inspections.register import install as licence_register
 
-    return (audit_facts,)
+    return (audit_facts, licence_register)
 
 
 def create_app(settings: Settings | None = None, *, clock=None):

@@ -10,7 +10,8 @@ import workflows.documents
 import workflows.feedback
 import workflows.models
 import workflows.throttle  # noqa: F401
-import audit.models  # noqa: F401
+import audit.models
+import inspections.models  # noqa: F401
 
 config = context.config
 engine = config.attributes["engine"]
