@@ -402,11 +402,10 @@ class Result(Frozen):
                     "Fixed text with `{seq}`, the matter's running number (zero-padded as `{seq:05d}`), and "
                     "optionally `{year}`, the office-local year of the decision, after which the running number "
                     "starts again at 1. No other placeholder. Left out, a decision records no licence.",
-        examples=["浙嘉交运管许可货字〔{year}〕第{seq:05d}号", "嘉港经证{year}{seq:04d}"])
+        examples=["浙嘉交运管许可货字〔{year}〕第{seq:05d}号", "（浙嘉）港经证（{year}）第{seq:04d}号"])
     term: Term | None = Field(
         None,
-        description="有效期 in the form the register computes expiry dates from; required with `licence_number`.",
-        examples=[{"kind": "years", "length": 4}, {"kind": "per_decision"}])
+        description="有效期 in the form the register computes expiry dates from; required with `licence_number`.")
 
 
 class MatterDefinition(Frozen):
