@@ -456,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     token_issue.add_argument("--label", required=True, help="用途，例如对接的系统名称")
     token.add_parser("list", help="列出全部令牌（不含令牌本身）")
     token.add_parser("revoke", help="吊销令牌").add_argument("token_id", type=int)
+    licences = sub.add_parser("licences", help="证照库").add_subparsers(dest="licences_command", required=True)
+    licences.add_parser("import", help="导入存量证照（.xlsx 或 .csv；有一行出错则全部不导入）").add_argument("file")
+    licences.add_parser("expiring", help="列出即将到期的有效证照").add_argument(
+        "--days", type=int, default=60, help="多少日内到期（默认60）")
     schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
     schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
     schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
@@ -479,6 +483,12 @@ def cmd_audit(args, settings: Settings) -> int:
     return run(args, settings)
 
 
+def cmd_licences(args, settings: Settings) -> int:
+    from inspections.cli import run
+
+    return run(args, settings)
+
+
 def cmd_token(args, settings: Settings) -> int:
     from windows.api_cli import run
 
@@ -493,7 +503,7 @@ def cmd_guides(args, settings: Settings) -> int:
 
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema}
+            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema, "licences": cmd_licences}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -167,7 +167,7 @@ def record_decision(*, session: Session, case: Case, values: Mapping[str, Any], 
            "expires_on": expiry_of(scheme.term, issued_on), "status": VALID, "source": "decision",
            "recorded_at": at}
     licence_id = conn.execute(insert(LICENCES).returning(LICENCES.c.id), row).scalar_one()
-    _add_event(conn, licence_id=licence_id, at=at, actor=event["actor"], action="issue", from_status=None,
+    add_event(conn, licence_id=licence_id, at=at, actor=event["actor"], action="issue", from_status=None,
                to_status=VALID, reason="", payload={"case_id": case_id})
     continue_older(conn, licence_id=licence_id, number=number, matter_code=case.matter_code,
                    holder_id_no=case.applicant_id_no, issued_on=issued_on, at=at, actor=event["actor"])
@@ -183,12 +183,12 @@ def continue_older(conn: Connection, *, licence_id: int, number: str, matter_cod
     ).order_by(c.id)).scalars().all()
     for old_id in older:
         conn.execute(update(LICENCES).where(c.id == old_id, c.status == VALID).values(status=RENEWED))
-        _add_event(conn, licence_id=old_id, at=at, actor=actor, action="renew", from_status=VALID,
+        add_event(conn, licence_id=old_id, at=at, actor=actor, action="renew", from_status=VALID,
                    to_status=RENEWED, reason=f"准予延续，换发新证 {number}", payload={"successor_id": licence_id})
     return list(older)
 
 
-def _add_event(conn: Connection, *, licence_id: int, at: dt.datetime, actor: str, action: str,
+def add_event(conn: Connection, *, licence_id: int, at: dt.datetime, actor: str, action: str,
                from_status: str | None, to_status: str, reason: str, payload: dict[str, Any]) -> None:
     seq = conn.execute(select(func.coalesce(func.max(LICENCE_EVENTS.c.seq), 0) + 1)
                        .where(LICENCE_EVENTS.c.licence_id == licence_id)).scalar_one()
@@ -230,7 +230,7 @@ def change_status(*, session: Session, office: Office, licence_id: int, actor: A
     if changed != 1:  # someone else changed it between the read and the write
         session.rollback()
         raise errors.LicenceStatusConflict("该证照的状态刚被他人更改，请刷新后重试")
-    _add_event(conn, licence_id=licence_id, at=now, actor=actor.username, action=action, from_status=current,
+    add_event(conn, licence_id=licence_id, at=now, actor=actor.username, action=action, from_status=current,
                to_status=to_status, reason=reason, payload={})
     session.commit()
     return to_status
