@@ -352,6 +352,12 @@ class HistoryLine:
     def status_label(self) -> str:
         return STATUS_LABELS[self.to_status]
 
+    @property
+    def successor_id(self) -> int | None:
+        """The new licence a 延续 gave, for the line that says so."""
+        value = self.payload.get("successor_id")
+        return value if isinstance(value, int) else None
+
 
 def history(*, session: Session, office: Office, licence: LicenceRow) -> list[HistoryLine]:
     """The licence's events in order, and 已过期 on the day after its expiry date when it has passed."""
