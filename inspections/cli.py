@@ -52,7 +52,8 @@ def _expiring(session, office, days: int) -> int:
     today = office.today()
     rows, total = register.search(session=session, today=today,
                                   filters=register.LicenceFilter(expiring_within=days), limit=LISTED_AT_MOST)
-    print(f"{today:%Y-%m-%d} 起 {days} 日内到期的有效证照 {total} 份（行政许可法第五十条：延续申请应在有效期届满30日前提出）")
+    print(f"{today:%Y-%m-%d} 起 {days} 日内到期的有效证照 {total} 份"
+          "（行政许可法第五十条：延续申请应在有效期届满30日前提出）")
     for row in rows:
         name = office.catalogue.get(row.matter_code).definition.name
         print(f"{row.number}\t{name}\t{row.holder_name}\t{mask_id(row.holder_id_no)}\t"

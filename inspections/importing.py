@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,7 +134,7 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def check_rows(rows: list[tuple[int, Mapping[str, Any]]], *, catalogue: Catalogue, today: dt.date,
+def check_rows(rows: Sequence[tuple[int, Mapping[str, Any]]], *, catalogue: Catalogue, today: dt.date,
                taken: set[str]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Each row as a licence row to write, and every problem found; no database access."""
     by_name = {v.definition.name: v for v in catalogue.matters()}

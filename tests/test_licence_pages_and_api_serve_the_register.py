@@ -112,7 +112,7 @@ def test_an_approver_revokes_with_a_reason_and_the_csrf_token(app, session, lice
     assert register.get(session=session, today=dt.date(2026, 11, 25), licence_id=licences["taxi"].id).status == "valid"
 
 
-def test_the_api_reads_the_same_register(client, as_role, licences):  # noqa: F811
+def test_the_api_reads_the_same_register(client, as_role, licences):
     headers = as_role["auditor"]
     listed = client.get("/api/licences", headers=headers, params={"limit": 2}).json()
     assert (listed["total"], len(listed["items"]), listed["limit"]) == (3, 2, 2)

@@ -29,7 +29,8 @@ from workflows import errors
 from workflows.identity import mask_id
 from workflows.office import Actor, Office
 
-router = APIRouter(route_class=AnsweredInThread, tags=["licences 证照库"], responses=page_errors(303, 401, 403, 422, 503))
+router = APIRouter(route_class=AnsweredInThread, tags=["licences 证照库"],
+                   responses=page_errors(303, 401, 403, 404, 409, 422, 503))
 PAGE_SIZE = 50
 NO_NUL = r"^[^\x00]*$"
 MAX_EXPIRING = 3660  # ten years ahead

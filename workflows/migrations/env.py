@@ -10,7 +10,7 @@ import workflows.documents
 import workflows.feedback
 import workflows.models
 import workflows.throttle  # noqa: F401
-import audit.models
+import audit.models  # noqa: F401
 import inspections.models  # noqa: F401
 
 config = context.config
