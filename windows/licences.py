@@ -15,7 +15,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from inspections import register
 from windows import forms
@@ -29,7 +29,7 @@ from workflows import errors
 from workflows.identity import mask_id
 from workflows.office import Actor, Office
 
-router = APIRouter(route_class=AnsweredInThread, tags=["licences 证照库"],
+router = APIRouter(route_class=AnsweredInThread, default_response_class=HTMLResponse, tags=["licences 证照库"],
                    responses=page_errors(303, 401, 403, 404, 409, 422, 503))
 PAGE_SIZE = 50
 NO_NUL = r"^[^\x00]*$"
