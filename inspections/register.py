@@ -10,6 +10,9 @@ Status: what staff did to a licence is stored (有效, 已注销, 已吊销, 已
 已过期 is derived: a licence still 有效 whose expiry date is before the office's today. Nobody
 writes it, so it is right on the morning after the expiry date, in lists and filters alike.
 
+A case that ends after its 准予 but before 制证 (终止 for an overdue 容缺 gap, 撤回) has its licence
+注销 in that step's transaction, with the case's reason.
+
 延续 (行政许可法 第五十条): when the same holder is granted the same matter again while an older
 licence is 有效 and expires within `RENEWAL_WINDOW_DAYS`, the older one becomes 已延续 in the
 same transaction, with an event naming the new licence.
@@ -147,7 +150,11 @@ def scheme_of(office: Office, case: Case) -> Result | None:
 
 def record_decision(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
                     office: Office) -> None:
-    """The before_commit hook: a 准予 decision records its licence (once per case)."""
+    """The before_commit hook: a 准予 decision records its licence (once per case); a case that ends
+    without its result issued (终止 with a 容缺 gap overdue, or 撤回) has its licence 注销."""
+    if ak.is_kind(event["action"], *ak.SIDE_EXITS):
+        cancel_unissued(session.connection(), case_id=event["case_id"], event=event)
+        return
     if not ak.is_kind(event["action"], ak.DECIDE_APPROVE):
         return
     scheme = scheme_of(office, case)
@@ -171,6 +178,19 @@ def record_decision(*, session: Session, case: Case, values: Mapping[str, Any], 
                to_status=VALID, reason="", payload={"case_id": case_id})
     continue_older(conn, licence_id=licence_id, number=number, matter_code=case.matter_code,
                    holder_id_no=case.applicant_id_no, issued_on=issued_on, at=at, actor=event["actor"])
+
+
+def cancel_unissued(conn: Connection, *, case_id: int, event: Mapping[str, Any]) -> None:
+    """注销 the licence of a case that ends after its 准予 decision but before 制证 (行政许可法 第七十条)."""
+    row = conn.execute(select(LICENCES.c.id, LICENCES.c.status).where(LICENCES.c.case_id == case_id)).first()
+    if row is None or row.status != VALID:
+        return
+    label = "终止办理" if ak.is_kind(event["action"], ak.TERMINATE) else "申请人撤回申请"
+    reason = str(event["payload"].get("reason") or "")
+    conn.execute(update(LICENCES).where(LICENCES.c.id == row.id, LICENCES.c.status == VALID).values(status=CANCELLED))
+    add_event(conn, licence_id=row.id, at=event["at"], actor=event["actor"], action="cancel", from_status=VALID,
+              to_status=CANCELLED, reason=f"办件{label}，证照未制发" + (f"：{reason}" if reason else ""),
+              payload={"case_id": case_id})
 
 
 def continue_older(conn: Connection, *, licence_id: int, number: str, matter_code: str, holder_id_no: str,

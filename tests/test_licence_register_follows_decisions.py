@@ -20,6 +20,7 @@ from workflows.catalogue import load_catalogue
 from workflows.db import session as new_session
 from workflows.definition import TermKind
 from workflows.submission import Applicant
+from workflows.sweep import sweep_overdue_gaps
 
 MATTERS = [v.code for v in load_catalogue().matters()]
 
@@ -220,3 +221,26 @@ def test_expiring_licences_and_the_reminders_due_on_a_day(session, office, clock
     [due] = register.reminders_due(session=session, on=expires - dt.timedelta(days=30))
     assert due.milestone == "due"
     assert register.reminders_due(session=session, on=expires + dt.timedelta(days=1)) == []
+
+
+def test_a_granted_case_ended_before_its_result_is_issued_has_its_licence_cancelled(session, office, clock):
+    """准予, but the 容缺 material never came: the sweep 终止 the case, and the licence it never issued is 注销."""
+    case = open_complete(session, office, "road-freight-licence", missing=("vehicle_grade_copies",),
+                         data={"vehicles_ready": True})
+    cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
+    while case.state.startswith("step_"):
+        role = office.matter_of(case).compiled.states[case.state].role
+        cases.advance_step(session=session, office=office, case=case,
+                           actor={"reviewer": STAFF.reviewer, "approver": STAFF.approver, "clerk": STAFF.clerk}[role])
+    cases.decide(session=session, office=office, case=case, approver=STAFF.approver, approve=True)
+    [licence] = licences_of(session, case.id)
+    assert licence["status"] == "valid"
+    clock.set_local(case.gap_due + dt.timedelta(days=1), 8)
+    sweep_overdue_gaps(session=session, office=office)
+    session.refresh(case)
+    assert case.state == "terminated"
+    row = register.get(session=session, today=office.today(), licence_id=licence["id"])
+    assert row.status_label == "已注销"
+    [_, cancelled] = register.history(session=session, office=office, licence=row)
+    assert (cancelled.action, cancelled.actor) == ("cancel", "system")
+    assert cancelled.reason.startswith("办件终止办理，证照未制发：容缺材料逾期未补齐")
