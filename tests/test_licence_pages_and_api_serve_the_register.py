@@ -101,7 +101,7 @@ def test_an_approver_revokes_with_a_reason_and_the_csrf_token(app, session, lice
         page = soup(client.get(url))
         assert one(page, "#status").get_text() == "已吊销"
         [_, revoked] = page.select("#history tbody tr")
-        assert "以欺骗手段取得许可" in revoked.get_text() and "approver" in revoked.get_text()
+        assert "以欺骗手段取得许可" in revoked.get_text() and "钱审批" in revoked.get_text()
         again = client.post(f"{url}/status", data={"csrf": token, "action": "cancel", "reason": "申请注销"})
         assert again.status_code == 409 and error_code(again) == "licence-status-conflict"
     with client_as(app, "reviewer") as client:

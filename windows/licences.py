@@ -25,8 +25,9 @@ from windows.deps import FormDep, LicenceActorDep, LicenceReaderDep, OfficeDep, 
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
 from windows.rendering import LICENCE_ACTORS, render
-from workflows import errors
+from workflows import accounts, errors
 from workflows.identity import mask_id
+from workflows.models import Case
 from workflows.office import Actor, Office
 
 router = APIRouter(route_class=AnsweredInThread, default_response_class=HTMLResponse, tags=["licences 证照库"],
@@ -110,11 +111,23 @@ def _licence_page(request: Request, session, office: Office, actor: Actor, licen
     today = office.today()
     licence = register.get(session=session, today=today, licence_id=licence_id)
     matter = office.catalogue.get(licence.matter_code).definition.name
+    history = register.history(session=session, office=office, licence=licence)
+    case = session.get(Case, licence.case_id) if licence.case_id else None
     return render(request, "licence.html", actor=actor, title=f"证照 {licence.number}", licence=licence,
-                  matter_name=matter, history=register.history(session=session, office=office, licence=licence),
+                  matter_name=matter, history=history, names=_names(session, {h.actor for h in history}),
+                  receipt_no=case.receipt_no if case else "",
                   can_act=bool(actor.roles & LICENCE_ACTORS), actions=register.STATUS_ACTIONS, today=today,
                   error=error, reason=reason, chosen=action, notice_days=register.RENEWAL_NOTICE_DAYS,
                   status=status_of(error) if error else 200)
+
+
+def _names(session, usernames: set[str]) -> dict[str, str]:
+    """Who acted, by the name staff know them by; the sweep and the import by what they are."""
+    names = {"system": "系统", "import": "存量导入"}
+    for username in usernames - names.keys():
+        user = session.get(accounts.StaffUser, username) if username else None
+        names[username] = user.display_name if user else username
+    return names
 
 
 @router.get("/licences/{licence_id:int}")
