@@ -308,6 +308,7 @@ class LicenceFilter:
     matter: str = ""  # matter code
     status: str = ""  # one of STATUS_LABELS
     expiring_within: int | None = None  # 有效 licences expiring within so many days of today
+    issued_before: dt.date | None = None  # issued before this day (a 双随机 draw's eligible holders)
 
 
 def _where(f: LicenceFilter, today: dt.date) -> list[ColumnElement[bool]]:
@@ -323,6 +324,8 @@ def _where(f: LicenceFilter, today: dt.date) -> list[ColumnElement[bool]]:
         if f.status not in STATUS_LABELS:
             raise errors.BadInput("证照状态只能是有效、已注销、已吊销、已过期或已延续", field="status")
         where.append(status_is(f.status, today))
+    if f.issued_before is not None:
+        where.append(c.issued_on < f.issued_before)
     if f.expiring_within is not None:
         where += [status_is(VALID, today), c.expires_on <= today + dt.timedelta(days=f.expiring_within)]
     return where

@@ -136,6 +136,16 @@ def test_a_licence_is_expired_the_day_after_its_expiry_date_without_any_write(se
     assert licences_of(session, case.id)[0]["status"] == "valid"  # nothing was written
 
 
+def test_the_filters_a_draw_will_use_pick_valid_licences_issued_before_a_day(session, office, clock):
+    first = granted(session, office)
+    clock.advance(days=3)
+    granted(session, office, applicant=person())
+    issued = licences_of(session, first.id)[0]["issued_on"]
+    picked, total = register.search(session=session, today=office.today(), filters=register.LicenceFilter(
+        status="valid", matter="road-freight-licence", issued_before=issued + dt.timedelta(days=1)))
+    assert (total, [r.case_id for r in picked]) == (1, [first.id])
+
+
 def test_a_new_grant_near_expiry_continues_the_old_licence(session, office, clock):
     first = granted(session, office)
     [old] = licences_of(session, first.id)
@@ -244,3 +254,40 @@ def test_a_granted_case_ended_before_its_result_is_issued_has_its_licence_cancel
     [_, cancelled] = register.history(session=session, office=office, licence=row)
     assert (cancelled.action, cancelled.actor) == ("cancel", "system")
     assert cancelled.reason.startswith("办件终止办理，证照未制发：容缺材料逾期未补齐")
+
+
+def test_two_decisions_at_the_same_instant_get_two_numbers(engine, office, session):
+    """Two approvers decide two cases of one matter in two threads that meet at a barrier."""
+    from threading import Barrier, Thread
+
+    from workflows.queries import get_case
+
+    ready = []
+    for applicant in (None, person()):
+        case = open_complete(session, office, "road-freight-licence", applicant=applicant)
+        cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+        while case.state.startswith("step_"):
+            role = office.matter_of(case).compiled.states[case.state].role
+            cases.advance_step(session=session, office=office, case=case,
+                               actor={"reviewer": STAFF.reviewer, "approver": STAFF.approver}[role])
+        ready.append(case.id)
+    barrier = Barrier(2, timeout=30)
+    failures: list[BaseException] = []
+
+    def approve(case_id):
+        with new_session(engine) as s:
+            mine = get_case(s, case_id)
+            barrier.wait()
+            try:
+                cases.decide(session=s, office=office, case=mine, approver=STAFF.approver, approve=True)
+            except BaseException as exc:  # noqa: BLE001  (reported below)
+                failures.append(exc)
+
+    threads = [Thread(target=approve, args=(case_id,)) for case_id in ready]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failures == []
+    numbers = sorted(licences_of(session, case_id)[0]["number"] for case_id in ready)
+    assert numbers == ["浙嘉交运管许可货字〔2026〕第00001号", "浙嘉交运管许可货字〔2026〕第00002号"]
