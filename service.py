@@ -210,12 +210,13 @@ def office_extensions() -> tuple:
     """What every office this service builds has plugged in (the extension point of workflows/office.py).
 
     The auditor's facts and counters follow every transition and evaluation, in its own
-    transaction. Named here, by the app factory and the command line, so that workflows/
-    never imports audit/.
+    transaction; every 准予 decision records its licence in the register (证照库). Named here,
+    by the app factory and the command line, so that workflows/ never imports audit/ or inspections/.
     """
     from audit.facts import install as audit_facts
+    from inspections.register import install as licence_register
 
-    return (audit_facts,)
+    return (audit_facts, licence_register)
 
 
 def create_app(settings: Settings | None = None, *, clock=None):
@@ -624,6 +625,10 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_cmd = sub.add_parser("outbox", help="给申请人的短信")
     outbox_cmd.add_argument("outbox_command", choices=["send", "list"], help="send：发送到期的短信；list：列出最近的")
     outbox_cmd.add_argument("--limit", type=int, default=100, help="最多处理或列出的条数")
+    licences = sub.add_parser("licences", help="证照库").add_subparsers(dest="licences_command", required=True)
+    licences.add_parser("import", help="导入存量证照（.xlsx 或 .csv；有一行出错则全部不导入）").add_argument("file")
+    licences.add_parser("expiring", help="列出即将到期的有效证照").add_argument(
+        "--days", type=int, default=60, help="多少日内到期（默认60）")
     schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
     schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
     schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
@@ -647,6 +652,12 @@ def cmd_audit(args, settings: Settings) -> int:
     return run(args, settings)
 
 
+def cmd_licences(args, settings: Settings) -> int:
+    from inspections.cli import run
+
+    return run(args, settings)
+
+
 def cmd_token(args, settings: Settings) -> int:
     from windows.api_cli import run
 
@@ -662,7 +673,8 @@ def cmd_guides(args, settings: Settings) -> int:
 COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": cmd_sweep, "db": cmd_db,
             "worker": cmd_worker,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
-            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema, "outbox": cmd_outbox}
+            "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema, "outbox": cmd_outbox,
+            "licences": cmd_licences}
 
 
 def main(argv: list[str] | None = None) -> int:

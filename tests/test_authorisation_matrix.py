@@ -24,6 +24,8 @@ CLERK = frozenset({"clerk"})
 AUDIT = frozenset({"auditor", "admin"})
 ADMIN = frozenset({"admin"})
 PAPERS = frozenset({"clerk", "reviewer", "approver", "admin"})
+LICENCE_READERS = READERS | ADMIN
+LICENCE_ACTORS = frozenset({"approver", "admin"})
 
 RULES: dict[tuple[str, str], frozenset[str] | str] = {
     # FastAPI's own: the API description is public, as the issue asks for /docs.
@@ -71,6 +73,12 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/audit/overdue"): AUDIT,
     ("GET", "/audit/remedies"): AUDIT,
     ("POST", "/audit/remedies"): frozenset({"auditor"}),  # the office's 整改措施 are the auditor's to write
+    # 证照库: read by the case readers and the administrator; 注销 and 吊销 by approvers and administrators
+    ("GET", "/licences"): LICENCE_READERS,
+    ("GET", "/licences/{licence_id:int}"): LICENCE_READERS,
+    ("POST", "/licences/{licence_id:int}/status"): LICENCE_ACTORS,
+    ("GET", "/api/licences"): LICENCE_READERS,
+    ("GET", "/api/licences/{licence_id}"): LICENCE_READERS,
     # REST API
     ("GET", "/api/matters"): STAFF,
     ("GET", "/api/matters/{code}"): STAFF,
@@ -108,7 +116,7 @@ def test_every_route_has_a_rule(app):
 def concrete(path: str, case) -> str:
     values = {"{case_id}": str(case.id), "{case_id:int}": str(case.id), "{code}": "road-freight-licence",
               "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{channel}": "window", "{method}": "mail",
-              "{procedure_id}": "expert_review",
+              "{procedure_id}": "expert_review", "{licence_id}": "1", "{licence_id:int}": "1",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
               "{path:path}": "swagger-ui.css"}
     for key, value in values.items():

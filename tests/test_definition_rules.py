@@ -130,6 +130,30 @@ def attended_hearing(d):
     hearing.update(kind="听证", applicant_present=True)
 
 
+def licence_number_with_an_unknown_placeholder(d):
+    d["result"]["licence_number"] = "浙嘉交运管许可货字〔{year}〕第{serial:05d}号"
+
+
+def licence_number_without_a_running_number(d):
+    d["result"]["licence_number"] = "浙嘉交运管许可货字〔{year}〕"
+
+
+def licence_number_with_a_bad_format(d):
+    d["result"]["licence_number"] = "浙嘉交运管许可货字〔{year:>6}〕第{seq}号"
+
+
+def licence_number_without_a_term(d):
+    del d["result"]["term"]
+
+
+def yearly_term_without_its_length(d):
+    d["result"]["term"] = {"kind": "years"}
+
+
+def per_decision_term_with_a_length(d):
+    d["result"]["term"] = {"kind": "per_decision", "length": 3}
+
+
 def blank_name(d):
     d["name"] = ""
 
@@ -169,6 +193,13 @@ RULES = [
     (conditional_without_condition, "road-freight-licence", "materials[2].condition", "情形必要的材料必须写明条件"),
     (on_the_spot_for_a_promised_matter, "road-freight-licence", "delivery_methods[3]", "只有即办件可以当场送达"),
     (blank_name, "road-freight-licence", "name", "不能为空"),
+    (licence_number_with_an_unknown_placeholder, "road-freight-licence", "result.licence_number",
+     "含有未知占位符 {serial}"),
+    (licence_number_without_a_running_number, "road-freight-licence", "result.licence_number", "须含一个 {seq}"),
+    (licence_number_with_a_bad_format, "port-operation-licence", "result.licence_number", "的占位符 {year} 格式不对"),
+    (licence_number_without_a_term, "road-freight-licence", "result.term", "必须写明机器可读的有效期"),
+    (yearly_term_without_its_length, "road-freight-licence", "result.term.length", "须写 length"),
+    (per_decision_term_with_a_length, "road-works-permit", "result.term.length", "不得写 length"),
     (attended_hearing, "road-works-permit", "special_procedures[1].applicant_present", "否则到场无法计入到现场次数"),
 ]
 

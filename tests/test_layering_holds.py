@@ -11,7 +11,9 @@ The rules (also in the README's "Layout"):
 - `audit/` (the auditor's measures) imports `workflows/` and `guides/` (to print its report): not
   `windows/`, `service`, nor an HTTP library; and it renders no template of `windows/` (nor does
   `guides/` or `workflows/`): a string naming one is a dependency an import check cannot see.
-- `windows/` (HTTP) may import all three, but not `jobs/`, `service`, `bench/` or `tests/`.
+- `inspections/` (the licence register, and 双随机一公开 on it) imports `workflows/` only: not `windows/`,
+  `guides/`, `audit/`, `service`, nor a web or template library; it plugs into the office as audit/ does.
+- `windows/` (HTTP) may import all four, but not `jobs/`, `service`, `bench/` or `tests/`.
 - `jobs/` (who runs the schedule: the job queue, the in-process runner) imports `workflows/` only.
 - No import cycle between any two modules of these packages (and `service`).
 
@@ -32,18 +34,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("workflows", "windows", "guides", "audit", "jobs")
+PACKAGES = ("workflows", "windows", "guides", "audit", "jobs", "inspections")
 PROJECT = (*PACKAGES, "service", "bench", "tests")
 HTTP = ("fastapi", "fastapi_offline", "starlette", "uvicorn")
 TEMPLATING = ("jinja2", "markupsafe", "weasyprint")
 
 # package → the top-level names its modules must not import
 FORBIDDEN = {
-    "workflows": {"windows", "guides", "audit", "jobs", "service", "bench", "tests", *HTTP, *TEMPLATING},
-    "guides": {"windows", "audit", "jobs", "service", "bench", "tests", *HTTP},
-    "audit": {"windows", "jobs", "service", "bench", "tests", *HTTP},
+    "workflows": {"windows", "guides", "audit", "jobs", "inspections", "service", "bench", "tests", *HTTP,
+                  *TEMPLATING},
+    "guides": {"windows", "audit", "jobs", "inspections", "service", "bench", "tests", *HTTP},
+    "audit": {"windows", "jobs", "inspections", "service", "bench", "tests", *HTTP},
     "windows": {"jobs", "service", "bench", "tests"},
-    "jobs": {"windows", "guides", "audit", "service", "bench", "tests", *HTTP, *TEMPLATING},
+    "jobs": {"windows", "guides", "audit", "inspections", "service", "bench", "tests", *HTTP, *TEMPLATING},
+    "inspections": {"windows", "guides", "audit", "jobs", "service", "bench", "tests", *HTTP, *TEMPLATING},
 }
 WINDOWS_TEMPLATES = ROOT / "windows" / "templates"
 EXEMPT = {"workflows.migrations.env"}  # the whole database's schema: see the module's docstring
@@ -140,7 +144,7 @@ def test_only_windows_names_its_own_templates():
     names = {p.relative_to(WINDOWS_TEMPLATES).as_posix() for p in WINDOWS_TEMPLATES.rglob("*") if p.is_file()}
     naming = []
     for module, path in project_modules().items():
-        if module.split(".")[0] in ("workflows", "guides", "audit"):
+        if module.split(".")[0] in ("workflows", "guides", "audit", "inspections"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Constant) and node.value in names:
                     naming.append(f"{module} (line {node.lineno}) names windows/templates/{node.value}")
@@ -151,6 +155,8 @@ def test_only_windows_names_its_own_templates():
 
 @pytest.mark.parametrize("module, source", [
     ("workflows.cases", "def f():\n    from audit.facts import install\n"),
+    ("workflows.engine", "from inspections.register import install\n"),
+    ("inspections.register", "from windows.deps import SessionDep\n"),
     ("workflows.engine", "import fastapi.responses\n"),
     ("guides.render", "from windows.deps import OfficeDep\n"),
     ("audit.report", "from windows import rendering\n"),

@@ -101,7 +101,8 @@ def test_api_and_audit_answer_generated_requests_as_their_schema_declares(app, a
             check()
         except Exception as exc:  # noqa: BLE001  (collect every operation's failure, not just the first)
             failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
-    # 16 API operations besides the actions, one per action declared on a case, and 9 of the audit
-    # (dashboard, 在办超期, drill-down, timeline, exports, event log, report, and the 整改措施 form and its post)
-    assert len(operations) == 16 + len([kind for kind in kinds.KINDS if kind.on_case]) + 9
+    # 18 API operations besides the actions (2 of them the 证照库's), one per action declared on a case,
+    # and 9 of the audit (dashboard, 在办超期, drill-down, timeline, exports, event log, report, and the
+    # 整改措施 form and its post)
+    assert len(operations) == 18 + len([kind for kind in kinds.KINDS if kind.on_case]) + 9
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from windows import api_admin, api_cases, api_catalogue, api_public
+from windows import api_admin, api_cases, api_catalogue, api_licences, api_public
 from windows.openapi_responses import api_errors
 
 ERRORS = api_errors(401, 403, 404, 409, 422, 503)
 
 router = APIRouter(prefix="/api", responses=ERRORS)
-for module in (api_catalogue, api_cases, api_public, api_admin):
+for module in (api_catalogue, api_cases, api_licences, api_public, api_admin):
     router.include_router(module.router)

@@ -21,7 +21,8 @@ from starlette.datastructures import FormData
 from windows.api_access import staff
 from windows.api_route import Later
 from windows.auth import checked_form, db, optional_actor, require_roles
-from windows.rendering import AUDITORS, CASE_READERS, EVERY_STAFF, PAPER_ROLES, WORKERS
+from windows.rendering import (AUDITORS, CASE_READERS, EVERY_STAFF, LICENCE_ACTORS, LICENCE_READERS, PAPER_ROLES,
+                               WORKERS)
 from workflows import queries
 from workflows.models import Case
 from workflows.office import Actor, Office
@@ -52,6 +53,8 @@ CaseReaderDep = Annotated[Actor, Depends(require_roles(*CASE_READERS))]  # a wor
 StaffDep = Annotated[Actor, Depends(require_roles(*EVERY_STAFF))]  # any member of staff
 AuditorDep = Annotated[Actor, Depends(require_roles(*AUDITORS))]  # auditor or admin
 AuditorOnlyDep = Annotated[Actor, Depends(require_roles("auditor"))]  # an auditor (what goes into the report)
+LicenceReaderDep = Annotated[Actor, Depends(require_roles(*LICENCE_READERS))]  # a case reader or an admin
+LicenceActorDep = Annotated[Actor, Depends(require_roles(*LICENCE_ACTORS))]  # approver or admin: 注销, 吊销
 PaperDep = Annotated[Actor, Depends(require_roles(*PAPER_ROLES))]  # who hands out papers: a worker or admin
 
 # The API (bearer token, or the session cookie plus X-CSRF-Token on a state-changing request).
@@ -60,6 +63,8 @@ ApiWorkerDep = Annotated[Actor, Depends(staff(*WORKERS))]  # clerk, reviewer or 
 ApiCaseReaderDep = Annotated[Actor, Depends(staff(*CASE_READERS))]  # a worker or an auditor
 ApiStaffDep = Annotated[Actor, Depends(staff(*EVERY_STAFF))]  # any member of staff
 ApiAdminDep = Annotated[Actor, Depends(staff("admin"))]  # an admin
+ApiLicenceReaderDep = Annotated[Actor, Depends(staff(*LICENCE_READERS))]  # a case reader or an admin
 
-ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, AuditorOnlyDep, PaperDep,
-             ApiClerkDep, ApiWorkerDep, ApiCaseReaderDep, ApiStaffDep, ApiAdminDep)
+ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, AuditorOnlyDep, PaperDep, LicenceReaderDep,
+             LicenceActorDep, ApiClerkDep, ApiWorkerDep, ApiCaseReaderDep, ApiStaffDep, ApiAdminDep,
+             ApiLicenceReaderDep)

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
 
+from inspections import register
 from windows import contexts, forms, intake_flow
 from windows.api_route import AnsweredInThread
 from windows.auth import TooManyAttempts, anyone, client_key, flash, log_in, log_out
@@ -151,7 +152,8 @@ def _case_response(request: Request, office: Office, session: Session, case, act
     page = contexts.case_page(session=session, office=office, case=case, actor=actor,
                               papers_for=request.app.state.papers_for,
                               can_print=bool(actor.roles & request.app.state.paper_roles), **extra)
-    return render(request, "case.html", actor=actor, status=status, title=page.title, page=page)
+    licence = register.of_case(session=session, today=office.today(), case_id=case.id)
+    return render(request, "case.html", actor=actor, status=status, title=page.title, page=page, licence=licence)
 
 
 @router.get("/cases/{case_id:int}")

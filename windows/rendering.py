@@ -15,6 +15,9 @@ CASE_READERS = WORKERS | {"auditor"}
 EVERY_STAFF = frozenset({"clerk", "reviewer", "approver", "auditor", "admin"})
 AUDITORS = frozenset({"auditor", "admin"})
 PAPER_ROLES = WORKERS | {"admin"}  # who hands counter papers out
+# 证照库: the case readers, and the administrator, who may 注销 or 吊销 a licence and so must see it.
+LICENCE_READERS = CASE_READERS | {"admin"}
+LICENCE_ACTORS = frozenset({"approver", "admin"})  # who may 注销 or 吊销 (inspections.register.ACTORS)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ _NAV = (
     ("/queue", "我的待办", WORKERS),
     ("/cases/new", "新建办件", frozenset({"clerk"})),
     ("/search", "查询", CASE_READERS),
+    ("/licences", "证照库", LICENCE_READERS),
     ("/matters", "事项目录", EVERY_STAFF),
     ("/audit", "效能监察", AUDITORS),
 )

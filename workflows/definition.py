@@ -8,6 +8,8 @@ so a bad file names the file, the field and the rule it breaks.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from enum import StrEnum
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Literal
@@ -355,13 +357,56 @@ class Fees(Frozen):
         examples=["不收费"])
 
 
+class TermKind(StrEnum):
+    """How long a granted licence runs, in a form the register computes the expiry date from."""
+
+    YEARS = "years"
+    MONTHS = "months"
+    LONG_TERM = "long_term"
+    PER_DECISION = "per_decision"
+
+
+TERM_LABELS = {TermKind.LONG_TERM: "长期有效", TermKind.PER_DECISION: "以决定书载明为准"}
+
+
+class Term(Frozen):
+    """有效期 in machine-readable form: the licence register (证照库) computes each licence's expiry date from it."""
+
+    kind: TermKind = Field(
+        description="`years` or `months`: the licence expires that many calendar years or months after its issue "
+                    "date (the day before the same date, 行政许可 practice: issued 2026-03-15 for 4 years runs to "
+                    "2030-03-14); `long_term` 长期有效, no expiry; `per_decision` 以决定书载明为准, the term is set "
+                    "in each decision, so the register keeps no expiry date and says so.",
+        examples=["years", "per_decision"])
+    length: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        None,
+        description="How many years or months; given for `years` and `months`, left out for the other two. Must "
+                    "agree with the `validity` text.",
+        examples=[4, 6])
+
+
+# A licence number template: fixed text with {year} (the office-local year of the decision) and {seq}
+# (the matter's running number, optionally zero-padded as {seq:05d}); nothing else in braces.
+LICENCE_NUMBER_FIELDS = ("year", "seq")
+
+
 class Result(Frozen):
     """审批结果 (what the matter issues)."""
 
     name: Text = Field(
         description="结果名称: the licence or document, printed in the guide and named on the 制证 action.",
         examples=["《港口经营许可证》", "《超限运输车辆通行证》"])
-    validity: Text | None = Field(None, description="有效期.", examples=["有效期3年"])
+    validity: Text | None = Field(None, description="有效期, as printed in the guide.", examples=["有效期3年"])
+    licence_number: Text | None = Field(
+        None,
+        description="证照编号规则: the number every 准予 decision's licence gets in the licence register (证照库). "
+                    "Fixed text with `{seq}`, the matter's running number (zero-padded as `{seq:05d}`), and "
+                    "optionally `{year}`, the office-local year of the decision, after which the running number "
+                    "starts again at 1. No other placeholder. Left out, a decision records no licence.",
+        examples=["浙嘉交运管许可货字〔{year}〕第{seq:05d}号", "（浙嘉）港经证（{year}）第{seq:04d}号"])
+    term: Term | None = Field(
+        None,
+        description="有效期 in the form the register computes expiry dates from; required with `licence_number`.")
 
 
 class MatterDefinition(Frozen):
@@ -468,7 +513,7 @@ Problem = tuple[str, errors.BrokenRule]
 def rule_violations(d: MatterDefinition) -> list[Problem]:
     """Every broken rule as (field path, the rule: a class of workflows/errors.py, its message in Chinese)."""
     checks = (_limit_rules, _role_rules, _material_rules, _condition_rules, _step_rules, _immediate_rules, _fee_rules,
-              _delivery_rules, _keyword_rules)
+              _delivery_rules, _keyword_rules, _licence_rules)
     return [problem for check in checks for problem in check(d)]
 
 
@@ -587,6 +632,38 @@ def _delivery_rules(d: MatterDefinition) -> Iterator[Problem]:
 
 def _keyword_rules(d: MatterDefinition) -> Iterator[Problem]:
     yield from _unique_ids("keywords", d.keywords, "检索关键词", suffix="")
+
+
+def _licence_rules(d: MatterDefinition) -> Iterator[Problem]:
+    template = d.result.licence_number
+    if template is not None:
+        broken = licence_number_problem(template)
+        if broken:
+            yield "result.licence_number", errors.LicenceNumberInvalid(f"证照编号规则 {template!r} {broken}")
+        if d.result.term is None:
+            yield "result.term", errors.LicenceTermMissing()
+    term = d.result.term
+    if term is not None and (term.length is None) != (term.kind in (TermKind.LONG_TERM, TermKind.PER_DECISION)):
+        yield "result.term.length", errors.LicenceTermLength()
+
+
+def licence_number_problem(template: str) -> str | None:
+    """What is wrong with a licence number template, in Chinese, or None."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return "的花括号不成对"
+    names = [name for _, name, _, _ in parts if name is not None]
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in LICENCE_NUMBER_FIELDS:
+            return f"含有未知占位符 {{{name}}}，只能使用 {{year}} 和 {{seq}}"
+        if conversion or (spec and not (name == "seq" and re.fullmatch(r"0[1-9]d", spec))):
+            return f"的占位符 {{{name}}} 格式不对，只能写 {{year}}、{{seq}} 或 {{seq:05d}} 这样的补零位数"
+    if names.count("seq") != 1 or names.count("year") > 1:
+        return "须含一个 {seq}，至多一个 {year}"
+    return None
 
 
 def _unique_ids(collection: str, ids: Sequence[str], label: str, suffix: str = ".id") -> Iterator[Problem]:

@@ -300,6 +300,23 @@ class PaperNotCalledFor(Conflict):
     message = "该办件的办理记录中没有需要出具此文书的环节"
 
 
+# ---- the licence register (inspections/register.py) ------------------------------------------
+
+class LicenceNotFound(NotFound):
+    code = "licence-not-found"
+    message = "没有这份证照"
+
+
+class LicenceStatusConflict(Conflict):
+    code = "licence-status-conflict"
+    message = "该证照现在的状态不能办理这一操作"
+
+
+class LicenceActionUnknown(BadInput):
+    code = "licence-action-unknown"
+    message = "证照只能注销或吊销"
+
+
 # ---- the auditor's figures and exports (audit/) ----------------------------------------
 
 class DateOutOfRange(BadInput):
@@ -467,6 +484,21 @@ class AttendedProcedureKind(BrokenRule):
 class MandatoryProceduresClash(BrokenRule):
     code = "mandatory-procedures-clash"
     message = "同一环节最多设置一个必经特别程序"
+
+
+class LicenceNumberInvalid(BrokenRule):
+    code = "licence-number-invalid"
+    message = "证照编号规则只能含一个 {seq}（可写作 {seq:05d}）和至多一个 {year}"
+
+
+class LicenceTermMissing(BrokenRule):
+    code = "licence-term-missing"
+    message = "定了证照编号规则的事项必须写明机器可读的有效期 term"
+
+
+class LicenceTermLength(BrokenRule):
+    code = "licence-term-length"
+    message = "有效期按年或按月计的须写 length，长期有效或以决定书载明为准的不得写 length"
 
 
 class ImmediateWaits(BrokenRule):
