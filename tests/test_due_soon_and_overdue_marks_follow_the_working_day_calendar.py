@@ -111,7 +111,7 @@ def test_the_auditors_page_shows_the_mornings_counts(app, accepted, office, engi
 
     assert line.select_one("[data-mark=overdue]").get_text(strip=True) == "已超期 2 件"
     assert line.select_one("[data-mark=due_soon]").get_text(strip=True) == "即将超期 2 件"
-    assert "2026年10月12日晨间标记" in line.get_text()
+    assert "晨间超期标记（全中心，2026年10月12日）" in line.get_text()
 
 
 def test_the_auditors_page_says_when_no_morning_has_been_marked(app, accepted):
