@@ -51,8 +51,31 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        bind.connection.driver_connection.execute(
-            "DROP TABLE IF EXISTS procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs,"
-            " procrastinate_workers CASCADE")
+        # Procrastinate's schema is tables, functions and types; all of them go, or the upgrade that
+        # follows a downgrade would meet its own types still there. Functions and types are found by
+        # their prefix in this schema, so a Procrastinate version with more of them is covered too.
+        bind.connection.driver_connection.execute(_DROP_JOB_QUEUE)
     op.drop_table('deadline_marks')
     op.drop_table('scheduled_runs')
+
+
+_DROP_JOB_QUEUE = """
+DROP TABLE IF EXISTS procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs,
+    procrastinate_workers CASCADE;
+DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+            WHERE p.pronamespace = current_schema()::regnamespace AND p.proname LIKE 'procrastinate\\_%'
+    LOOP
+        EXECUTE 'DROP FUNCTION IF EXISTS ' || item.signature || ' CASCADE';
+    END LOOP;
+    FOR item IN SELECT t.typname FROM pg_type t
+            WHERE t.typnamespace = current_schema()::regnamespace AND t.typname LIKE 'procrastinate\\_%'
+                AND t.typtype IN ('e', 'c')
+    LOOP
+        EXECUTE 'DROP TYPE IF EXISTS ' || quote_ident(item.typname) || ' CASCADE';
+    END LOOP;
+END
+$$;
+"""
