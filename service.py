@@ -81,7 +81,7 @@ class Settings(BaseSettings):
         from workflows.schedule import schedule
 
         try:
-            return schedule(self.schedule)
+            return schedule(self.schedule, entries=scheduled_tasks())
         except ValueError as exc:
             raise SystemExit(str(exc)) from exc
 
@@ -217,6 +217,18 @@ def office_extensions() -> tuple:
     from inspections.register import install as licence_register
 
     return (audit_facts, licence_register)
+
+
+def scheduled_tasks() -> tuple:
+    """Every scheduled task this service runs: workflows/'s own, then those of the packages plugged in.
+
+    The second extension point beside `office_extensions`: a package outside workflows/ (the
+    licence register's expiry reminders, 好差评's overdue tasks) declares its `Scheduled` entries
+    in its own module and is named here, so that workflows/ never imports it.
+    """
+    from workflows.schedule import SCHEDULE
+
+    return SCHEDULE
 
 
 def create_app(settings: Settings | None = None, *, clock=None):
