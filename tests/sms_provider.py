@@ -6,7 +6,8 @@ percent-encode names and values (URL-encode in UTF-8, then "+" → "%20", "*" �
 "%7E" → "~"), join them with "&" and "=", StringToSign = "GET&%2F&" + the encoded canonical
 query, Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)). Then it checks
 every common and SendSms parameter, and answers as the provider does. `script` scripts the
-answers: "ok", "500" (a server error), "hang" (no answer within the client's timeout).
+answers: "ok", "500" (a server error), "hang" (no answer within the client's timeout); `delay`
+slows every answer.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ def expected_signature(params: dict[str, str]) -> str:
 
 
 class Provider:
-    def __init__(self, script: list[str] | None = None) -> None:
+    def __init__(self, script: list[str] | None = None, *, delay: float = 0.0) -> None:
         self.script = list(script or [])
+        self.delay = delay  # seconds each answer takes, so that a sender can be caught in the middle of one
         self.received: list[dict[str, str]] = []
         self.problems: list[str] = []
         self.nonces: set[str] = set()
@@ -102,6 +104,7 @@ class Provider:
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         params, problems = self.check(urlsplit(handler.path).query)
         self.received.append(params)
+        time.sleep(self.delay)
         self.problems += problems
         step = self.script.pop(0) if self.script else "ok"
         if step == "hang":
