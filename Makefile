@@ -15,7 +15,7 @@ PORT = 8000
 .PHONY: demo test setup system clean docs bench-deps
 
 demo: setup
-	$(PY) service.py demo --reset
+	$(PY) service.py demo --reset --host $(HOST) --port $(PORT)
 	$(PY) service.py serve --host $(HOST) --port $(PORT)
 
 test: setup

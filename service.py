@@ -494,6 +494,9 @@ def cmd_demo(args, settings: Settings) -> int:
     if args.reset:
         _reset_sqlite(settings)
         settings.sms_file.unlink(missing_ok=True)
+    if not settings.public_base_url and not _profile_names_url(settings):
+        # The history's text messages carry the status link: the address `serve` will be at.
+        settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
     engine, office = _engine_and_office(settings)
     # The history's messages go to the demo's file, never to a provider: its phone numbers are made up.
     summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
@@ -602,6 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=1500, help="过去六个月的申请件数")
     demo.add_argument("--seed", type=int, default=2017, help="随机种子")
     demo.add_argument("--reset", action="store_true", help="先删除默认 SQLite 数据库")
+    demo.add_argument("--host", default="127.0.0.1", help="之后 serve 的地址（演示短信中的查询链接指向它）")
+    demo.add_argument("--port", type=int, default=8000, help="之后 serve 的端口（同上）")
     sweep = sub.add_parser("sweep", help="终止容缺逾期的办件（定时任务每日自动运行，此命令用于手工补做）")
     sweep.add_argument("--day", help="为哪一天运行（YYYY-MM-DD，默认今天）：补做过去某日，结果与当日按时运行相同")
     worker = sub.add_parser("worker", help="运行定时任务的任务队列（PostgreSQL，Procrastinate）")
