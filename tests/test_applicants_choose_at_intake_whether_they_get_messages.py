@@ -60,3 +60,17 @@ def test_the_api_takes_the_choice_in_the_applicant(client, app, as_role, session
     assert client.post("/api/cases", json=body, headers=as_role["clerk"]).status_code == 201
     assert client.post("/api/cases", json=case_body(office), headers=as_role["clerk"]).status_code == 201
     assert stored(session) == [(True, []), (False, ["received"])]
+
+
+def test_the_api_case_lists_its_messages_and_says_why_there_are_none(client, app, as_role):
+    office = app.state.office
+    told = client.post("/api/cases", json=case_body(office), headers=as_role["clerk"]).json()
+    quiet_body = case_body(office)
+    quiet_body["applicant"]["sms_opt_out"] = True
+    quiet = client.post("/api/cases", json=quiet_body, headers=as_role["clerk"]).json()
+
+    [message] = told["messages"]
+    assert (message["notice"], message["status"], told["no_messages"]) == ("收件", "pending", None)
+    assert told["receipt_no"] in message["text"] and told["applicant"]["name"] not in message["text"]
+    again = client.get(f"/api/cases/{quiet['id']}", headers=as_role["clerk"]).json()
+    assert again["messages"] == [] and "不接收短信" in again["no_messages"]

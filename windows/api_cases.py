@@ -19,7 +19,7 @@ from windows.deps import ApiCaseReaderDep, ApiClerkDep, ApiWorkerDep, CaseDep, O
 from windows.openapi_responses import BODY_ERRORS
 from windows.schemas import (ACTION_REQUESTS, NO_NUL, ActionRequest, CaseOut, CaseSummaryOut, IntakeIn, OpenCaseIn,
                              PaperOut, QueueItemOut, VerdictOut, WaitingItemOut)
-from workflows import accounts, actions, cases, queries
+from workflows import accounts, actions, cases, outbox, queries
 from workflows import action_kinds as kinds
 from workflows.cases import MaterialCheck
 from workflows.submission import Applicant
@@ -34,7 +34,7 @@ ReceiptNo = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 def case_out(request: Request, session: Session, office: Office, case: Case, actor: Actor) -> CaseOut:
     view = queries.case_view(session=session, office=office, case=case, actor=actor)
     gaps = gap_deadlines(office, view.matter.definition, view.verdict) if view.verdict else []
-    return CaseOut.of(view, papers_of(request, case), gaps, office.time)
+    return CaseOut.of(view, papers_of(request, case), gaps, office.time, outbox.case_messages(session, case))
 
 
 def papers_of(request: Request, case: Case) -> list[PaperOut]:

@@ -31,6 +31,7 @@ from workflows.definition import ROLE_LABELS, Channel, Delivery, MatterDefinitio
 from workflows.intake import Outcome, Verdict
 from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
+from workflows.outbox import MessageLine
 from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, MaterialRow, WaitingCase
 
 NO_NUL = r"^[^\x00]*$"
@@ -424,6 +425,23 @@ class PaperOut(BaseModel):
     href: str = Field(description="the PDF, for the staff who hand it out")
 
 
+class MessageOut(BaseModel):
+    notice: str = Field(description="what the message is about: 收件, 一次性告知, 决定 …")
+    status: str = Field(description="pending, sent or failed (after the last retry)")
+    status_label: str
+    text: str = Field(description="as sent: no ID number, no full name")
+    written_at: dt.datetime = Field(description="office time: written with the transition that caused it")
+    sent_at: dt.datetime | None
+    attempts: int
+    error: str | None = Field(description="the gateway's last refusal, while retried or once failed")
+
+    @classmethod
+    def of(cls, m: MessageLine, time: OfficeTime) -> MessageOut:
+        return cls(notice=m.notice, status=m.status, status_label=m.status_label, text=m.text,
+                   written_at=time.local(m.at), sent_at=time.local(m.sent_at) if m.sent_at else None,
+                   attempts=m.attempts, error=m.error)
+
+
 class CaseOut(BaseModel):
     id: int
     receipt_no: str
@@ -452,9 +470,12 @@ class CaseOut(BaseModel):
     actions: list[ActionOut] = Field(description="the actions the caller may take now")
     verdict: VerdictOut | None = Field(description="the intake verdict, while the case awaits it")
     papers: list[PaperOut] = Field(description="the printable papers this case calls for now")
+    messages: list[MessageOut] = Field(description="the text messages to the applicant, oldest first")
+    no_messages: str | None = Field(description="why the applicant gets no text messages, when so")
 
     @classmethod
-    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue], time: OfficeTime) -> CaseOut:
+    def of(cls, view: CaseView, papers: list[PaperOut], gaps: list[GapDue], time: OfficeTime,
+           messages: tuple[list[MessageLine], str | None] = ([], None)) -> CaseOut:
         c = view.case
         applicant = ApplicantOut(kind=c.applicant_kind, name=c.applicant_name,
                                  id_masked=identity.mask_id(c.applicant_id_no),
@@ -472,6 +493,7 @@ class CaseOut(BaseModel):
             events=[EventOut.of(e, time) for e in view.events],
             actions=[ActionOut.of(a) for a in view.actions],
             verdict=VerdictOut.of(view.verdict, gaps) if view.verdict else None, papers=papers,
+            messages=[MessageOut.of(m, time) for m in messages[0]], no_messages=messages[1],
         )
 
 
