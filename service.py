@@ -226,9 +226,10 @@ def scheduled_tasks() -> tuple:
     licence register's expiry reminders, 好差评's overdue tasks) declares its `Scheduled` entries
     in its own module and is named here, so that workflows/ never imports it.
     """
+    from inspections.reminders import SCHEDULED as licence_reminders
     from workflows.schedule import SCHEDULE
 
-    return SCHEDULE
+    return SCHEDULE + licence_reminders
 
 
 def create_app(settings: Settings | None = None, *, clock=None):

@@ -410,6 +410,7 @@ class Reminder:
     """A holder to remind on a given day that their licence needs 延续."""
 
     licence_id: int
+    case_id: int | None  # None: imported
     number: str
     matter_code: str
     holder_name: str
@@ -429,7 +430,7 @@ def reminders_due(*, session: Session, on: dt.date, window_days: int = EXPIRY_WI
     due_day = on + dt.timedelta(days=RENEWAL_NOTICE_DAYS)
     rows = session.connection().execute(select(LICENCES).where(
         status_is(VALID, on), c.expires_on.in_(sorted({window_day, due_day}))).order_by(c.expires_on, c.id)).mappings()
-    return [Reminder(licence_id=r["id"], number=r["number"], matter_code=r["matter_code"],
+    return [Reminder(licence_id=r["id"], case_id=r["case_id"], number=r["number"], matter_code=r["matter_code"],
                      holder_name=r["holder_name"], holder_phone=r["holder_phone"], expires_on=r["expires_on"],
                      renewal_due=r["expires_on"] - dt.timedelta(days=RENEWAL_NOTICE_DAYS),
                      milestone="due" if r["expires_on"] == due_day else "window") for r in rows]

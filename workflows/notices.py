@@ -6,12 +6,14 @@ template's code and these parameters; the file gateway writes the filled-in text
 A notice names the matter, the receipt number and the dates, never the applicant's
 name or ID number. Which action sends which notice is the table `SENT_BY`, keyed
 by the action's declaration (workflows/action_kinds.py); the reminders are queued
-by date (workflows/outbox.py `queue_reminders`), not by an action.
+by date (workflows/outbox.py `queue_reminders`), not by an action, and so is the
+licence holder's 延续提醒 (inspections/reminders.py, from the licence register).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,12 +37,14 @@ class Notice(StrEnum):
     MAILED = "mailed"  # 办结、送达：邮寄，带邮件号
     HANDED_OVER = "handed_over"  # 办结、送达：窗口领取、电子证照、当场领取
     TERMINATED = "terminated"  # 终止办理
+    LICENCE_EXPIRING = "licence_expiring"  # 证照到期前：进入到期提醒期限时，延续申请截止之日（行政许可法第50条）
 
 
 LABELS = {
     Notice.RECEIVED: "收件", Notice.CORRECTION: "一次性告知", Notice.TOLERATED: "容缺受理",
     Notice.GAP_REMINDER: "容缺补齐提醒", Notice.CORRECTION_REMINDER: "补正提醒", Notice.DECIDED: "决定",
     Notice.MAILED: "办结送达（邮寄）", Notice.HANDED_OVER: "办结送达", Notice.TERMINATED: "终止办理",
+    Notice.LICENCE_EXPIRING: "延续提醒",
 }
 
 # The words. An operator registers each as a template at the SMS provider, with the same placeholders.
@@ -54,6 +58,7 @@ TEXTS: dict[Notice, Template] = {
     Notice.MAILED: Template("${matter}（编号${receipt}）已办结：${result}，结果已邮寄，EMS邮件号${tracking}。"),
     Notice.HANDED_OVER: Template("${matter}（编号${receipt}）已办结：${result}，结果已送达：${delivery}。"),
     Notice.TERMINATED: Template("${matter}申请（编号${receipt}）已终止办理，详询${phone}。"),
+    Notice.LICENCE_EXPIRING: Template("您的${licence}将于${expires}到期，如需延续请于${due}前提出申请，详询${phone}。"),
 }
 
 # Which action's transition sends which notice (an action not named here sends none).
@@ -153,3 +158,20 @@ def gap_draft(notice: Notice, definition: MatterDefinition, receipt_no: str, gap
 
 def correction_reminder(definition: MatterDefinition, receipt_no: str, due: dt.date) -> Draft:
     return Draft(Notice.CORRECTION_REMINDER, {**_base(definition, receipt_no), "due": short_day(due)})
+
+
+def licence_title(definition: MatterDefinition) -> str:
+    """What the holder calls the licence: the 《…证》 its result names (else the first 《…》, else the name)."""
+    titles = re.findall(r"《[^》]+》", definition.result.name)
+    return next((t for t in titles if t.endswith("证》")), titles[0] if titles else
+                re.split(r"[（(]", definition.result.name, maxsplit=1)[0])
+
+
+def licence_expiring(definition: MatterDefinition, *, expires: dt.date, due: dt.date, phone: str) -> Draft:
+    """延续提醒: the licence, when it expires and by when a 延续 is applied for (full dates: they may be next year)."""
+    return Draft(Notice.LICENCE_EXPIRING, {"licence": licence_title(definition), "expires": long_day(expires),
+                                           "due": long_day(due), "phone": phone})
+
+
+def long_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

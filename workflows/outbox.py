@@ -52,7 +52,8 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_messages_due", "status", "due_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
+    # The case it concerns; None for a message about no case (a licence imported from before this system).
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     key: str = Field(max_length=64, unique=True)  # the idempotency key, stable per message
     notice: str = Field(max_length=32)
     phone: str = Field(max_length=32)
@@ -116,7 +117,22 @@ def record_transition(*, session: Session, case: Case, values: dict[str, Any], e
                now=event["at"])
 
 
-def _write(session: Session, *, case_id: int, key: str, phone: str, draft: notices.Draft, now: dt.datetime) -> None:
+def write_message(*, session: Session, key: str, phone: str, draft: notices.Draft, now: dt.datetime,
+                  case_id: int | None = None) -> bool:
+    """Queue one message not caused by a transition (a reminder of another package), once per `key`.
+
+    Returns whether it was written: a key already in the outbox (the same reminder queued by an
+    earlier run for the same day) writes nothing, so a task may be run again for a day.
+    """
+    taken = session.connection().execute(select(MESSAGES.c.id).where(MESSAGES.c.key == key)).first()
+    if taken is not None:
+        return False
+    _write(session, case_id=case_id, key=key, phone=phone, draft=draft, now=now)
+    return True
+
+
+def _write(session: Session, *, case_id: int | None, key: str, phone: str, draft: notices.Draft,
+           now: dt.datetime) -> None:
     session.connection().execute(insert(MESSAGES), {
         "case_id": case_id, "key": key, "notice": draft.notice.value, "phone": phone, "params": draft.params,
         "text": draft.text, "status": PENDING, "attempts": 0, "due_at": now, "created_at": now})
@@ -167,10 +183,8 @@ def _remind(session: Session, case: Case, draft: notices.Draft, key: str, now: d
     phone = mobile_of(case.applicant_phone)
     if phone is None or case.id is None:
         return
-    if session.connection().execute(select(MESSAGES.c.id).where(MESSAGES.c.key == key)).first() is not None:
-        return
-    _write(session, case_id=case.id, key=key, phone=phone, draft=draft, now=now)
-    report.queued.append(key)
+    if write_message(session=session, key=key, phone=phone, draft=draft, now=now, case_id=case.id):
+        report.queued.append(key)
 
 
 # ---- sending ------------------------------------------------------------------------------
@@ -274,11 +288,21 @@ class MessageLine:
     sent_at: dt.datetime | None
 
 
+def line_of(m: OutboxMessage) -> MessageLine:
+    return MessageLine(m.created_at, notices.LABELS[notices.Notice(m.notice)], m.status, STATUS_LABELS[m.status],
+                       m.text, m.attempts, m.last_error, m.sent_at)
+
+
+def keyed_lines(session: Session, prefix: str) -> list[MessageLine]:
+    """The messages whose key starts with `prefix`, oldest first (a package's reminders about no case)."""
+    query = (select(OutboxMessage).where(col(OutboxMessage.key).startswith(prefix, autoescape=True))
+             .order_by(col(OutboxMessage.id)))
+    return [line_of(m) for m in session.scalars(query)]
+
+
 def case_messages(session: Session, case: Case) -> tuple[list[MessageLine], str | None]:
     """The case's messages with their status, and why it has none when it can have none."""
-    lines = [MessageLine(m.created_at, notices.LABELS[notices.Notice(m.notice)], m.status, STATUS_LABELS[m.status],
-                         m.text, m.attempts, m.last_error, m.sent_at)
-             for m in messages_of(session, case.id)] if case.id is not None else []
+    lines = [line_of(m) for m in messages_of(session, case.id)] if case.id is not None else []
     if case.sms_opt_out:
         return lines, "申请人选择不接收短信通知"
     if mobile_of(case.applicant_phone) is None:
