@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 import service
 from inspections import importing
@@ -41,7 +41,7 @@ def expiry_of(session, case) -> dt.date:
 def messages(session) -> list[OutboxMessage]:
     session.expire_all()
     return list(session.exec(select(OutboxMessage).where(OutboxMessage.notice == "licence_expiring")
-                             .order_by(OutboxMessage.id)))
+                             .order_by(col(OutboxMessage.id))))
 
 
 def test_a_holder_is_texted_at_sixty_days_and_on_the_renewal_deadline_once_each(session, office, engine):
