@@ -489,6 +489,7 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_demo(args, settings: Settings) -> int:
+    from inspections.demo_stock import build_stock
     from workflows.demo import build_demo
     from workflows.sms import FileGateway
 
@@ -500,9 +501,13 @@ def cmd_demo(args, settings: Settings) -> int:
         settings = settings.model_copy(update={"public_base_url": served_url(args.host, args.port)})
     engine, office = _engine_and_office(settings)
     # The history's messages go to the demo's file, never to a provider: its phone numbers are made up.
+    gateway = FileGateway(settings.sms_file)
     summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
-                         gateway=FileGateway(settings.sms_file))
+                         gateway=gateway)
     print(summary)
+    # The licences granted before the system, imported on its first day (the register's 即将到期, 延续提醒).
+    print(build_stock(engine=engine, office=office, seed=args.seed, first=summary.first_day, today=office.today(),
+                      gateway=gateway))
     print(f"短信已写入 {settings.sms_file}")
     return 0
 

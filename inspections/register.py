@@ -49,6 +49,9 @@ ACTION_LABELS = {"issue": "准予许可，发证", "import": "导入存量证照
 
 EXPIRY_WINDOW_DAYS = 60  # licences expiring within this many days are listed as 即将到期
 RENEWAL_NOTICE_DAYS = 30  # 行政许可法 第五十条: a 延续 application is due 30 days before expiry
+# The second 延续提醒 comes this many days before the 延续 deadline: a week to gather the application's
+# materials, where a message on the deadline itself would come when it is already too late to prepare.
+RENEWAL_REMINDER_LEAD_DAYS = 7
 RENEWAL_WINDOW_DAYS = 90  # a new grant this close to an old licence's expiry continues it (延续)
 ACTORS = frozenset({"approver", "admin"})  # who may 注销 or 吊销
 
@@ -417,17 +420,17 @@ class Reminder:
     holder_phone: str | None
     expires_on: dt.date
     renewal_due: dt.date
-    milestone: str  # "window": it just came within the expiry window; "due": the 延续 application is due today
+    milestone: str  # "window": it just came within the expiry window; "due": the 延续 application is due in a week
 
 
 def reminders_due(*, session: Session, on: dt.date, window_days: int = EXPIRY_WINDOW_DAYS) -> list[Reminder]:
     """Who is due a 延续 reminder on `on`: holders of 有效 licences that come within the expiry window
-    that day (expiring `window_days` later), and those whose 延续 application is due that day (art. 50:
-    30 days before expiry). A job that runs once a day reminds each holder at most twice per licence.
+    that day (expiring `window_days` later), and those whose 延续 application (art. 50: due 30 days before
+    expiry) is due a week later. A job that runs once a day reminds each holder at most twice per licence.
     """
     c = LICENCES.c
     window_day = on + dt.timedelta(days=window_days)
-    due_day = on + dt.timedelta(days=RENEWAL_NOTICE_DAYS)
+    due_day = on + dt.timedelta(days=RENEWAL_NOTICE_DAYS + RENEWAL_REMINDER_LEAD_DAYS)
     rows = session.connection().execute(select(LICENCES).where(
         status_is(VALID, on), c.expires_on.in_(sorted({window_day, due_day}))).order_by(c.expires_on, c.id)).mappings()
     return [Reminder(licence_id=r["id"], case_id=r["case_id"], number=r["number"], matter_code=r["matter_code"],

@@ -1,7 +1,7 @@
 """延续提醒: the holder of a licence about to expire gets a text message, on the schedule.
 
-Twice per licence: on the day it comes within the expiry window (60 days before), and on the
-day its 延续 application is due (行政许可法 第五十条: 30 days before expiry), as
+Twice per licence: on the day it comes within the expiry window (60 days before), and a week
+before its 延续 application is due (行政许可法 第五十条: 30 days before expiry, so 37 days before), as
 `register.reminders_due` finds them. The message goes through the applicants' outbox
 (workflows/outbox.py), sent by the same scheduled sender with the same retries. A holder
 who asked for no messages on the case that granted the licence gets none; an imported
@@ -39,14 +39,23 @@ def remind_expiring(*, engine: Engine, office: Office, day: dt.date) -> str:
     return f"写入延续提醒短信 {written} 条"
 
 
+# A case's messages are keyed by its receipt number, which starts with its date: "L" is the register's own.
+KEY_PREFIX = "L"
+
+
 def key_of(due: Reminder) -> str:
     """One message per licence, milestone and expiry date (a licence renewed later has another date)."""
-    return f"L{due.licence_id}-{due.milestone}-{due.expires_on:%Y%m%d}"
+    return f"{KEY_PREFIX}{due.licence_id}-{due.milestone}-{due.expires_on:%Y%m%d}"
 
 
 def reminders_of(*, session: Session, licence_id: int) -> list[outbox.MessageLine]:
     """The 延续提醒 written for one licence, oldest first, with their sending status (the licence page)."""
-    return outbox.keyed_lines(session, f"L{licence_id}-")
+    return outbox.keyed_lines(session, f"{KEY_PREFIX}{licence_id}-")
+
+
+def all_reminders(*, session: Session) -> list[outbox.MessageLine]:
+    """Every 延续提醒 written, oldest first."""
+    return outbox.keyed_lines(session, KEY_PREFIX)
 
 
 def draft_of(office: Office, due: Reminder, case: Case | None) -> notices.Draft:
@@ -58,5 +67,5 @@ def draft_of(office: Office, due: Reminder, case: Case | None) -> notices.Draft:
 SCHEDULED = (
     # In office hours, after the morning's marks: a reminder is a message people read at work.
     Scheduled("licence-expiry-reminders", Daily(dt.time(9, 0)), remind_expiring,
-              "提醒持证人申请延续（到期前 60 天、延续申请截止日）"),
+              "提醒持证人申请延续（到期前 60 天、延续申请截止前 7 天）"),
 )

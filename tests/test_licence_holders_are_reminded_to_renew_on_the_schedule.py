@@ -1,5 +1,5 @@
 """The schedule texts each licence holder a 延续提醒 twice: the day the licence comes within 60 days of
-expiry, and the day its 延续 application is due (30 days before, 行政许可法 第五十条). Through the
+expiry, and a week before its 延续 application is due (30 days before expiry, 行政许可法 第五十条). Through the
 applicants' outbox, once per milestone however often the day is run, never to a holder who asked for
 no messages; an imported licence's holder at the mobile number the import gave."""
 
@@ -44,17 +44,20 @@ def messages(session) -> list[OutboxMessage]:
                              .order_by(col(OutboxMessage.id))))
 
 
-def test_a_holder_is_texted_at_sixty_days_and_on_the_renewal_deadline_once_each(session, office, engine):
+def test_a_holder_is_texted_at_sixty_days_and_a_week_before_the_renewal_deadline_once_each(session, office, engine):
     case = granted(session, office)
     expires = expiry_of(session, case)
     window_day, deadline = expires - dt.timedelta(days=60), expires - dt.timedelta(days=30)
+    week_before = deadline - dt.timedelta(days=7)
 
     day_before = window_day - dt.timedelta(days=1)
     assert remind_expiring(engine=engine, office=office, day=day_before) == "写入延续提醒短信 0 条"
     assert remind_expiring(engine=engine, office=office, day=window_day) == "写入延续提醒短信 1 条"
     assert remind_expiring(engine=engine, office=office, day=window_day) == "写入延续提醒短信 0 条"  # a re-run
     assert remind_expiring(engine=engine, office=office, day=window_day + dt.timedelta(days=1)).endswith(" 0 条")
-    assert remind_expiring(engine=engine, office=office, day=deadline).endswith(" 1 条")
+    assert remind_expiring(engine=engine, office=office, day=week_before - dt.timedelta(days=1)).endswith(" 0 条")
+    assert remind_expiring(engine=engine, office=office, day=week_before).endswith(" 1 条")
+    assert remind_expiring(engine=engine, office=office, day=deadline).endswith(" 0 条")  # not on the day: too late
 
     first, second = messages(session)
     assert (first.case_id, first.phone, first.status) == (case.id, case.applicant_phone, "pending")

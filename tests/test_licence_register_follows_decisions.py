@@ -228,8 +228,9 @@ def test_expiring_licences_and_the_reminders_due_on_a_day(session, office, clock
     assert (window.milestone, window.holder_phone, window.renewal_due) == ("window", case.applicant_phone,
                                                                            expires - dt.timedelta(days=30))
     assert register.reminders_due(session=session, on=today + dt.timedelta(days=1)) == []
-    [due] = register.reminders_due(session=session, on=expires - dt.timedelta(days=30))
+    [due] = register.reminders_due(session=session, on=expires - dt.timedelta(days=37))  # a week before the deadline
     assert due.milestone == "due"
+    assert register.reminders_due(session=session, on=expires - dt.timedelta(days=30)) == []
     assert register.reminders_due(session=session, on=expires + dt.timedelta(days=1)) == []
 
 

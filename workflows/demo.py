@@ -58,6 +58,7 @@ def _run_time(entry: Scheduled, day: dt.date, office: Office) -> dt.datetime:
 
 @dataclass
 class DemoSummary:
+    first_day: dt.date  # the history's first day (the service's first day in the demo)
     cases: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -95,7 +96,7 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
             shared.on_case_opened = advance
             _Simulation(shared, clock, now, next_sweep=first, last_swept=last_workday, gateway=gateway,
                         written=written).run(stories)
-    return _summary(stories, shared.stopped)
+    return _summary(stories, shared.stopped, first)
 
 
 def _last_workday_before(calendar: WorkCalendar, day: dt.date) -> dt.date:
@@ -242,8 +243,8 @@ class _Simulation:
             send_pending(session=self.shared.session, gateway=self.gateway, now=now, limit=1000)
 
 
-def _summary(stories: list[CaseStory], stopped: Counter[str]) -> DemoSummary:
-    summary = DemoSummary(cases=sum(1 for s in stories if s.case is not None))
+def _summary(stories: list[CaseStory], stopped: Counter[str], first_day: dt.date) -> DemoSummary:
+    summary = DemoSummary(first_day=first_day, cases=sum(1 for s in stories if s.case is not None))
     counts: Counter[str] = Counter()
     for story in stories:
         case = story.case
