@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from windows.auth import csrf_token, pop_flash
+from windows.auth import SESSION_USER, csrf_token, pop_flash
 from workflows.office import Actor
 
 WORKERS = frozenset({"clerk", "reviewer", "approver"})
@@ -47,6 +47,9 @@ def navigation(request: Request, actor: Actor) -> list[NavItem]:
 def chrome(request: Request, actor: Actor | None) -> dict:
     return {
         "actor": actor,
+        # A page that knows no actor (an error page answered before any route ran, such as a mistyped
+        # address) still tells a member of staff that they are signed in, and takes them back.
+        "signed_in": actor is not None or bool("session" in request.scope and request.session.get(SESSION_USER)),
         "nav": navigation(request, actor) if actor else [],
         "csrf": csrf_token(request),
         "flash": pop_flash(request),
