@@ -88,3 +88,23 @@ def test_the_messages_of_a_whole_case_carry_no_name_no_id_number_and_no_phone(se
     for text in texts:
         for secret in ("欧阳", "明华", "司马", PERSON_ID, PERSON_ID[-6:], "13877778888", "77778888"):
             assert secret not in text, text
+
+
+@pytest.mark.parametrize("code", MATTERS)
+def test_a_shortened_material_name_closes_what_the_cut_left_open(code):
+    """Every material missing at once: the first name, cut to fit, still reads as a whole title."""
+    for draft in drafts(code):
+        items = draft.params.get("items", "")
+        if "…" not in items:
+            continue
+        for opener, closer in (("《", "》"), ("（", "）")):
+            assert items.count(opener) == items.count(closer), items
+
+
+def test_shorten_keeps_the_closing_mark_within_the_room():
+    from workflows.notices import shorten
+
+    assert shorten("《出租汽车驾驶员从业资格证申请表》", 12) == "《出租汽车驾驶员从业…》"
+    assert len(shorten("《出租汽车驾驶员从业资格证申请表》", 12)) <= 12
+    assert shorten("车辆彩色照片（车身前侧45度）", 11) == "车辆彩色照片（车身…）"
+    assert shorten("营业执照", 10) == "营业执照"

@@ -102,8 +102,34 @@ def fit_items(notice: Notice, params: Mapping[str, str], names: Sequence[str]) -
         words = "、".join(names[:shown]) + (tail if shown < len(names) else "")
         if len(words) <= room:
             return words
-    keep = room - len(tail) - 1
-    return f"{names[0][:keep]}…{tail}" if keep >= 4 else f"{len(names)}项材料"
+    keep = room - len(tail)
+    return f"{shorten(names[0], keep)}{tail}" if keep >= 5 else f"{len(names)}项材料"
+
+
+PAIRS = {"《": "》", "（": "）", "(": ")", "【": "】", "“": "”"}
+
+
+def shorten(name: str, room: int) -> str:
+    """`name` cut to `room` characters with "…", closing what the cut leaves open: "《出租汽车驾驶员从业…》",
+    not "《出租汽车驾驶员从业…", which reads as a title that never ends."""
+    if len(name) <= room:
+        return name
+    for cut in range(room - 1, 0, -1):
+        closers = _unclosed(name[:cut])
+        if cut + 1 + len(closers) <= room:
+            return f"{name[:cut]}…{closers}"
+    return name[:room]
+
+
+def _unclosed(text: str) -> str:
+    """The closing marks of the brackets open at the end of `text`, innermost first."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in PAIRS:
+            stack.append(PAIRS[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+    return "".join(reversed(stack))
 
 
 def _base(definition: MatterDefinition, receipt_no: str) -> dict[str, str]:
