@@ -68,8 +68,8 @@ def _team_usernames(row: Mapping, team: list[str]) -> tuple[str, ...]:
     return tuple(by_cert[c] for c in team)
 
 
-def tasks(*, session: Session, username: str | None = None) -> list[Task]:
-    """The drawn targets (of one inspector's teams when `username` is given), newest draw first."""
+def tasks(*, session: Session, username: str | None = None, licence_number: str | None = None) -> list[Task]:
+    """The drawn targets (of one inspector's teams, or of one licence, when given), newest draw first."""
     conn = session.connection()
     rows = conn.execute(select(DRAWS, RUNS.c.assignments).join(RUNS, RUNS.c.draw_id == DRAWS.c.id)
                         .order_by(DRAWS.c.id.desc())).mappings().all()
@@ -80,7 +80,7 @@ def tasks(*, session: Session, username: str | None = None) -> list[Task]:
         ids = dict(zip((t[0] for t in row["targets"]), row["licence_ids"], strict=True))
         for number, team in row["assignments"]:
             usernames = _team_usernames(row, team)
-            if username is not None and username not in usernames:
+            if (username is not None and username not in usernames) or licence_number not in (None, number):
                 continue
             result = results.get((row["id"], number))
             holder = conn.execute(select(LICENCES.c.holder_name).where(LICENCES.c.id == ids[number])).scalar_one()

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from inspections import register, reminders
+from inspections import register, reminders, results
 from windows import forms
 from windows.api_route import AnsweredInThread
 from windows.auth import flash
@@ -117,6 +117,7 @@ def _licence_page(request: Request, session, office: Office, actor: Actor, licen
                   matter_name=matter, history=history, names=_names(session, {h.actor for h in history}),
                   receipt_no=case.receipt_no if case else "",
                   reminders=reminders.reminders_of(session=session, licence_id=licence_id),
+                  inspections=results.tasks(session=session, licence_number=licence.number),
                   can_act=bool(actor.roles & LICENCE_ACTORS), actions=register.STATUS_ACTIONS, today=today,
                   error=error, reason=reason, chosen=action, notice_days=register.RENEWAL_NOTICE_DAYS,
                   status=status_of(error) if error else 200)
