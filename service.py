@@ -504,6 +504,9 @@ def cmd_demo(args, settings: Settings) -> int:
     summary = build_demo(engine=engine, office=office, cases=args.cases, seed=args.seed, progress=True,
                          gateway=FileGateway(settings.sms_file))
     print(summary)
+    from inspections.demo import build as build_inspections
+
+    print(build_inspections(engine=engine, office=office, seed=args.seed))  # over the licences the history granted
     print(f"短信已写入 {settings.sms_file}")
     return 0
 

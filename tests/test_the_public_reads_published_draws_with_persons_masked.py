@@ -33,12 +33,12 @@ def test_a_natural_persons_name_is_masked_on_the_public_page(app, session, offic
     for name in PEOPLE:
         assert name not in text
     masked = {"张*", "欧***", "=" + "*" * (len(PEOPLE[2]) - 1), "李*"}
-    holders = [td.get_text() for td in soup(page).select("#targets td.holder")]
+    holders = [td.get_text() for td in soup(page).select("#targets .holder")]
     assert len(holders) == 1 and set(holders) <= masked  # 5 % of 4, rounded up
     number, team = row["assignments"][0]
     names = {i[0]: i[1] for i in row["inspectors"]}
-    shown = one(soup(page), f'tr[data-licence="{number}"] td.team').get_text()
-    assert shown == "、".join(f"{names[cert]}（{cert}）" for cert in team)
+    shown = one(soup(page), f'li[data-licence="{number}"] .team').get_text()
+    assert shown == "、".join(f"{names[cert]}（执法证号 {cert}）" for cert in team)
 
 
 def test_a_result_shows_only_once_published(app, session, office, clock):
@@ -49,9 +49,9 @@ def test_a_result_shows_only_once_published(app, session, office, clock):
                           frozenset({"inspector"})), draw_id=draw_id, licence_number=number, outcome="case",
                           inspected_on=office.today(), note="无证经营车辆两辆")
     with TestClient(app) as anyone:
-        before = one(soup(anyone.get(f"/public/inspections/{draw_id}")), f'tr[data-licence="{number}"] td.result')
+        before = one(soup(anyone.get(f"/public/inspections/{draw_id}")), f'li[data-licence="{number}"] .result')
         results.publish(session=session, office=office, actor=ADMIN, draw_id=draw_id)
-        after = one(soup(anyone.get(f"/public/inspections/{draw_id}")), f'tr[data-licence="{number}"] td.result')
+        after = one(soup(anyone.get(f"/public/inspections/{draw_id}")), f'li[data-licence="{number}"] .result')
     assert "待公开" in before.get_text()
     assert after.get_text().strip() == "发现问题已立案查处"
     assert "无证经营" not in anyone.get(f"/public/inspections/{draw_id}").text  # the team's note stays inside
