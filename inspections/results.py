@@ -221,7 +221,13 @@ class OnTime:
     overdue_unpublished: int  # past the deadline and still not public
 
     @property
+    def waiting(self) -> int:
+        """Not yet public, and still within the 20 working days."""
+        return self.recorded - self.published_on_time - self.published_late - self.overdue_unpublished
+
+    @property
     def rate(self) -> float | None:
+        """On time among those whose fate is settled (published, or past the deadline unpublished)."""
         settled = self.published_on_time + self.published_late + self.overdue_unpublished
         return self.published_on_time / settled if settled else None
 
