@@ -102,8 +102,8 @@ def through_the_service(holders: int, inspectors: int, repeat: int, rng: random.
                      "holder_phone": None, "issued_on": ISSUED, "validity": "4年", "term_kind": "years",
                      "expires_on": ISSUED + dt.timedelta(days=1460), "status": "valid", "source": "import",
                      "recorded_at": now} for i, (number, name) in enumerate(entries(holders, rng))]
-            for start in range(0, len(rows), 5000):
-                session.connection().execute(insert(LICENCES), rows[start:start + 5000])
+            for chunk in range(0, len(rows), 5000):
+                session.connection().execute(insert(LICENCES), rows[chunk:chunk + 5000])
             for i in range(inspectors):
                 session.add(accounts.StaffUser(username=f"insp{i}", display_name=f"执法员{i}", password_hash="-",
                                                roles=["inspector"], created_at=now))
