@@ -11,6 +11,7 @@
     python service.py token issue USER --label L | list | revoke ID   API tokens
     python service.py guides build [--out DIR] [--matter CODE] [--booklet]   print-ready guide PDFs
     python service.py outbox send | list   send the applicants' text messages that are due; list the latest
+    python service.py inspections list | verify DRAW_ID | announce | run | inspector | conflict   双随机、一公开
 """
 
 from __future__ import annotations
@@ -489,6 +490,7 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_demo(args, settings: Settings) -> int:
+    from inspections.demo import build as build_inspections
     from inspections.demo_stock import build_stock
     from workflows.demo import build_demo
     from workflows.sms import FileGateway
@@ -508,6 +510,8 @@ def cmd_demo(args, settings: Settings) -> int:
     # The licences granted before the system, imported on its first day (the register's 即将到期, 延续提醒).
     print(build_stock(engine=engine, office=office, seed=args.seed, first=summary.first_day, today=office.today(),
                       gateway=gateway))
+    # 双随机一公开 over the register: the history's licences and the earlier ones.
+    print(build_inspections(engine=engine, office=office, seed=args.seed))
     print(f"短信已写入 {settings.sms_file}")
     return 0
 
@@ -627,7 +631,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub = user.add_subparsers(dest="user_command", required=True)
     add = user_sub.add_parser("add")
     add.add_argument("username")
-    add.add_argument("--roles", required=True, help="clerk,reviewer,approver,auditor,admin 中的一个或多个")
+    add.add_argument("--roles", required=True, help="clerk,reviewer,approver,auditor,admin,inspector 中的一个或多个")
     add.add_argument("--name")
     add.add_argument("--window")
     add.add_argument("--password", help="不填则交互输入")
@@ -652,6 +656,9 @@ def build_parser() -> argparse.ArgumentParser:
     licences.add_parser("import", help="导入存量证照（.xlsx 或 .csv；有一行出错则全部不导入）").add_argument("file")
     licences.add_parser("expiring", help="列出即将到期的有效证照").add_argument(
         "--days", type=int, default=60, help="多少日内到期（默认60）")
+    from inspections.draw_cli import add_parser as add_inspections_parser
+
+    add_inspections_parser(sub)
     schema = sub.add_parser("schema", help="事项定义的 JSON Schema（--markdown：字段说明）")
     schema.add_argument("--markdown", action="store_true", help="输出字段说明（docs/definition-reference.md）")
     schema.add_argument("--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
@@ -681,6 +688,12 @@ def cmd_licences(args, settings: Settings) -> int:
     return run(args, settings)
 
 
+def cmd_inspections(args, settings: Settings) -> int:
+    from inspections.draw_cli import run
+
+    return run(args, settings)
+
+
 def cmd_token(args, settings: Settings) -> int:
     from windows.api_cli import run
 
@@ -697,7 +710,7 @@ COMMANDS = {"serve": cmd_serve, "check": cmd_check, "demo": cmd_demo, "sweep": c
             "worker": cmd_worker,
             "calendar": cmd_calendar, "user": cmd_user, "guides": cmd_guides,
             "audit": cmd_audit, "token": cmd_token, "schema": cmd_schema, "outbox": cmd_outbox,
-            "licences": cmd_licences}
+            "licences": cmd_licences, "inspections": cmd_inspections}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,7 +77,8 @@ def _truncate(url: str) -> None:
     import workflows.accounts
     import workflows.feedback
     import workflows.throttle  # noqa: F401
-    import audit.models  # noqa: F401
+    import inspections.draw_tables
+    import inspections.models  # noqa: F401
 
     engine = make_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)

@@ -12,9 +12,9 @@ from tests.support import STAFF
 from workflows import accounts
 
 NOW = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC)
-ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
+ROLES = ("clerk", "reviewer", "approver", "auditor", "admin", "inspector")
 USER_OF_ROLE = {"clerk": STAFF.clerk, "reviewer": STAFF.reviewer, "approver": STAFF.approver,
-                "auditor": STAFF.auditor, "admin": STAFF.admin,
+                "auditor": STAFF.auditor, "admin": STAFF.admin, "inspector": STAFF.inspector,
                 "clerk2": STAFF.clerk2}  # the clerk of W02, the window that is not comprehensive
 
 
@@ -32,7 +32,8 @@ def add_staff(session: Session) -> None:
     """Windows W01 (综合窗口) and W02, and the accounts of tests.support.STAFF."""
     accounts.add_window(session=session, code="W01", name="综合窗口", comprehensive=True)
     accounts.add_window(session=session, code="W02", name="交通运输专窗", matters=["road-freight-licence"])
-    for actor in (STAFF.clerk, STAFF.clerk2, STAFF.reviewer, STAFF.approver, STAFF.auditor, STAFF.admin):
+    for actor in (STAFF.clerk, STAFF.clerk2, STAFF.reviewer, STAFF.approver, STAFF.auditor, STAFF.admin,
+                  STAFF.inspector):
         session.add(accounts.StaffUser(username=actor.username, display_name=actor.name,
                                        password_hash=_hash(password_of(actor.username)), roles=sorted(actor.roles),
                                        window=actor.window, created_at=NOW))

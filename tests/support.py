@@ -37,6 +37,7 @@ class Staff:
     approver: Actor
     auditor: Actor
     admin: Actor
+    inspector: Actor
 
 
 STAFF = Staff(
@@ -46,6 +47,7 @@ STAFF = Staff(
     approver=Actor("approver1", frozenset({"approver"}), name="钱审批"),
     auditor=Actor("auditor1", frozenset({"auditor"}), name="孙监察"),
     admin=Actor("admin1", frozenset({"admin"}), name="周管理"),
+    inspector=Actor("inspector1", frozenset({"inspector"}), name="吴执法"),
 )
 
 PERSON_ID = "33040219800101001" + identity.person_id_check_digit("33040219800101001")

@@ -24,7 +24,8 @@ CLERK = frozenset({"clerk"})
 AUDIT = frozenset({"auditor", "admin"})
 ADMIN = frozenset({"admin"})
 PAPERS = frozenset({"clerk", "reviewer", "approver", "admin"})
-LICENCE_READERS = READERS | ADMIN
+INSPECTOR = frozenset({"inspector"})
+LICENCE_READERS = READERS | ADMIN | INSPECTOR  # inspectors read the licences of the targets they are drawn for
 LICENCE_ACTORS = frozenset({"approver", "admin"})
 
 RULES: dict[tuple[str, str], frozenset[str] | str] = {
@@ -79,6 +80,19 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/licences/{licence_id:int}/status"): LICENCE_ACTORS,
     ("GET", "/api/licences"): LICENCE_READERS,
     ("GET", "/api/licences/{licence_id}"): LICENCE_READERS,
+    # 双随机: the draws read by administrators and auditors, announced, run and published by administrators;
+    # an inspector's 抽查任务 and results are theirs; 一公开 is public
+    ("GET", "/inspections"): AUDIT,
+    ("POST", "/inspections/draws"): ADMIN,
+    ("GET", "/inspections/draws/{draw_id:int}"): AUDIT,
+    ("POST", "/inspections/draws/{draw_id:int}/run"): ADMIN,
+    ("POST", "/inspections/draws/{draw_id:int}/publish"): ADMIN,
+    ("GET", "/inspections/tasks"): INSPECTOR,
+    ("POST", "/inspections/tasks/{draw_id:int}/result"): INSPECTOR,
+    ("POST", "/inspections/results/{result_id:int}/follow-up"): INSPECTOR,
+    ("GET", "/public/inspections"): PUBLIC,
+    ("GET", "/public/inspections/{draw_id:int}"): PUBLIC,
+    ("GET", "/public/inspections/{draw_id:int}.{fmt}"): PUBLIC,
     # REST API
     ("GET", "/api/matters"): STAFF,
     ("GET", "/api/matters/{code}"): STAFF,
@@ -118,7 +132,7 @@ def concrete(path: str, case) -> str:
               "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{channel}": "window", "{method}": "mail",
               "{procedure_id}": "expert_review", "{licence_id}": "1", "{licence_id:int}": "1",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
-              "{path:path}": "swagger-ui.css"}
+              "{path:path}": "swagger-ui.css", "{draw_id:int}": "1", "{result_id:int}": "1"}
     for key, value in values.items():
         path = path.replace(key, value)
     assert "{" not in path, f"no sample value for a parameter of {path}"

@@ -45,7 +45,7 @@ def assert_page_follows_its_policy(response) -> None:
 def who_may(rule) -> str | None:
     if rule == PUBLIC:
         return None
-    return next(role for role in ("clerk", "approver", "auditor", "admin") if role in rule)
+    return next(role for role in ("clerk", "approver", "auditor", "admin", "inspector") if role in rule)
 
 
 def get_routes(app) -> list[tuple[str, str]]:

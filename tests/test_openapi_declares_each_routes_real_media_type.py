@@ -31,6 +31,8 @@ def expected(method: str, path: str) -> set[str] | None:
         return {"application/pdf"}
     if path.endswith(".svg"):
         return {"image/svg+xml"}
+    if path == "/public/inspections/{draw_id}.{fmt}":
+        return {"text/csv", "application/json"}  # the format in the path: 双随机's public download
     if path.startswith("/audit/export") or path.startswith("/audit/eventlog"):
         return None  # a format parameter chooses among CSV, XLSX, XML and JSON: tested by the audit's own tests
     return {"text/html"}

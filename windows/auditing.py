@@ -27,6 +27,7 @@ from audit.openwork import LIMITS, as_of_day, open_work
 from audit.scope import FIRST_DAY, LAST_DAY, QUARTER_NAMES, Scope, last_full_month, scope_from
 from audit.tables import TABLE_NAMES, case_table, dashboard_tables, overdue_table
 from audit.targets import Targets
+from inspections import results as inspection_results
 from workflows.deadline_marks import DUE_SOON_WORKDAYS, MarkCounts, mark_counts
 from windows.api_route import AnsweredInThread
 from windows import forms
@@ -196,8 +197,11 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
     dims = {k: v for k, v in params.items() if k in ("matter", "window", "clerk", "department")}
     page = DashboardPage(d, charts_of(d), _choices(session, office), _period_form(scope, office.today(), dims),
                          [(t.name, t.title) for t in tables.values()], mark_counts(session))
+    # 双随机一公开: the results recorded in the period and how they were published (audit/ may not import inspections/).
+    publication = inspection_results.on_time(session=session, office=office, start=scope.start, end=scope.end)
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
-                  labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS)
+                  labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS,
+                  inspection_publication=publication, publish_within=inspection_results.PUBLISH_WITHIN_WORKDAYS)
 
 
 def pct(value: float | None) -> str:

@@ -21,8 +21,8 @@ from starlette.datastructures import FormData
 from windows.api_access import staff
 from windows.api_route import Later
 from windows.auth import checked_form, db, optional_actor, require_roles
-from windows.rendering import (AUDITORS, CASE_READERS, EVERY_STAFF, LICENCE_ACTORS, LICENCE_READERS, PAPER_ROLES,
-                               WORKERS)
+from windows.rendering import (AUDITORS, CASE_READERS, DRAW_OPERATORS, EVERY_STAFF, INSPECTION_VIEWERS, INSPECTORS,
+                               LICENCE_ACTORS, LICENCE_READERS, PAPER_ROLES, WORKERS)
 from workflows import queries
 from workflows.models import Case
 from workflows.office import Actor, Office
@@ -56,6 +56,9 @@ AuditorOnlyDep = Annotated[Actor, Depends(require_roles("auditor"))]  # an audit
 LicenceReaderDep = Annotated[Actor, Depends(require_roles(*LICENCE_READERS))]  # a case reader or an admin
 LicenceActorDep = Annotated[Actor, Depends(require_roles(*LICENCE_ACTORS))]  # approver or admin: 注销, 吊销
 PaperDep = Annotated[Actor, Depends(require_roles(*PAPER_ROLES))]  # who hands out papers: a worker or admin
+InspectionViewerDep = Annotated[Actor, Depends(require_roles(*INSPECTION_VIEWERS))]  # 双随机 draws: admin, auditor
+DrawOperatorDep = Annotated[Actor, Depends(require_roles(*DRAW_OPERATORS))]  # announce, run, publish: admin
+InspectorDep = Annotated[Actor, Depends(require_roles(*INSPECTORS))]  # an inspector: their 抽查任务
 
 # The API (bearer token, or the session cookie plus X-CSRF-Token on a state-changing request).
 ApiClerkDep = Annotated[Actor, Depends(staff("clerk"))]  # a clerk
@@ -66,5 +69,5 @@ ApiAdminDep = Annotated[Actor, Depends(staff("admin"))]  # an admin
 ApiLicenceReaderDep = Annotated[Actor, Depends(staff(*LICENCE_READERS))]  # a case reader or an admin
 
 ROLE_DEPS = (ClerkDep, WorkerDep, CaseReaderDep, StaffDep, AuditorDep, AuditorOnlyDep, PaperDep, LicenceReaderDep,
-             LicenceActorDep, ApiClerkDep, ApiWorkerDep, ApiCaseReaderDep, ApiStaffDep, ApiAdminDep,
-             ApiLicenceReaderDep)
+             LicenceActorDep, InspectionViewerDep, DrawOperatorDep, InspectorDep, ApiClerkDep, ApiWorkerDep,
+             ApiCaseReaderDep, ApiStaffDep, ApiAdminDep, ApiLicenceReaderDep)

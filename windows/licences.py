@@ -17,14 +17,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from inspections import register, reminders
+from inspections import register, reminders, results
 from windows import forms
 from windows.api_route import AnsweredInThread
 from windows.auth import flash
 from windows.deps import FormDep, LicenceActorDep, LicenceReaderDep, OfficeDep, SessionDep
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
-from windows.rendering import LICENCE_ACTORS, render
+from windows.rendering import CASE_READERS, LICENCE_ACTORS, render
 from workflows import accounts, errors
 from workflows.identity import mask_id
 from workflows.models import Case
@@ -117,7 +117,9 @@ def _licence_page(request: Request, session, office: Office, actor: Actor, licen
                   matter_name=matter, history=history, names=_names(session, {h.actor for h in history}),
                   receipt_no=case.receipt_no if case else "",
                   reminders=reminders.reminders_of(session=session, licence_id=licence_id),
-                  can_act=bool(actor.roles & LICENCE_ACTORS), actions=register.STATUS_ACTIONS, today=today,
+                  inspections=results.tasks(session=session, licence_number=licence.number),
+                  can_act=bool(actor.roles & LICENCE_ACTORS), can_read_case=bool(actor.roles & CASE_READERS),
+                  actions=register.STATUS_ACTIONS, today=today,
                   error=error, reason=reason, chosen=action, notice_days=register.RENEWAL_NOTICE_DAYS,
                   status=status_of(error) if error else 200)
 

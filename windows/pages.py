@@ -59,6 +59,8 @@ def home(request: Request, actor: MaybeActorDep):
         return _see_other("/queue")
     if actor.roles & AUDITORS and "/audit" in request.app.state.page_paths:
         return _see_other("/audit")
+    if "inspector" in actor.roles and "/inspections/tasks" in request.app.state.page_paths:
+        return _see_other("/inspections/tasks")
     return _see_other("/matters")
 
 

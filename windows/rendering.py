@@ -12,12 +12,18 @@ from workflows.office import Actor
 
 WORKERS = frozenset({"clerk", "reviewer", "approver"})
 CASE_READERS = WORKERS | {"auditor"}
-EVERY_STAFF = frozenset({"clerk", "reviewer", "approver", "auditor", "admin"})
+EVERY_STAFF = frozenset({"clerk", "reviewer", "approver", "auditor", "admin", "inspector"})
 AUDITORS = frozenset({"auditor", "admin"})
 PAPER_ROLES = WORKERS | {"admin"}  # who hands counter papers out
 # 证照库: the case readers, and the administrator, who may 注销 or 吊销 a licence and so must see it.
-LICENCE_READERS = CASE_READERS | {"admin"}
+# Inspectors read the licences of the targets they are drawn for.
+LICENCE_READERS = CASE_READERS | {"admin", "inspector"}
 LICENCE_ACTORS = frozenset({"approver", "admin"})  # who may 注销 or 吊销 (inspections.register.ACTORS)
+# 双随机: the draws are the administrator's to announce, run and publish (inspections.draws.OPERATORS),
+# the auditor reads them; an inspector sees their own 抽查任务 and records the results.
+INSPECTION_VIEWERS = frozenset({"admin", "auditor"})
+DRAW_OPERATORS = frozenset({"admin"})
+INSPECTORS = frozenset({"inspector"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ _NAV = (
     ("/cases/new", "新建办件", frozenset({"clerk"})),
     ("/search", "查询", CASE_READERS),
     ("/licences", "证照库", LICENCE_READERS),
+    ("/inspections", "双随机抽查", INSPECTION_VIEWERS),
+    ("/inspections/tasks", "我的抽查任务", INSPECTORS),
     ("/matters", "事项目录", EVERY_STAFF),
     ("/audit", "效能监察", AUDITORS),
 )

@@ -21,13 +21,16 @@ from workflows import errors
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
-STAFF_ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")
+MATTER_ROLES = ("clerk", "reviewer", "approver", "auditor", "admin")  # the roles a matter's steps may name
+# The 执法检查人员 of 双随机 inspections (inspections/roster.py) take no step of any matter.
+STAFF_ROLES = (*MATTER_ROLES, "inspector")
 ROLE_LABELS = {
     "clerk": "窗口受理人员",
     "reviewer": "审查人员",
     "approver": "审批人员",
     "auditor": "效能监察人员",
     "admin": "系统管理员",
+    "inspector": "执法检查人员",
 }
 
 
@@ -526,8 +529,8 @@ def _limit_rules(d: MatterDefinition) -> Iterator[Problem]:
 
 def _role_rules(d: MatterDefinition) -> Iterator[Problem]:
     for i, role in enumerate(d.roles):
-        if role not in STAFF_ROLES:
-            yield f"roles[{i}]", errors.RoleUnknown(f"岗位 {role!r} 不存在，可用岗位: {', '.join(STAFF_ROLES)}")
+        if role not in MATTER_ROLES:
+            yield f"roles[{i}]", errors.RoleUnknown(f"岗位 {role!r} 不存在，可用岗位: {', '.join(MATTER_ROLES)}")
     for action, role in d.lifecycle.model_dump().items():
         if role not in d.roles:
             yield f"lifecycle.{action}", errors.RoleNotDeclared(f"岗位 {role!r} 未在 roles 中声明")

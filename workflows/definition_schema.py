@@ -76,6 +76,17 @@ def markdown_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def reference_sections(root: type[BaseModel]) -> list[str]:
+    """One field table per model reached from `root`: the same reference for other declared files
+    (inspections/items/*.yaml's `docs/inspection-item-reference.md`)."""
+    schema = root.model_json_schema(mode="validation")
+    defs: dict[str, dict[str, Any]] = schema.get("$defs", {})
+    lines: list[str] = []
+    for model in definition_models(root):
+        lines += _model_section(model, schema if model is root else defs[model.__name__], defs)
+    return lines
+
+
 def _model_section(model: type[BaseModel], model_schema: dict[str, Any],
                    defs: dict[str, dict[str, Any]]) -> list[str]:
     out = ["", f"## `{model.__name__}`", "", model_schema.get("description", ""), "",

@@ -34,6 +34,14 @@ DEMO_USERS = (
     DemoUser("approver", "钱立新（审批）", ("approver",), None),
     DemoUser("auditor", "孙海平（效能监察）", ("auditor",), None),
     DemoUser("admin", "周志强（系统管理员）", ("admin",), None),
+    # 执法检查人员 of the 双随机 demo (inspections/demo.py puts them in the roster with their 执法证号);
+    # their names alone, as the public page prints them beside the 执法证号.
+    DemoUser("inspector", "吴建华", ("inspector",), None),
+    DemoUser("inspector2", "郑丽娟", ("inspector",), None),
+    DemoUser("inspector3", "冯志刚", ("inspector",), None),
+    DemoUser("inspector4", "陈晓东", ("inspector",), None),
+    DemoUser("inspector5", "褚文静", ("inspector",), None),
+    DemoUser("inspector6", "卫国强", ("inspector",), None),
 )
 _PASSWORDS = {u.username: u.password for u in DEMO_USERS}
 

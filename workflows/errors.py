@@ -317,6 +317,78 @@ class LicenceActionUnknown(BadInput):
     message = "证照只能注销或吊销"
 
 
+# ---- 双随机、一公开 (inspections/draws.py, roster.py, results.py) ------------------------------------
+
+class InspectorNotFound(NotFound):
+    code = "inspector-not-found"
+    message = "执法检查人员名录库中没有这个人"
+
+
+class InspectorInvalid(BadInput):
+    code = "inspector-invalid"
+    message = "执法检查人员须是在用的工作人员账号，并有执法证号和科室"
+
+
+class InspectorExists(Conflict):
+    code = "inspector-exists"
+    message = "该工作人员或执法证号已在执法检查人员名录库中"
+
+
+class InspectionItemNotFound(NotFound):
+    code = "inspection-item-not-found"
+    message = "抽查事项清单中没有这个事项"
+
+
+class DrawPeriodInvalid(BadInput):
+    code = "draw-period-invalid"
+    message = "抽查周期的写法与该事项的抽查频次不符（每年一次写 2026，每半年一次写 2026-H2，每季度一次写 2026-Q4）"
+
+
+class DrawReasonRequired(BadInput):
+    code = "draw-reason-required"
+    message = "该事项本周期已有抽查任务，再次抽取须写明理由"
+
+
+class DrawBeaconInvalid(BadInput):
+    code = "draw-beacon-invalid"
+    message = "随机数来源须写明公开来源和日期，日期须在公告日之后"
+
+
+class DrawNotFound(NotFound):
+    code = "draw-not-found"
+    message = "没有这个抽查任务"
+
+
+class DrawConflict(Conflict):
+    code = "draw-conflict"
+    message = "该抽查任务刚被他人操作，请刷新后查看"
+
+
+class DrawBeaconNotYet(Conflict):
+    code = "draw-beacon-not-yet"
+    message = "公告的随机数来源日期未到，还不能抽取"
+
+
+class DrawImpossible(Conflict):
+    code = "draw-impossible"
+    message = "检查对象或执法检查人员不足，无法抽取"
+
+
+class InspectionResultInvalid(BadInput):
+    code = "inspection-result-invalid"
+    message = "检查结果填写有误"
+
+
+class InspectionNotAssigned(Forbidden):
+    code = "inspection-not-assigned"
+    message = "您不在这个检查对象的检查组中"
+
+
+class InspectionResultExists(Conflict):
+    code = "inspection-result-exists"
+    message = "这个检查对象的检查结果已经登记"
+
+
 # ---- the auditor's figures and exports (audit/) ----------------------------------------
 
 class DateOutOfRange(BadInput):

@@ -12,6 +12,7 @@ import workflows.models
 import workflows.outbox
 import workflows.throttle  # noqa: F401
 import audit.models  # noqa: F401
+import inspections.draw_tables
 import inspections.models  # noqa: F401
 
 config = context.config
