@@ -4,7 +4,7 @@
     inspections verify DRAW_ID                    recompute from the recorded inputs; exit 0 match, 1 not
     inspections announce ITEM PERIOD --beacon-source S --beacon-date D [--reason R]
     inspections run DRAW_ID --beacon-value V
-    inspections inspector add USER --cert-no N --department D | list
+    inspections inspector add USER --cert-no N --department D | list | disable USER
     inspections conflict USER HOLDER_ID --relation R
     inspections reference                         the 抽查事项清单 field reference (docs/inspection-item-reference.md)
 """
@@ -45,6 +45,7 @@ def add_parser(sub) -> None:
     add.add_argument("--cert-no", required=True, help="执法证号")
     add.add_argument("--department", required=True, help="科室")
     inspector_cmds.add_parser("list", help="列出名录库中在岗的执法检查人员")
+    inspector_cmds.add_parser("disable", help="移出名录库（调岗、退休）：此后的抽查不再列入").add_argument("username")
     conflict = cmds.add_parser("conflict", help="登记回避关系：该人员不得检查这一对象")
     conflict.add_argument("username")
     conflict.add_argument("holder_id_no", help="检查对象的身份证号或统一社会信用代码")
@@ -107,6 +108,10 @@ def _dispatch(args, session, office: Office) -> int:
                              department=args.department, by=_actor().username, now=office.now())
         print(f"已将 {args.username} 列入执法检查人员名录库")
         return 0
+    if args.inspector_command == "disable":
+        roster.set_active(session=session, username=args.username, active=False)
+        print(f"已将 {args.username} 移出执法检查人员名录库")
+        return 0
     for entry in roster.active_roster(session):
         print(f"{entry.cert_no}\t{entry.name}\t{entry.department}\t{entry.username}")
     return 0
@@ -126,5 +131,8 @@ def _verify(session, draw_id: int) -> int:
     if result.matches:
         print(f"抽查任务 {draw_id}：按记录的输入重新抽取，结果与记录一致")
         return 0
-    print(f"抽查任务 {draw_id}：核对不通过")
+    if all(ok for what, ok, _ in result.checks if what != "抽取结果") and result.checks[-1][2] == "尚未抽取":
+        print(f"抽查任务 {draw_id}：尚未抽取；公告的名录和承诺值与记录一致，抽取后才能核对抽取结果")
+    else:
+        print(f"抽查任务 {draw_id}：核对不通过")
     return 1

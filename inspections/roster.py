@@ -56,6 +56,17 @@ def add_inspector(*, session: Session, username: str, cert_no: str, department: 
     return inspector
 
 
+def set_active(*, session: Session, username: str, active: bool) -> Inspector:
+    """Take an inspector out of the roster (or back): future draws' lists leave them out. Commits."""
+    inspector = session.get(Inspector, username)
+    if inspector is None:
+        raise errors.InspectorNotFound(field="username")
+    inspector.active = active
+    session.add(inspector)
+    session.commit()
+    return inspector
+
+
 def declare_conflict(*, session: Session, username: str, holder_id_no: str, relation: str, by: str,
                      now: dt.datetime) -> InspectorConflict:
     """Record that the inspector must not inspect this holder (回避). Commits."""

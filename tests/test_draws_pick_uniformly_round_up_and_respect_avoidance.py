@@ -128,3 +128,27 @@ def test_a_period_written_against_the_items_frequency_is_refused(session, office
         draws.announce(session=session, office=office, items=items(), actor=ADMIN,
                        item_code="road-freight-operation", period="2026-H2", beacon_source="上证综合指数收盘点位",
                        beacon_date=office.today() + dt.timedelta(days=1))
+
+
+def test_a_draw_runs_once_and_a_second_run_is_told_why(session, office, clock):
+    add_licences(session, 20)
+    add_inspectors(session, 3)
+    draw_id = announce_and_run(session, office, clock)
+    before = draws.record(session=session, draw_id=draw_id)
+
+    with pytest.raises(errors.DrawConflict) as caught:
+        draws.run(session=session, office=office, actor=ADMIN, draw_id=draw_id, beacon_value="1.00")
+
+    assert caught.value.code == "draw-conflict"
+    assert draws.record(session=session, draw_id=draw_id)["assignments"] == before["assignments"]
+
+
+def test_an_inspector_out_of_the_roster_is_left_out_of_later_lists(session, office, clock):
+    add_licences(session, 20)
+    names = add_inspectors(session, 3)
+    roster.set_active(session=session, username=names[0], active=False)
+
+    row = draws.record(session=session, draw_id=announce_and_run(session, office, clock))
+
+    assert [i[0] for i in row["inspectors"]] == ["3304000002", "3304000003"]
+    assert all(names[0] not in u for u in row["usernames"])
