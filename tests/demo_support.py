@@ -17,7 +17,7 @@ from tests.support import FixedClock
 from workflows.bootstrap import load_office
 from workflows.db import make_engine, session as new_session, upgrade
 from workflows.demo import DemoSummary, build_demo
-from workflows.feedback import Evaluation
+from workflows.rating_models import Rating
 from workflows.models import Case, CaseEvent
 from workflows.office import Office
 from workflows.localtime import OfficeTime
@@ -35,7 +35,7 @@ class DemoHistory:
     summary: DemoSummary
     cases: list[Case]
     events: dict[int, list[CaseEvent]]  # case id -> its events in seq order
-    evaluations: list[Evaluation]
+    evaluations: list[Rating]
 
     def open_cases(self) -> list[Case]:
         return [c for c in self.cases if c.state not in FINAL]
@@ -61,7 +61,7 @@ def _built(folder: Path) -> DemoHistory:
             events: dict[int, list[CaseEvent]] = {}
             for event in s.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.seq))):
                 events.setdefault(event.case_id, []).append(event)
-            evaluations = list(s.exec(select(Evaluation)))
+            evaluations = list(s.exec(select(Rating)))
     finally:
         engine.dispose()
     return DemoHistory(office, summary, cases, events, evaluations)

@@ -163,7 +163,8 @@ def _staff(session: Session, office: Office) -> DemoStaff:
         window = windows.get(actor.window or "")
         return window is not None and (window.comprehensive or code in window.matters)
 
-    clerks = [a for a in actors if a.has("clerk")]
+    heads = {w.head for w in office.profile.windows}  # a window's 负责人 answers for its 差评, not for intake
+    clerks = [a for a in actors if a.has("clerk") and a.username not in heads] or [a for a in actors if a.has("clerk")]
     by_matter = {v.code: [a for a in clerks if serves(a, v.code)] or clerks for v in office.catalogue.matters()}
     by_role: dict[str, Actor] = {}
     for actor in actors:

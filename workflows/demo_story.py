@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from workflows import cases, errors, feedback
+from workflows import cases, errors, ratings
 from workflows.cases import MaterialCheck
 from workflows.definition import CaseKind, Channel, Delivery
 from workflows.demo_hours import LAST_ARRIVAL, OfficeHours
@@ -31,6 +31,7 @@ EVALUATED_SHARE = 0.4
 REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县级交通运输主管部门申请",
             "营业执照经营范围不含申请事项，申请人不具备申请资格")
 LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
+BAD_REASONS = ("slow", "explanation", "facilities")  # the 差评 categories those comments fall under
 
 T = TypeVar("T")
 
@@ -283,10 +284,13 @@ class CaseStory:
                 later = w.hours.days_later(self.rng, self.now, self.rng.randint(1, 4))
             yield from self._at(later, still_open=False)
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
-            feedback.evaluate_case(session=w.session, office=w.office, receipt_no=self.opened.receipt_no,
-                                   phone_last4=self.opened.applicant_phone[-4:], score=score,
-                                   comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS),
-                                   now=w.office.now())
+            bad = score <= 2
+            given = ratings.RatingInput(
+                ratings.SCORE_LEVEL[score], categories=(self.rng.choice(BAD_REASONS),) if bad else (),
+                comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS))
+            channel = "kiosk" if method in (Delivery.WINDOW, Delivery.ON_THE_SPOT) else "public"
+            ratings.rate_case(session=w.session, office=w.office, case=self.opened, given=given, channel=channel,
+                              now=w.office.now())
 
     def _role_actor(self) -> Actor:
         role = _known(self.world.office.matter_of(self.opened).compiled.states[self.opened.state].role, "办理角色")
