@@ -131,6 +131,7 @@ def _text(value: str, limit: int, field: str, what: str) -> str:
 def record_revisit(*, session: Session, office: Office, task: RatingTask, actor: Actor, result: str, note: str,
                    version: int) -> RatingTask:
     """回访核实: 属实 or 不属实, with what the applicant said."""
+    _guard(task, actor, Stage.REVISIT)
     if result not in REVISIT_RESULTS:
         raise errors.BadInput("请选择核实结果（属实或不属实）", field="result")
     text = _text(note, 500, "note", "回访情况")
@@ -142,6 +143,7 @@ def record_revisit(*, session: Session, office: Office, task: RatingTask, actor:
 def record_rectification(*, session: Session, office: Office, task: RatingTask, actor: Actor, action: str,
                          done_on: dt.date, version: int) -> RatingTask:
     """整改: what was done and the day it was done (not after today, not before the rating's task)."""
+    _guard(task, actor, Stage.RECTIFY)
     text = _text(action, 1000, "action", "整改措施")
     if done_on > office.today() or done_on < office.time.date(task.opened_at):
         raise errors.BadInput("整改日期须在差评之后、今天之前（含当天）", field="done_on")
@@ -153,6 +155,7 @@ def record_rectification(*, session: Session, office: Office, task: RatingTask, 
 def record_reply(*, session: Session, office: Office, task: RatingTask, actor: Actor, reply: str, note: str,
                  version: int) -> RatingTask:
     """The applicant's reply to the 整改, as the owner heard it on the phone."""
+    _guard(task, actor, Stage.REPLY)
     if reply not in REPLIES:
         raise errors.BadInput("请选择申请人对整改是否满意", field="reply")
     text = (note or "").strip()[:500]
@@ -160,12 +163,17 @@ def record_reply(*, session: Session, office: Office, task: RatingTask, actor: A
                  {"reply": reply, "reply_note": text}, {"reply": reply, "note": text})
 
 
-def _step(session: Session, office: Office, task: RatingTask, actor: Actor, version: int, stage: Stage, step: str,
-          values: dict[str, Any], detail: dict[str, Any]) -> RatingTask:
+def _guard(task: RatingTask, actor: Actor, stage: Stage) -> None:
+    """Who may record, then whether the task is at this step: both before the input is looked at."""
     if not may_act(actor, task):
         raise errors.NotTaskOwner()
     if stage_of(task) is not stage:
         raise errors.TaskStepOutOfOrder(f"该任务当前为“{stage_of(task).value}”，不能办理这一步")
+
+
+def _step(session: Session, office: Office, task: RatingTask, actor: Actor, version: int, stage: Stage, step: str,
+          values: dict[str, Any], detail: dict[str, Any]) -> RatingTask:
+    _guard(task, actor, stage)
     now = office.now()
     after = RatingTask(**{**task.model_dump(), **values})
     if stage_of(after) in (Stage.CLOSED, Stage.UNFOUNDED):
