@@ -79,6 +79,13 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/licences/{licence_id:int}/status"): LICENCE_ACTORS,
     ("GET", "/api/licences"): LICENCE_READERS,
     ("GET", "/api/licences/{licence_id}"): LICENCE_READERS,
+    # 好差评: tasks for their owners (the rules refuse others on each task), appeals decided by auditors
+    ("GET", "/ratings/tasks"): STAFF,
+    ("GET", "/ratings/tasks/{task_id:int}"): STAFF,
+    ("POST", "/ratings/tasks/{task_id:int}/step"): STAFF,
+    ("POST", "/ratings/{rating_id:int}/appeal"): STAFF,
+    ("GET", "/ratings/appeals"): AUDIT,
+    ("POST", "/ratings/appeals/{appeal_id:int}/decision"): frozenset({"auditor"}),
     # REST API
     ("GET", "/api/matters"): STAFF,
     ("GET", "/api/matters/{code}"): STAFF,
@@ -118,7 +125,8 @@ def concrete(path: str, case) -> str:
               "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{channel}": "window", "{method}": "mail",
               "{procedure_id}": "expert_review", "{licence_id}": "1", "{licence_id:int}": "1",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
-              "{path:path}": "swagger-ui.css"}
+              "{path:path}": "swagger-ui.css", "{task_id:int}": "1", "{rating_id:int}": "1",
+              "{appeal_id:int}": "1"}
     for key, value in values.items():
         path = path.replace(key, value)
     assert "{" not in path, f"no sample value for a parameter of {path}"

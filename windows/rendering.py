@@ -32,6 +32,7 @@ _NAV = (
     ("/cases/new", "新建办件", frozenset({"clerk"})),
     ("/search", "查询", CASE_READERS),
     ("/licences", "证照库", LICENCE_READERS),
+    ("/ratings/tasks", "差评整改", EVERY_STAFF),
     ("/matters", "事项目录", EVERY_STAFF),
     ("/audit", "效能监察", AUDITORS),
 )
