@@ -30,17 +30,27 @@ SOURCE = RATINGS.outerjoin(TASKS, TASKS.c.rating_id == RATINGS.c.id)
 BAD = R.level.in_(BAD_LEVELS)
 SCORE = case(*((R.level == code, score) for code, (_, score) in LEVELS.items()), else_=0)
 
+# counter -> the ratings (with their tasks) it counts: the dashboard sums these, the ratings list selects by them
+RATING_PREDICATES: dict[str, ColumnElement[bool]] = {
+    "bad_evaluations": BAD,
+    "bad_revisited": T.revisit_result.is_not(None),
+    "bad_unfounded": T.revisit_result == "unfounded",
+    "bad_rectified": T.rectified_on.is_not(None),
+    "rectified_on_time": and_(T.rectified_on.is_not(None), T.rectified_on <= T.rectify_due),
+    "rectify_replied": T.reply.is_not(None),
+    "rectify_satisfied": T.reply == "satisfied",
+}
 # counter -> how much one rating (with its task) adds to it
 RATING_COUNTERS: dict[str, ColumnElement[int]] = {
     "evaluations": literal(1),
     "score_sum": SCORE,
-    "bad_evaluations": case((BAD, 1), else_=0),
-    "bad_revisited": case((T.revisit_result.is_not(None), 1), else_=0),
-    "bad_unfounded": case((T.revisit_result == "unfounded", 1), else_=0),
-    "bad_rectified": case((T.rectified_on.is_not(None), 1), else_=0),
-    "rectified_on_time": case((and_(T.rectified_on.is_not(None), T.rectified_on <= T.rectify_due), 1), else_=0),
-    "rectify_replied": case((T.reply.is_not(None), 1), else_=0),
-    "rectify_satisfied": case((T.reply == "satisfied", 1), else_=0),
+    **{name: case((predicate, 1), else_=0) for name, predicate in RATING_PREDICATES.items()},
+}
+# The counters the dashboard derives from those (audit.measures.Figures), as predicates for the list.
+DERIVED_PREDICATES: dict[str, ColumnElement[bool]] = {
+    "evaluations": true(),
+    "good_evaluations": ~BAD,
+    "bad_to_rectify": and_(BAD, func.coalesce(T.revisit_result, "") != "unfounded"),
 }
 COUNTED = R.excluded.is_(False)  # an upheld appeal keeps the rating, out of the figures
 

@@ -85,6 +85,7 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/ratings/tasks/{task_id:int}/step"): STAFF,
     ("POST", "/ratings/{rating_id:int}/appeal"): STAFF,
     ("GET", "/ratings/appeals"): AUDIT,
+    ("GET", "/ratings"): AUDIT,
     ("POST", "/ratings/appeals/{appeal_id:int}/decision"): frozenset({"auditor"}),
     # REST API
     ("GET", "/api/matters"): STAFF,

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from audit import eventlog, exports, remedies
 from audit.dashboard import Dashboard, build_view, names_of
+from audit.rating_list import RATING_LISTS
 from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
@@ -168,6 +169,9 @@ class DashboardPage:
         return link("/audit/overdue", self.d.scope, limit=limit)
 
     def drill(self, counter: str, **dims: str | None) -> str:
+        """The list behind a count: the ratings for a rating counter, else the cases."""
+        if counter in RATING_LISTS:
+            return link("/ratings", self.d.scope.narrowed(**dims), counter=counter)
         return link("/audit/cases", self.d.scope, counter=counter, **dims)
 
     def export(self, name: str, fmt: str) -> str:

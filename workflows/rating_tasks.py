@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
@@ -45,7 +45,15 @@ class Stage(Enum):
     UNFOUNDED = "已办结（核实不属实）"
 
 
-def stage_of(task: RatingTask) -> Stage:
+class TaskSteps(Protocol):
+    """What a task's stage is read from: a RatingTask, or a row selecting these three columns."""
+
+    revisit_result: str | None
+    rectified_on: dt.date | None
+    reply: str | None
+
+
+def stage_of(task: TaskSteps) -> Stage:
     if task.revisit_result is None:
         return Stage.REVISIT
     if task.revisit_result == "unfounded":
