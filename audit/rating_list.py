@@ -21,7 +21,7 @@ from audit.scope import Scope
 from workflows import errors
 from workflows.db import core_table
 from workflows.models import Case
-from workflows.rating_tasks import Stage, stage_of
+from workflows.rating_tasks import Overdue, Stage, overdue_on, stage_of
 from workflows.ratings import LEVELS
 
 CASES = core_table(Case)
@@ -43,10 +43,18 @@ class RatingLine:
     window: str
     clerk: str
     excluded: bool  # an upheld appeal took it out of the figures
-    task_id: int | None  # a 差评's task
+    task_id: int | None  # a 差评's task; the rest is its record, None or "" until the step is done
     stage: Stage | None
     revisit_due: dt.date | None
     rectify_due: dt.date | None
+    revisit_result: str | None = None
+    revisit_note: str = ""
+    rectify_action: str = ""
+    rectified_on: dt.date | None = None
+    reply: str | None = None
+    reply_note: str = ""
+    overdue: Overdue | None = None  # on the day the lines were asked for
+
 
 
 def check_counter(counter: str) -> None:
@@ -81,11 +89,12 @@ def rating_count(conn: Connection, scope: Scope, counter: str, *, level: str | N
 
 
 def rating_lines(conn: Connection, scope: Scope, counter: str, *, level: str | None = None, excluded: bool = False,
-                 limit: int | None = 100, offset: int = 0) -> list[RatingLine]:
-    """The ratings behind the count, newest first."""
+                 limit: int | None = 100, offset: int = 0, as_of: dt.date | None = None) -> list[RatingLine]:
+    """The ratings behind the count, newest first; a 差评's task is judged overdue on `as_of` (default: never)."""
     query = (select(R.id, R.case_id, CASES.c.receipt_no, R.visit_seq, R.day, R.level, R.categories, R.comment,
                     R.channel, R.matter_code, R.window, R.clerk, R.excluded, T.id.label("task_id"),
-                    T.revisit_result, T.rectified_on, T.reply, T.revisit_due, T.rectify_due)
+                    T.revisit_result, T.rectified_on, T.reply, T.revisit_due, T.rectify_due, T.revisit_note,
+                    T.rectify_action, T.reply_note)
              .select_from(_source(scope)).where(*_where(scope, counter, level, excluded))
              .order_by(R.day.desc(), R.id.desc()).offset(offset))
     if limit is not None:
@@ -95,5 +104,14 @@ def rating_lines(conn: Connection, scope: Scope, counter: str, *, level: str | N
                        channel=row.channel, matter_code=row.matter_code, window=row.window, clerk=row.clerk,
                        excluded=bool(row.excluded), task_id=row.task_id,
                        stage=stage_of(row) if row.task_id is not None else None,
-                       revisit_due=row.revisit_due, rectify_due=row.rectify_due)
+                       revisit_due=row.revisit_due, rectify_due=row.rectify_due,
+                       revisit_result=row.revisit_result, revisit_note=row.revisit_note or "",
+                       rectify_action=row.rectify_action or "", rectified_on=row.rectified_on, reply=row.reply,
+                       reply_note=row.reply_note or "",
+                       overdue=overdue_on(row, as_of) if as_of is not None and row.task_id is not None else None)
             for row in conn.execute(query)]
+
+
+def bad_ratings(conn: Connection, scope: Scope, *, as_of: dt.date) -> list[RatingLine]:
+    """The period's counted 差评, oldest first, each with its 整改 record and whether it is late on `as_of`."""
+    return list(reversed(rating_lines(conn, scope, "bad_evaluations", limit=None, as_of=as_of)))

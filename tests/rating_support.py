@@ -3,7 +3,7 @@
 Windows and accounts are tests.page_helpers.add_staff's (W01 综合窗口 by clerk1, W02 交通运输专窗 by
 clerk2), so the pages can be read as the auditor. Local dates, 2026.
 
-case  window  opened  decided  promised?  visits  ratings (day)
+case  window  accepted decided  promised?  visits  ratings (day)
 P     W01     10-09   10-09    on time    1       visit 非常不满意 服务态度差 (10-09, a 差评 task)
                                                   case 非常满意 (10-12)
 Q     W01     10-09   10-09    on time    1       visit 满意 (10-09): appeal upheld, excluded
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from tests.page_helpers import add_staff
 from tests.support import STAFF, open_complete, run_to_close
-from workflows import rating_appeals, ratings
+from workflows import cases, rating_appeals, ratings
 from workflows.models import Case
 from workflows.office import Actor
 
@@ -58,6 +58,7 @@ def build_rating_month(session, office, clock) -> RatingMonth:
     clock.set_local(D(2026, 10, 9), 9)
     for name, clerk in (("P", STAFF.clerk), ("Q", STAFF.clerk), ("R", STAFF.clerk2), ("S", STAFF.clerk2)):
         made[name] = open_complete(session, office, FREIGHT, clerk=clerk)
+        cases.accept_case(session=session, office=office, case=made[name], clerk=clerk)  # the promise runs from here
     clock.set_local(D(2026, 10, 9), 10)
     rated["P-visit"] = _visit(session, office, clock, made["P"], "very_dissatisfied", categories=("attitude",))
     rated["Q-visit"] = _visit(session, office, clock, made["Q"], "satisfied")

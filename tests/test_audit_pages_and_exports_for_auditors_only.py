@@ -144,7 +144,8 @@ def test_api_token_reads_the_json_export(client, month, session, clock):
     response = client.get("/audit/export/windows.json?period=month&on=2026-11-15",
                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert [row[1] for row in response.json()["rows"]] == ["W01", "W02"]
+    code = response.json()["columns"].index("代码")
+    assert [row[code] for row in response.json()["rows"]] == ["W01", "W02"]
 
 
 def test_event_log_download_has_every_event(client, month, engine):

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from audit import eventlog, exports, remedies
 from audit.dashboard import Dashboard, build_view, names_of
 from audit.rating_list import RATING_LISTS
+from audit.ranking import DIRECTION_LABELS, rule_measures, rule_text
 from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
@@ -201,7 +202,8 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
     page = DashboardPage(d, charts_of(d), _choices(session, office), _period_form(scope, office.today(), dims),
                          [(t.name, t.title) for t in tables.values()], mark_counts(session))
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
-                  labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS)
+                  labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS,
+                  rule=rule_measures(), rule_text=rule_text(), directions=DIRECTION_LABELS)
 
 
 def pct(value: float | None) -> str:

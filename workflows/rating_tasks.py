@@ -53,6 +53,13 @@ class TaskSteps(Protocol):
     reply: str | None
 
 
+class TaskDeadlines(TaskSteps, Protocol):
+    """What a task's lateness is read from."""
+
+    revisit_due: dt.date
+    rectify_due: dt.date
+
+
 def stage_of(task: TaskSteps) -> Stage:
     if task.revisit_result is None:
         return Stage.REVISIT
@@ -79,7 +86,7 @@ class Overdue:
         return "、".join(late) + "超期" if late else ""
 
 
-def overdue_on(task: RatingTask, today: dt.date) -> Overdue:
+def overdue_on(task: TaskDeadlines, today: dt.date) -> Overdue:
     """Open steps past their deadline on `today`: the day after the deadline is the first day late."""
     revisit = task.revisit_result is None and today > task.revisit_due
     rectify = (task.revisit_result != "unfounded" and task.rectified_on is None and today > task.rectify_due)
