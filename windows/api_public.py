@@ -39,9 +39,12 @@ def case_status(
 
 @router.post("/evaluations", response_model=EvaluationOut, status_code=201, responses=BODY_ERRORS)
 def evaluate(request: Request, body: EvaluationIn, session: SessionDep, office: OfficeDep) -> EvaluationOut:
-    """好差评: each counter visit once (一次一评, `visit_seq`) and the closed case once (一事一评, `visit_seq` 0)."""
+    """好差评: each counter visit once (一次一评, `visit_seq`) and the closed case once (一事一评, `visit_seq` 0).
+
+    The level is `level`; the old `score` (1–5) is still taken, deprecated, in its place."""
+    level = ratings.level_given(level=body.level, score=body.score)  # a malformed body is answered before the lookup
     case = throttled_lookup(request, session, office, body.receipt_no, body.phone_last4)
-    given = ratings.RatingInput(level=body.level, categories=tuple(body.categories), comment=body.comment)
+    given = ratings.RatingInput(level=level, categories=tuple(body.categories), comment=body.comment)
     if body.visit_seq == WHOLE_CASE:
         rating = ratings.rate_case(session=session, office=office, case=case, given=given, channel="api",
                                    now=office.now())

@@ -256,6 +256,11 @@ class BadBadRating(BadInput):
     message = "差评（不满意、非常不满意）请选择问题类别或写明具体意见"
 
 
+class LevelOrScore(BadInput):
+    code = "level-or-score"
+    message = "请给出评价等级 level，或已弃用的 1—5 分 score，二者只能给出其一"
+
+
 class VisitNotFound(NotFound):
     code = "visit-not-found"
     message = "该办件没有这次到窗口办事的记录"

@@ -66,6 +66,19 @@ STEP_LABELS = {
 }
 
 
+def level_given(*, level: str | None, score: int | None) -> str:
+    """The level a client asked for: `level`, or the old 1–5 `score` (deprecated) mapped as migration 0012
+    maps it (5 非常满意 … 1 非常不满意). Exactly one of the two: else LevelOrScore (422)."""
+    if (level is None) == (score is None):
+        raise errors.LevelOrScore(field="level")
+    if score is None:
+        assert level is not None
+        return level
+    if score not in SCORE_LEVEL:
+        raise errors.BadInput("score 须为 1 至 5 的整数（已弃用，请改用 level）", field="score")
+    return SCORE_LEVEL[score]
+
+
 def level_label(code: str) -> str:
     return LEVELS[code][0]
 
