@@ -86,6 +86,10 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/ratings/{rating_id:int}/appeal"): STAFF,
     ("GET", "/ratings/appeals"): AUDIT,
     ("GET", "/ratings"): AUDIT,
+    ("POST", "/cases/{case_id:int}/kiosk"): CLERK,
+    ("GET", "/kiosk"): PUBLIC,
+    ("GET", "/kiosk/{token}"): PUBLIC,
+    ("POST", "/kiosk/{token}"): PUBLIC,
     ("POST", "/ratings/appeals/{appeal_id:int}/decision"): frozenset({"auditor"}),
     # REST API
     ("GET", "/api/matters"): STAFF,
@@ -127,7 +131,7 @@ def concrete(path: str, case) -> str:
               "{procedure_id}": "expert_review", "{licence_id}": "1", "{licence_id:int}": "1",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
               "{path:path}": "swagger-ui.css", "{task_id:int}": "1", "{rating_id:int}": "1",
-              "{appeal_id:int}": "1"}
+              "{appeal_id:int}": "1", "{token}": "not-a-kiosk-token"}
     for key, value in values.items():
         path = path.replace(key, value)
     assert "{" not in path, f"no sample value for a parameter of {path}"

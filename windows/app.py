@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
-from windows import api, auditing, guide_routes, licences, pages, public, rating_list, rating_pages
+from windows import api, auditing, guide_routes, kiosk, licences, pages, public, rating_list, rating_pages
 from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
@@ -35,6 +35,6 @@ def install(app: FastAPI) -> None:
     app.state.papers_for = functools.partial(paper_list, app.state.office)
     app.state.paper_roles = frozenset(PAPER_ROLES)  # the page offers the papers only to those the route serves
     guide_routes.install(app)  # first, as before: its paths are matched ahead of the pages'
-    for module in (public, pages, auditing, licences, rating_pages, rating_list, api):
+    for module in (public, pages, auditing, licences, rating_pages, rating_list, kiosk, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

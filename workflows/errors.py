@@ -276,6 +276,16 @@ class KioskLinkInvalid(Forbidden):
     message = "评价页面已失效，请窗口工作人员重新打开"
 
 
+class KioskLinkExpired(Forbidden):
+    code = "kiosk-link-expired"
+    message = "评价页面已超过有效时间，请窗口工作人员重新打开"
+
+
+class KioskLinkUsed(Conflict):
+    code = "kiosk-link-used"
+    message = "这次办事已经评价过，谢谢您"
+
+
 # ---- 差评 tasks and appeals (workflows/rating_tasks.py, workflows/rating_appeals.py) ----
 
 class TaskNotFound(NotFound):
