@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from workflows import errors
@@ -232,3 +232,21 @@ def task_lines(*, session: Session, office: Office, owner: str | None = None, op
     query = query.order_by(col(RatingTask.opened_at).desc(), col(RatingTask.id).desc()).limit(limit)
     today = office.today()
     return [TaskLine(t, r, stage_of(t), overdue_on(t, today)) for t, r in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class OwnerTasks:
+    """What an owner's queue says of their 差评 tasks."""
+
+    open: int
+    overdue: int  # of the open ones, those past a deadline for a step not done on the day asked
+
+
+def owner_tasks(*, session: Session, owner: str, today: dt.date) -> OwnerTasks:
+    """The owner's open tasks and how many are late on `today`, by the rule of `overdue_on`, in one query."""
+    late = or_(and_(col(RatingTask.revisit_result).is_(None), col(RatingTask.revisit_due) < today),
+               and_(func.coalesce(RatingTask.revisit_result, "") != "unfounded",
+                    col(RatingTask.rectified_on).is_(None), col(RatingTask.rectify_due) < today))
+    row = session.exec(select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0))
+                       .where(RatingTask.owner == owner, col(RatingTask.closed_at).is_(None))).one()
+    return OwnerTasks(int(row[0]), int(row[1]))
