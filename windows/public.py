@@ -138,7 +138,9 @@ def _rate_page(request: Request, session: Session, case: Case, visit_seq: int, *
     return render(request, "public_rate.html", actor=None, status=status_of(error) if error else 200,
                   title="好差评", what=rating_subject(request, session, case, visit_seq), receipt_no=receipt_no,
                   last4=last4, visit_seq=visit_seq, error=error, chosen=chosen, levels=ratings.LEVELS,
-                  categories=ratings.BAD_CATEGORIES, autofocus=True)
+                  categories=ratings.BAD_CATEGORIES, autofocus=True,
+                  revisit_days=request.app.state.office.profile.rating_tasks.revisit_days,
+                  rectify_days=request.app.state.office.profile.rating_tasks.rectify_days)
 
 
 def rating_subject(request: Request, session: Session, case: Case, visit_seq: int) -> str:

@@ -72,8 +72,10 @@ def rating_list(request: Request, params: ScopeParams, *, counter: RatingCounter
     total = rating_count(conn, scope, counter, level=level)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
-    lines = rating_lines(conn, scope, counter, level=level, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    excluded = rating_lines(conn, scope, counter, level=level, excluded=True, limit=None)
+    today = office.today()  # a 差评's task is flagged late as of today, as the task list flags it
+    lines = rating_lines(conn, scope, counter, level=level, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                         as_of=today)
+    excluded = rating_lines(conn, scope, counter, level=level, excluded=True, limit=None, as_of=today)
     names = names_of(conn, office.catalogue)
     context = RatingsPage(counter, COUNTER_LABELS[counter], level, scope, total, lines, excluded, page, pages,
                           names.matters, names.windows, names.clerks)

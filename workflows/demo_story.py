@@ -33,7 +33,7 @@ EVALUATED_SHARE = 0.4
 REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县级交通运输主管部门申请",
             "营业执照经营范围不含申请事项，申请人不具备申请资格")
 LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
-BAD_REASONS = ("slow", "explanation", "facilities")  # the 差评 categories those comments fall under
+BAD_REASONS = ("slow", "slow", "facilities")  # the 差评 category of each comment above
 
 T = TypeVar("T")
 
@@ -297,9 +297,13 @@ class CaseStory:
             yield from self._at(later, still_open=False)
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
             bad = score <= 2
+            # Two draws, in this order, as the history has always been dealt: a 差评's comment is its category's.
+            reason = self.rng.randrange(len(BAD_REASONS)) if bad else None
+            written = self.rng.randrange(len(LOW_SCORE_COMMENTS)) if score < 4 else None
+            said = reason if reason is not None else written
             given = ratings.RatingInput(
-                ratings.SCORE_LEVEL[score], categories=(self.rng.choice(BAD_REASONS),) if bad else (),
-                comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS))
+                ratings.SCORE_LEVEL[score], categories=(BAD_REASONS[reason],) if reason is not None else (),
+                comment="" if said is None else LOW_SCORE_COMMENTS[said])
             w.rated(ratings.rate_case(session=w.session, office=w.office, case=self.opened, given=given,
                                       channel="public", now=w.office.now()))
 
