@@ -42,7 +42,9 @@ def evaluate(request: Request, body: EvaluationIn, session: SessionDep, office: 
     """好差评: each counter visit once (一次一评, `visit_seq`) and the closed case once (一事一评, `visit_seq` 0).
 
     The level is `level`; the old `score` (1–5) is still taken, deprecated, in its place."""
-    level = ratings.level_given(level=body.level, score=body.score)  # a malformed body is answered before the lookup
+    # A malformed body is answered before the lookup. The deprecated score is read from the dump: reading the
+    # attribute would warn, and the deprecation is the client's to hear (OpenAPI), not the server log's.
+    level = ratings.level_given(level=body.level, score=body.model_dump(include={"score"})["score"])
     case = throttled_lookup(request, session, office, body.receipt_no, body.phone_last4)
     given = ratings.RatingInput(level=level, categories=tuple(body.categories), comment=body.comment)
     if body.visit_seq == WHOLE_CASE:
