@@ -12,13 +12,26 @@ differs from the window ranked next (the one that put it ahead).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol, TypeVar
 
+from audit.measures import Figures
 from audit.targets import Measure, measure
 
-if TYPE_CHECKING:  # the dashboard imports this module for its rows
-    from audit.dashboard import SliceRow
+
+class SliceRow(Protocol):
+    """What is ranked: a window's (or clerk's) key, name and figures (audit.dashboard.SliceRow)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def figures(self) -> Figures: ...
+
+
+Row = TypeVar("Row", bound=SliceRow)
 
 Direction = Literal["higher", "lower"]
 
@@ -54,7 +67,7 @@ def _sort_key(row: SliceRow) -> tuple:
     return (*parts, row.key)
 
 
-def ranking(rows: list[SliceRow]) -> list[SliceRow]:
+def ranking(rows: list[Row]) -> list[Row]:
     """The rows in the rule's order."""
     return sorted(rows, key=_sort_key)
 
@@ -92,7 +105,7 @@ def _pct(value: float | None) -> str:
     return "无数据" if value is None else f"{value * 100:.1f}%"
 
 
-def standings(rows: list[SliceRow]) -> list[Standing]:
+def standings(rows: Sequence[SliceRow]) -> list[Standing]:
     """Each ranked row (in the rule's order already) with its place and the measure that decided it."""
     out = []
     for i, row in enumerate(rows):

@@ -15,7 +15,8 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import Protocol
 
 from sqlmodel import select
 
@@ -24,9 +25,20 @@ from workflows.accounts import StaffUser
 from workflows.models import Case
 from workflows.office import Actor
 from workflows.rating_models import Rating, RatingTask
+from workflows.demo_hours import OfficeHours
+from workflows.demo_plans import DemoStaff
+from workflows.office import Office
+from sqlmodel import Session
 
-if TYPE_CHECKING:  # demo_story imports this module for its stories' ratings
-    from workflows.demo_story import SimulatedOffice
+
+class SimulatedOffice(Protocol):
+    """What the ratings' stories need of the simulated office (workflows.demo_story.SimulatedOffice)."""
+
+    session: Session
+    office: Office
+    hours: OfficeHours
+    staff: DemoStaff
+    stopped: Counter[str]
 
 VISIT_RATED_SHARE = 0.3  # of counter visits at intake, rated at the kiosk there and then
 VISIT_LEVELS = {"very_satisfied": 60, "satisfied": 27, "basic": 7, "dissatisfied": 4, "very_dissatisfied": 2}
