@@ -228,9 +228,10 @@ def scheduled_tasks() -> tuple:
     in its own module and is named here, so that workflows/ never imports it.
     """
     from inspections.reminders import SCHEDULED as licence_reminders
+    from workflows.rating_reminders import SCHEDULED as rating_reminders
     from workflows.schedule import SCHEDULE
 
-    return SCHEDULE + licence_reminders
+    return SCHEDULE + licence_reminders + rating_reminders
 
 
 def create_app(settings: Settings | None = None, *, clock=None):

@@ -45,9 +45,6 @@ SUMS: dict[str, ColumnElement[int]] = {
     "workdays_sum": case((PREDICATES["timed"], C.working_days), else_=0),
 }
 
-BAD_SCORE = 2  # 好差评: 不满意 (2) and 非常不满意 (1) are 差评
-
-
 def counter_columns() -> dict[str, ColumnElement[int]]:
     """The SELECT list that turns audit_cases rows into aggregate counters."""
     columns: dict[str, ColumnElement[int]] = {name: func.sum(case((predicate, 1), else_=0))

@@ -16,6 +16,8 @@ from sqlmodel import col
 from audit import measures as ms
 from audit.measures import CAUSES, FACTS, NO_DEPARTMENT, Figures, MaterialCount, Source, facts_filter
 from audit.openwork import OpenWork, as_of_day, open_work
+from audit.rating_list import RatingLine, bad_ratings
+from audit.ranking import Standing, ranking, standings
 from audit.scope import Scope, previous_scope, year_ago_scope
 from audit.targets import MEASURES, Measure, Targets
 from workflows.accounts import ServiceWindow, StaffUser
@@ -101,6 +103,12 @@ class Dashboard:
     year_ago: Scope | None = None  # 同比's period
     open_work: OpenWork | None = None
     below_target: list[BelowTarget] = field(default_factory=list)
+    bad_ratings: list[RatingLine] = field(default_factory=list)  # the period's 差评 and their 整改, for the report
+
+    @property
+    def window_standings(self) -> list[Standing]:
+        """The 最美窗口 ranking with the reason for each place (audit/ranking.py)."""
+        return standings(self.windows)
 
     def rate(self, key: str) -> RateRow:
         return next(r for r in self.rates if r.measure.key == key)
@@ -137,15 +145,6 @@ def names_of(conn: Connection, catalogue: Catalogue) -> Names:
 def rate_rows(figures: Figures, targets: Targets) -> list[RateRow]:
     return [RateRow(m, figures.rate(m), getattr(targets, m.key), figures[m.numerator], figures[m.denominator])
             for m in MEASURES]
-
-
-def ranking(rows: list[SliceRow]) -> list[SliceRow]:
-    """最美窗口 order: one-visit rate, then on-time rate, then satisfaction; slices with no closed case last."""
-    def key(row: SliceRow):
-        rates = row.figures.rates
-        return (row.figures["closed"] == 0, -(rates["one_visit_rate"] or 0), -(rates["within_promised_rate"] or 0),
-                -(rates["satisfaction_rate"] or 0), row.key)
-    return sorted(rows, key=key)
 
 
 def _slices(conn: Connection, scope: Scope, by: str, names: Names, source: Source) -> list[SliceRow]:
@@ -220,13 +219,16 @@ def _below_target(conn: Connection, d: Dashboard, catalogue: Catalogue) -> list[
 def build_view(conn: Connection, *, scope: Scope, catalogue: Catalogue, targets: Targets, calendar: WorkCalendar,
                today: dt.date, source: Source = ms.PRODUCT) -> Dashboard:
     """The dashboard with what the auditor's page and report add: 环比 and 同比 of every rate, 在办超期 on the
-    period's last day (today for a period not yet over), and the matters and windows below target."""
+    period's last day (today for a period not yet over), the matters and windows below target, and the
+    period's 差评 with their 整改 (late ones flagged as of that same day)."""
     d = build_dashboard(conn, scope=scope, catalogue=catalogue, targets=targets, source=source)
     before, year_ago = previous_scope(scope), year_ago_scope(scope)
     prev = ms.summary(conn, before, source) if before else None
     ago = ms.summary(conn, year_ago, source) if year_ago else None
     rates = [replace(r, previous=prev.rate(r.measure) if prev else None, year_ago=ago.rate(r.measure) if ago else None)
              for r in d.rates]
+    as_of = as_of_day(scope, today)
     d = replace(d, rates=rates, previous=before, year_ago=year_ago,
-                open_work=open_work(conn, scope, as_of=as_of_day(scope, today), calendar=calendar))
+                open_work=open_work(conn, scope, as_of=as_of, calendar=calendar),
+                bad_ratings=bad_ratings(conn, scope, as_of=as_of))
     return replace(d, below_target=_below_target(conn, d, catalogue))

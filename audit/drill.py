@@ -9,8 +9,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from audit.counters import BAD_SCORE, C, CLOSED, PREDICATES
-from audit.measures import DEPARTMENT, EVALUATIONS, FACTS, STAFF, facts_filter
+from audit.counters import C, CLOSED, PREDICATES
+from audit.measures import DEPARTMENT, FACTS, STAFF, facts_filter
 from audit.scope import Scope
 from workflows import errors
 from workflows.identity import mask_id
@@ -18,13 +18,9 @@ from workflows.db import core_table
 from workflows.models import Case
 
 CASES = core_table(Case)
-_EVALUATED = {
-    "evaluations": EVALUATIONS.c.score.is_not(None),
-    "good_evaluations": EVALUATIONS.c.score > BAD_SCORE,
-    "bad_evaluations": EVALUATIONS.c.score <= BAD_SCORE,
-}
 EXTRA = {"multi_visit": and_(CLOSED, C.visits > 1)}
-DRILLABLE = frozenset({*PREDICATES, *EXTRA, *_EVALUATED, "opened"})
+# Ratings are listed by the 好差评 pages (/ratings), one line per rating, not here by case.
+DRILLABLE = frozenset({*PREDICATES, *EXTRA, "opened"})
 
 
 @dataclass(frozen=True)
@@ -70,11 +66,9 @@ def _base(counter: str, scope: Scope):
         source = CASES.outerjoin(STAFF, STAFF.c.username == CASES.c.clerk) if staff else CASES
         return source.outerjoin(FACTS, C.case_id == CASES.c.id), opened_filter(scope)
     source = FACTS.join(CASES, CASES.c.id == C.case_id)
-    if counter in _EVALUATED:
-        source = source.join(EVALUATIONS, EVALUATIONS.c.case_id == C.case_id)
     if staff:
         source = source.outerjoin(STAFF, STAFF.c.username == C.clerk)
-    predicate = _EVALUATED.get(counter) if counter in _EVALUATED else EXTRA.get(counter, PREDICATES.get(counter))
+    predicate = EXTRA.get(counter, PREDICATES.get(counter))
     return source, [predicate, *facts_filter(scope)]
 
 

@@ -3,8 +3,8 @@
 `install(office)` adds `record_transition` to the office's `before_commit`
 hooks: opening a case counts it on its day; finishing one writes its fact row,
 the causes of its visits when it took more than one, and adds the row to the
-day's counters; and `record_evaluation` to its `on_evaluation` hooks: an
-evaluation (好差评) adds to the counters of the day its case finished. The app
+day's counters; and `audit.rating_counts.record_rating` to its `on_evaluation` hooks: a
+rating (好差评) and each step of its 差评 task count on the rating's own day. The app
 factory, the command line and the test fixtures plug it in (an office extension,
 see workflows/office.py); workflows/ itself never imports audit/. `rebuild` recomputes everything
 from the cases and events already stored, for a database that had cases before this module was installed.
@@ -18,15 +18,15 @@ from functools import lru_cache, partial
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Integer, bindparam, case, cast, delete, func, insert, literal, select, true
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, func, insert, select, true
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session
 
-from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
+from audit.counter_sql import KEY, _insert, _key_day, _upsert
+from audit.counters import C, PREDICATES, counter_columns
+from audit.rating_counts import record_rating, recount_ratings
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
-from workflows.feedback import Evaluation
 from workflows import action_kinds as ak
 from workflows.db import core_table
 from workflows.machine import FINAL_STATES
@@ -38,8 +38,6 @@ from workflows.workdays import WorkCalendar
 GRAINS = (DAILY, MONTHLY)
 EVENTS = core_table(CaseEvent)
 CASES = core_table(Case)
-EVALUATIONS = core_table(Evaluation)
-KEY = ("day", "matter_code", "window", "clerk")
 
 
 # ---- installing --------------------------------------------------------------
@@ -48,8 +46,8 @@ def install(office: Office) -> None:
     """Make every transition of this office keep the audit tables current (idempotent)."""
     if not any(getattr(h, "func", None) is record_transition for h in office.before_commit):
         office.before_commit.append(partial(record_transition, office=office))
-    if record_evaluation not in office.on_evaluation:
-        office.on_evaluation.append(record_evaluation)
+    if record_rating not in office.on_evaluation:
+        office.on_evaluation.append(record_rating)
 
 
 def record_transition(*, session: Session, case: Case, values: Mapping[str, Any], event: Mapping[str, Any],
@@ -95,20 +93,11 @@ def _move_opened(conn: Connection, case: Case, to_window: str, time: OfficeTime)
                                          *(table.c[name] == 0 for name in _zeros())))
 
 
-def record_evaluation(*, session: Session, evaluation: Evaluation) -> None:
-    # The rating joins the counters of the day its case finished, with the case's matter, window and clerk.
-    conn = session.connection()
-    params = {"case_id": evaluation.case_id, "score": int(evaluation.score), "bad": int(evaluation.score <= BAD_SCORE)}
-    for stmt in _prepared(conn.dialect.name).evaluation:
-        conn.execute(stmt, params)
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """The hook's statements, built once per dialect: a transition only binds its values."""
 
     opened: tuple[Any, Any]
-    evaluation: tuple[Any, ...]
     counted: tuple[Any, ...]
     workdays: Any
     events: Any
@@ -119,7 +108,6 @@ def _prepared(dialect: str) -> _Prepared:
     this_case = FACTS.c.case_id == bindparam("case_id")
     return _Prepared(
         opened=tuple(_opened_statement(dialect, t) for t in GRAINS),
-        evaluation=tuple(_evaluation_statement(dialect, t, this_case) for t in GRAINS),
         counted=_count_statements(dialect, this_case, upsert=True),
         workdays=_workdays_statement(dialect, this_case, upsert=True),
         events=select(EVENTS).where(EVENTS.c.case_id == bindparam("case_id")).order_by(EVENTS.c.seq),
@@ -129,13 +117,6 @@ def _prepared(dialect: str) -> _Prepared:
 def _opened_statement(dialect: str, table):
     keys: dict[str, BindParameter[Any]] = {name: bindparam(name) for name in KEY}
     return _upsert(table, _insert(dialect, table).values(**(_zeros() | {"opened": bindparam("opened")} | keys)))
-
-
-def _evaluation_statement(dialect: str, table, where):
-    scores = select(_key_day(dialect, table, FACTS.c.finished_on), FACTS.c.matter_code, FACTS.c.window,
-                    FACTS.c.clerk, literal(1), bindparam("score", type_=Integer), bindparam("bad", type_=Integer))
-    columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
-    return _upsert(table, _insert(dialect, table).from_select(columns, scores.where(where)))
 
 
 # ---- one finished case --------------------------------------------------------
@@ -267,25 +248,6 @@ def _workdays_statement(dialect: str, where, *, upsert: bool):
     return stmt
 
 
-def _key_day(dialect: str, table, day):
-    """The key of `table` for a day: the day itself, or the first of its month."""
-    if table is DAILY:
-        return day
-    if dialect == "postgresql":
-        return cast(func.date_trunc("month", day), Date)
-    return func.date(day, "start of month")
-
-
-def _insert(dialect: str, table):
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
-
-
-def _upsert(table, stmt):
-    additive = [c.name for c in table.columns if c.name not in KEY]
-    excluded = stmt.excluded  # built anew on every access: read it once
-    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={n: table.c[n] + excluded[n] for n in additive})
-
-
 def _zeros() -> dict[str, int]:
     return {c.name: 0 for c in DAILY.columns if c.name not in KEY}
 
@@ -305,7 +267,8 @@ def rebuild(conn: Connection, *, calendar: WorkCalendar, time: OfficeTime, batch
 
 
 def recount(conn: Connection, time: OfficeTime) -> None:
-    """Recompute the daily counters from the facts, the cases and the evaluations, all in SQL."""
+    """Recompute the daily counters from the facts, the cases and the ratings, all in SQL."""
+
     for table in (*GRAINS, WORKDAYS):
         conn.execute(delete(table))
     dialect = conn.dialect.name
@@ -313,7 +276,7 @@ def recount(conn: Connection, time: OfficeTime) -> None:
         conn.execute(stmt)
     for table in GRAINS:
         _rebuild_opened(conn, table, time)
-        _rebuild_evaluations(conn, table)
+        recount_ratings(conn, table)
 
 
 def _rebuild_facts(conn: Connection, ids: list[int], calendar: WorkCalendar, time: OfficeTime) -> None:
@@ -336,14 +299,3 @@ def _rebuild_opened(conn: Connection, table, time: OfficeTime) -> None:
     opened = (select(day, CASES.c.matter_code, window, CASES.c.clerk, func.count()).where(true())
               .group_by(day, CASES.c.matter_code, window, CASES.c.clerk))
     conn.execute(_upsert(table, _insert(conn.dialect.name, table).from_select([*KEY, "opened"], opened)))
-
-
-def _rebuild_evaluations(conn: Connection, table) -> None:
-    keys = (_key_day(conn.dialect.name, table, C.finished_on), C.matter_code, C.window, C.clerk)
-    bad = func.sum(case((EVALUATIONS.c.score <= BAD_SCORE, 1), else_=0))
-    scores = (select(*keys, func.count(), func.sum(EVALUATIONS.c.score), bad)
-              .select_from(EVALUATIONS.join(FACTS, FACTS.c.case_id == EVALUATIONS.c.case_id))
-              .where(true()).group_by(*keys))
-    columns = [*KEY, "evaluations", "score_sum", "bad_evaluations"]
-    conn.execute(_upsert(table, _insert(conn.dialect.name, table).from_select(columns, scores)))
-

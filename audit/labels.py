@@ -24,9 +24,16 @@ COUNTER_LABELS = {
     "refused": "不予受理",
     "withdrawn": "撤回",
     "terminated": "终止",
-    "evaluations": "已评价",
-    "good_evaluations": "非差评（3 分及以上）",
-    "bad_evaluations": "差评（2 分及以下）",
+    "evaluations": "评价数",
+    "good_evaluations": "好评（非常满意、满意、基本满意）",
+    "bad_evaluations": "差评（不满意、非常不满意）",
+    "bad_revisited": "差评已回访核实",
+    "bad_unfounded": "差评核实不属实",
+    "bad_to_rectify": "应整改的差评",
+    "bad_rectified": "差评已整改",
+    "rectified_on_time": "按时整改",
+    "rectify_replied": "申请人已评价整改",
+    "rectify_satisfied": "申请人对整改满意",
 }
 
 STATE_LABELS = {"closed": "已办结", "refused": "不予受理", "withdrawn": "已撤回", "terminated": "已终止"}

@@ -12,24 +12,22 @@ from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from audit.counters import BAD_SCORE, C, PREDICATES, counter_columns
+from audit.counters import C, PREDICATES, counter_columns
 from audit.models import CAUSES, DAILY, FACTS, MONTHLY, WORKDAYS
 from audit.scope import Scope, month_of
 from audit.targets import MEASURES, Measure
 from workflows.accounts import StaffUser
 from workflows.db import core_table
-from workflows.feedback import Evaluation
 
 STAFF = core_table(StaffUser)
 NO_DEPARTMENT = "（未登记科室）"
 # Staff with no department group under a visible name, so that row's link filters to its own cases.
 DEPARTMENT = func.coalesce(func.nullif(STAFF.c.department, ""), NO_DEPARTMENT)
-EVALUATIONS = core_table(Evaluation)
 COUNTERS = tuple(c.name for c in DAILY.columns if c.name not in ("day", "matter_code", "window", "clerk"))
 GROUPINGS = ("matter", "window", "clerk", "department", "month", "day")
 _DIM_COLUMN = {"matter": "matter_code", "window": "window", "clerk": "clerk"}
@@ -45,6 +43,8 @@ class Figures:
     def __getitem__(self, name: str) -> int:
         if name == "good_evaluations":
             return self.counts["evaluations"] - self.counts["bad_evaluations"]
+        if name == "bad_to_rectify":  # 差评 not found 不属实 on 回访: the ones 整改 is due for
+            return self.counts["bad_evaluations"] - self.counts["bad_unfounded"]
         return int(self.counts.get(name) or 0)
 
     def rate(self, m: Measure) -> float | None:
@@ -91,25 +91,23 @@ class Source:
         if not self.raw:
             return _summed(self.table)
         # The baseline sees finished cases only, so its `opened` counts those received in the period
-        # among the ones that finished in it; every other counter is exact.
+        # among the ones that finished in it; every other counter is exact. The ratings' counters come
+        # from the ratings themselves (`_raw_ratings`), which carry their own day and slice.
         cols = counter_columns()
-        score = EVALUATIONS.c.score
-        cols |= {"evaluations": func.count(score), "score_sum": func.coalesce(func.sum(score), 0),
-                 "bad_evaluations": func.sum(case((score <= BAD_SCORE, 1), else_=0)),
-                 "opened": func.sum(case((C.received_on.between(scope.start, scope.end), 1), else_=0))}
+        cols |= {"opened": func.sum(case((C.received_on.between(scope.start, scope.end), 1), else_=0))}
         return cols
 
     def from_(self, department: bool):
         base = self.table
-        if self.raw:
-            base = base.outerjoin(EVALUATIONS, EVALUATIONS.c.case_id == C.case_id)
         return base.outerjoin(STAFF, STAFF.c.username == self.table.c.clerk) if department else base
 
     def where(self, scope: Scope) -> list[ColumnElement[bool]]:
         return [self.day().between(scope.start, scope.end), *dimension_filters(self, scope)]
 
     def month(self) -> ColumnElement:
-        day = self.day()
+        return self.month_of(self.day())
+
+    def month_of(self, day: ColumnElement) -> ColumnElement:
         if self.dialect == "sqlite":
             return func.strftime("%Y-%m", day)
         return func.to_char(day, "YYYY-MM")
@@ -140,9 +138,32 @@ def _grouped(conn: Connection, scope: Scope, by: str | None, source: Source) -> 
     if key is not None:
         query = query.group_by(key).order_by(key)
     names, width = list(counters), len(counters)
-    return [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]), strict=True)),
+    rows = [Figures(dict(zip(names, (int(v or 0) for v in row[-width:]), strict=True)),
                     key=_key_text(row[0]) if key is not None else None)
             for row in conn.execute(query)]
+    return _raw_ratings(conn, scope, by, source, rows) if source.raw else rows
+
+
+def _raw_ratings(conn: Connection, scope: Scope, by: str | None, source: Source, rows: list[Figures]) -> list[Figures]:
+    """The baseline's rating counters, summed from the ratings and their tasks, merged into its rows by key."""
+    from audit.rating_counts import R, RATING_COUNTERS, SOURCE, summed
+
+    dims = {"matter": R.matter_code, "window": R.window, "clerk": R.clerk, "department": DEPARTMENT}
+    key = None if by is None else (source.month_of(R.day) if by == "month" else R.day if by == "day" else dims[by])
+    where = [R.day.between(scope.start, scope.end),
+             *[dims[d] == getattr(scope, d) for d in dims if getattr(scope, d) is not None]]
+    department = by == "department" or scope.department is not None
+    query = summed(and_(*where), [key.label("key")] if key is not None else [],
+                   source=SOURCE.outerjoin(STAFF, STAFF.c.username == R.clerk) if department else SOURCE)
+    by_key = {(_key_text(row[0]) if key is not None else None): row[-len(RATING_COUNTERS):]
+              for row in conn.execute(query)}
+    merged = {f.key: Figures({name: 0 for name in COUNTERS} | dict(f.counts), key=f.key) for f in rows}
+    for k, values in by_key.items():
+        base = dict(merged[k].counts) if k in merged else {name: 0 for name in COUNTERS}
+        base |= {name: int(v or 0) for name, v in zip(RATING_COUNTERS, values, strict=True)}
+        merged[k] = Figures(base, key=k)
+    out = list(merged.values())
+    return sorted(out, key=lambda f: (f.key is None, f.key or "")) if key is not None else out[:1]
 
 
 @lru_cache(maxsize=4)

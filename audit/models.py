@@ -1,8 +1,8 @@
 """The auditor's tables: per-case facts, daily aggregates, extra-visit causes, export log.
 
 Written only by `audit.facts` (inside the transaction of the transition that
-opens or finishes a case) and `audit.exports` (the log). The schema is owned by
-migration 0003 (the 整改措施, 0008).
+opens or finishes a case, or rates one: audit.rating_counts) and `audit.exports` (the log). The schema is
+owned by migration 0003 (the 整改措施, 0008; the 差评 task counters, 0012).
 """
 
 from __future__ import annotations
@@ -73,9 +73,16 @@ class Counters(SQLModel):
     refused: int = 0
     withdrawn: int = 0
     terminated: int = 0
-    evaluations: int = 0
-    score_sum: int = 0
-    bad_evaluations: int = 0
+    # 好差评 (audit/rating_counts.py), on the day of the rating, without ratings an appeal excluded
+    evaluations: int = 0  # ratings given (visits and cases)
+    score_sum: int = 0  # their levels as 5 (非常满意) … 1 (非常不满意)
+    bad_evaluations: int = 0  # 差评: 不满意 and 非常不满意
+    bad_revisited: int = 0  # 差评 whose 回访核实 is recorded
+    bad_unfounded: int = 0  # … found 不属实 on 回访 (no 整改 due)
+    bad_rectified: int = 0  # 差评 整改 done
+    rectified_on_time: int = 0  # … by the 整改 deadline
+    rectify_replied: int = 0  # 整改 the applicant answered
+    rectify_satisfied: int = 0  # … 满意
 
 
 class AuditDaily(Counters, table=True):

@@ -10,14 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from audit.charts import Point, bar_chart, rate_bars, trend_chart
 from audit.dashboard import Dashboard
+from audit.ranking import rule_measures, rule_text
 from audit.remedies import Remedies
+from workflows import rating_tasks, ratings
 
+# How the report names a rating's level, its 差评 categories and its task's steps.
+RATING_LABELS = SimpleNamespace(levels={k: v[0] for k, v in ratings.LEVELS.items()}, categories=ratings.BAD_CATEGORIES,
+                                results=rating_tasks.REVISIT_RESULTS, replies=rating_tasks.REPLIES)
 AUDIT_TEMPLATES = Path(__file__).parent / "templates"
 REPORT_TEMPLATE = "audit/monthly_report.html"  # under audit/templates, named apart from windows' and guides'
 
@@ -71,7 +77,8 @@ def points(change: float | None) -> str:
 def report_html(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime,
                 remedies: Remedies | None = None) -> str:
     context = ReportContext(d, charts_of(d), office_name, generated_at, d.scope.label, remedies)
-    return env.get_template(REPORT_TEMPLATE).render(report=context, d=d, points=points)
+    return env.get_template(REPORT_TEMPLATE).render(report=context, d=d, points=points, labels=RATING_LABELS,
+                                                    rule=rule_measures(), rule_text=rule_text())
 
 
 def report_pdf(env: Environment, d: Dashboard, *, office_name: str, generated_at: dt.datetime,

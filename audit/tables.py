@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from audit.dashboard import Dashboard, SliceRow
 from audit.drill import CaseLine
 from audit.openwork import OpenWork
+from audit.ranking import standings
+from audit.targets import RATING_MEASURES, measure
 
 RATE_KEYS = ("one_visit_rate", "complete_one_visit_rate", "zero_visit_rate", "within_promised_rate",
-             "within_legal_rate", "satisfaction_rate")
+             "within_legal_rate", *RATING_MEASURES)
 RATE_LABELS = {"one_visit_rate": "一次办结率", "complete_one_visit_rate": "一次办结率（材料齐全或容缺）",
                "zero_visit_rate": "跑零次占比", "within_promised_rate": "承诺时限内办结率",
-               "within_legal_rate": "法定时限内办结率", "satisfaction_rate": "满意率"}
+               "within_legal_rate": "法定时限内办结率", **{k: measure(k).label for k in RATING_MEASURES}}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,14 @@ def _slice_table(name: str, title: str, head: str, rows: list[SliceRow]) -> Tabl
     return Table(name, title, columns, body, kinds)
 
 
+def _ranking_table(d: Dashboard) -> Table:
+    """The 最美窗口 ranking: each window's place first and the reason for it last (audit/ranking.py)."""
+    t = _slice_table("windows", "窗口排名", "窗口", d.windows)
+    body = [(s.place, *row, s.reason) for s, row in zip(standings(d.windows), t.rows, strict=True)]
+    return Table(t.name, t.title, ("名次", *t.columns, "排名依据（与下一名相比）"), body,
+                 ("count", *t.kinds, "text"))
+
+
 def dashboard_tables(d: Dashboard) -> dict[str, Table]:
     f = d.figures
     tables = [
@@ -63,12 +73,12 @@ def dashboard_tables(d: Dashboard) -> dict[str, Table]:
         Table("visits", "到现场次数分布（办结件）", ("到现场次数", "件数"),
               [("0 次", f["zero_visit"]), ("1 次", f["visits_1"]), ("2 次", f["visits_2"]),
                ("3 次及以上", f["visits_3p"])], ("text", "count")),
-        Table("trend", "月度趋势", ("月份", "办结", "一次办结", "一次办结率", "承诺时限内办结率", "满意率"),
+        Table("trend", "月度趋势", ("月份", "办结", "一次办结", "一次办结率", "承诺时限内办结率", "好评率"),
               [(m.key, m["closed"], m["one_visit"], _rate(m.rates["one_visit_rate"]),
                 _rate(m.rates["within_promised_rate"]), _rate(m.rates["satisfaction_rate"])) for m in d.trend],
               ("text", "count", "count", "rate", "rate", "rate")),
         _slice_table("matters", "分事项", "事项", d.matters),
-        _slice_table("windows", "窗口排名", "窗口", d.windows),
+        _ranking_table(d),
         _slice_table("clerks", "工作人员排名", "工作人员", d.clerks),
         _slice_table("departments", "分科室", "科室", d.departments),
         Table("refusals", "不予受理理由", ("理由", "件数"), d.refusals, ("text", "count")),

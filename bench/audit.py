@@ -55,6 +55,7 @@ from audit.targets import Targets
 from workflows import db as wdb
 from workflows.catalogue import DEFAULT_DIR, Catalogue, load_catalogue
 from workflows.localtime import OfficeTime
+from workflows.ratings import SCORE_LEVEL
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_MS = 200.0
@@ -76,7 +77,8 @@ FACT_COLUMNS = ("case_id", "matter_code", "window", "clerk", "received_on", "fin
                 "visits", "complete_first", "tolerated", "defaulted", "notices", "decided_on", "working_days",
                 "within_promised", "within_legal", "reason")
 CAUSE_COLUMNS = ("case_id", "seq", "matter_code", "finished_on", "extra", "purpose", "cause", "material_id")
-EVAL_COLUMNS = ("case_id", "score", "comment", "at")
+EVAL_COLUMNS = ("case_id", "visit_seq", "level", "categories", "comment", "channel", "at", "day", "matter_code",
+                "window", "clerk", "excluded")  # 好差评 (workflows/rating_models.py): ratings of whole cases
 
 
 # ---- synthetic history --------------------------------------------------------------
@@ -207,7 +209,9 @@ class History:
                     batch.causes.append((cid, e[1], m.code, finished, seen > 1, e[9], e[10], material))
         if state == "closed" and self.rng.random() < 0.3:
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
-            batch.evaluations.append((cid, score, "", closed_at + dt.timedelta(days=1)))
+            rated_at = closed_at + dt.timedelta(days=1)
+            batch.evaluations.append((cid, 0, SCORE_LEVEL[score], "[]", "", "public", rated_at, rated_at.date(), m.code,
+                                      window, clerk, False))
 
 
 class _Log:
@@ -265,7 +269,7 @@ def _insert_sql(table: str, columns: tuple[str, ...], mark: str = "?") -> str:
 
 TABLES = (("cases", CASE_COLUMNS, "cases"), ("case_events", EVENT_COLUMNS, "events"),
           ("audit_cases", FACT_COLUMNS, "facts"), ("audit_visit_causes", CAUSE_COLUMNS, "causes"),
-          ("evaluations", EVAL_COLUMNS, "evaluations"))
+          ("ratings", EVAL_COLUMNS, "evaluations"))
 
 
 def load_sqlite(path: Path, n: int, catalogue: Catalogue) -> float:
@@ -333,8 +337,8 @@ def _copy(cur, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
 class DuckSource(Source):
     """The raw per-case facts as DuckDB spells a month: it has strftime with its arguments the other way round."""
 
-    def month(self) -> ColumnElement:
-        return func.strftime(self.day(), "%Y-%m")
+    def month_of(self, day: ColumnElement) -> ColumnElement:
+        return func.strftime(day, "%Y-%m")
 
 
 class DuckConnection:
@@ -392,7 +396,8 @@ def load_duckdb(sqlite_path: Path):
     duck = duckdb.connect()
     con = sqlite3.connect(sqlite_path)
     for table, dates in (("audit_cases", ("received_on", "finished_on", "decided_on")),
-                         ("audit_visit_causes", ("finished_on",)), ("evaluations", ()),
+                         ("audit_visit_causes", ("finished_on",)), ("ratings", ("day",)),
+                         ("rating_tasks", ("revisit_due", "rectify_due", "revisited_on", "rectified_on")),
                          ("staff_users", ()), ("service_windows", ())):
         frame = pd.read_sql_query(f"SELECT * FROM {table}", con)
         for column in dates:

@@ -30,7 +30,7 @@ from tests.page_helpers import password_of
 from tests.support import STAFF, actor_for, open_complete
 from workflows import accounts, cases
 from workflows.cases import MaterialCheck
-from workflows.feedback import evaluate_case
+from workflows.ratings import SCORE_LEVEL, RatingInput, rate_case
 from workflows.models import Case
 from workflows.sweep import sweep_overdue_gaps
 
@@ -165,8 +165,8 @@ def build_month(session, office, clock) -> Month:
 
     _at(clock, d(11, 25), 10)
     for name, score in (("A", 5), ("C", 2), ("I", 4)):
-        evaluate_case(session=s, office=o, receipt_no=made[name].receipt_no,
-                      phone_last4=made[name].applicant_phone[-4:], score=score, comment="", now=clock())
+        rate_case(session=s, office=o, case=made[name], given=RatingInput(SCORE_LEVEL[score], comment="慢"),
+                  channel="public", now=clock())
     ids = {n: c.id for n, c in made.items() if c.id is not None}
     assert len(ids) == len(made), "every case the month opened has been stored"
     return Month(ids, {n: c.receipt_no for n, c in made.items()})

@@ -75,7 +75,7 @@ def database_url(request, tmp_path):
 
 def _truncate(url: str) -> None:
     import workflows.accounts
-    import workflows.feedback
+    import workflows.rating_models
     import workflows.throttle  # noqa: F401
     import inspections.draw_tables
     import inspections.models  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from tests.support import FixedClock
 from workflows.bootstrap import load_office
 from workflows.db import make_engine, session as new_session, upgrade
 from workflows.demo import DemoSummary, build_demo
-from workflows.feedback import Evaluation
+from workflows.rating_models import Rating, RatingAppeal, RatingLogEntry, RatingTask
 from workflows.models import Case, CaseEvent
 from workflows.office import Office
 from workflows.localtime import OfficeTime
@@ -35,7 +35,10 @@ class DemoHistory:
     summary: DemoSummary
     cases: list[Case]
     events: dict[int, list[CaseEvent]]  # case id -> its events in seq order
-    evaluations: list[Evaluation]
+    evaluations: list[Rating]
+    tasks: list[RatingTask] = field(default_factory=list)
+    appeals: list[RatingAppeal] = field(default_factory=list)
+    rating_log: list[RatingLogEntry] = field(default_factory=list)
 
     def open_cases(self) -> list[Case]:
         return [c for c in self.cases if c.state not in FINAL]
@@ -61,10 +64,13 @@ def _built(folder: Path) -> DemoHistory:
             events: dict[int, list[CaseEvent]] = {}
             for event in s.exec(select(CaseEvent).order_by(col(CaseEvent.case_id), col(CaseEvent.seq))):
                 events.setdefault(event.case_id, []).append(event)
-            evaluations = list(s.exec(select(Evaluation)))
+            evaluations = list(s.exec(select(Rating)))
+            tasks = list(s.exec(select(RatingTask)))
+            appeals = list(s.exec(select(RatingAppeal)))
+            log = list(s.exec(select(RatingLogEntry)))
     finally:
         engine.dispose()
-    return DemoHistory(office, summary, cases, events, evaluations)
+    return DemoHistory(office, summary, cases, events, evaluations, tasks, appeals, log)
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

@@ -88,16 +88,18 @@ def test_public_status_with_the_wrong_phone_reads_like_an_unknown_case(client, a
 
 def test_applicant_evaluates_a_closed_case_once(client, app, as_role):
     case = open_case(client, as_role["clerk"], app.state.office)
-    body = {"receipt_no": case["receipt_no"], "phone_last4": "5678", "score": 5, "comment": "一次办好"}
+    body = {"receipt_no": case["receipt_no"], "phone_last4": "5678", "level": "very_satisfied", "comment": "一次办好"}
     early = client.post("/api/public/evaluations", json=body)
     assert early.status_code == 409 and early.json()["code"] == "case-not-closed"
 
     act_ok(client, as_role["clerk"], case, "withdraw", reason="申请人撤回")
     first = client.post("/api/public/evaluations", json=body)
-    assert first.status_code == 201 and first.json()["score"] == 5
-    second = client.post("/api/public/evaluations", json={**body, "score": 1})
+    assert first.status_code == 201 and first.json()["level_label"] == "非常满意"
+    second = client.post("/api/public/evaluations", json={**body, "level": "very_dissatisfied"})
     assert second.status_code == 409 and second.json()["code"] == "already-evaluated"
-    assert client.post("/api/public/evaluations", json={**body, "score": 6}).status_code == 422
+    assert client.post("/api/public/evaluations", json={**body, "level": "great"}).status_code == 422
+    bad = client.post("/api/public/evaluations", json={**body, "visit_seq": 1, "level": "dissatisfied", "comment": ""})
+    assert bad.status_code == 422 and bad.json()["code"] == "bad-rating-reason"
 
 
 def test_non_ascii_phone_digits_are_a_plain_not_found_not_a_server_error(client, app, as_role):

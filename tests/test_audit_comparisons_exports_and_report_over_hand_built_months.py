@@ -24,7 +24,7 @@ from tests.audit_support import build_month, d
 from tests.page_helpers import _hash, csrf_from, login, password_of, soup
 from tests.support import STAFF, open_complete
 from workflows import accounts, cases
-from workflows.feedback import evaluate_case
+from workflows.ratings import RatingInput, rate_case
 
 NOVEMBER = Scope(d(11, 1), d(11, 30), kind="month")
 
@@ -39,8 +39,8 @@ def _one_year_earlier(session, office, clock):
     cases.issue_result(session=session, office=office, case=y, clerk=STAFF.clerk)
     cases.deliver(session=session, office=office, case=y, clerk=STAFF.clerk, method="mail",
                   tracking_no="EA123456789CN")
-    evaluate_case(session=session, office=office, receipt_no=y.receipt_no, phone_last4=y.applicant_phone[-4:],
-                  score=5, comment="", now=clock())
+    rate_case(session=session, office=office, case=y, given=RatingInput("very_satisfied"), channel="public",
+              now=clock())
     return y
 
 
@@ -162,7 +162,7 @@ def test_the_monthly_report_prints_comparisons_open_work_causes_and_the_remedies
     assert "道路货物运输经营许可" in section and "港口经营许可" in section and "领证" in section
     assert "补正" in section
     assert "对道路货物运输经营许可申请表增设填写示例" in pdf[pdf.index("整改措施"):]
-    assert "差评整改" not in pdf  # the 好差评 tasks are not this report's part
+    assert "差评整改率" in pdf and "实名差评回访率" in pdf  # the 好差评 measures are among the rates
 
 
 def test_only_an_auditor_writes_the_remedies(months, client):

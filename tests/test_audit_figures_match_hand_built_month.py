@@ -31,7 +31,8 @@ def test_november_counts_every_measure_as_worked_out_by_hand(month, engine):
         "visits_3p": 0, "complete_first": 6, "complete_first_one_visit": 3, "timed": 8, "within_promised": 7,
         "within_legal": 8, "workdays_sum": 16, "tolerated": 2, "defaulted": 1, "noticed": 2, "notices": 3,
         "repeat_notices": 1, "refused": 1, "withdrawn": 1, "terminated": 1, "evaluations": 3, "score_sum": 11,
-        "bad_evaluations": 1,
+        "bad_evaluations": 1, "bad_revisited": 0, "bad_unfounded": 0, "bad_rectified": 0, "rectified_on_time": 0,
+        "rectify_replied": 0, "rectify_satisfied": 0,
     }
     assert f.rates == {
         "one_visit_rate": 0.5,  # A B K J2 of A B C D F I K J2
@@ -42,6 +43,9 @@ def test_november_counts_every_measure_as_worked_out_by_hand(month, engine):
         "tolerance_default_rate": 0.5,  # E of D E
         "repeat_notice_rate": 0.5,  # K of C K
         "satisfaction_rate": pytest.approx(2 / 3),
+        "bad_rate": pytest.approx(1 / 3),  # C's 不满意
+        "revisit_rate": 0.0, "rectify_rate": 0.0,  # its task is open, neither called back nor put right
+        "rectify_on_time_rate": None, "rectify_satisfied_rate": None,
     }
     assert f.average_workdays == 2.0 and f.average_score == pytest.approx(11 / 3)
     assert p90 == 7  # working days sorted 0 0 0 1 1 3 4 7: the 8th of 8 is the nearest rank of 90%
@@ -122,7 +126,7 @@ def test_the_right_cases_behind_the_rates(month, engine):
             return {name for name, case_id in month.ids.items() if case_id in ids}
         assert names("multi_visit") == set("CDFI")
         assert names("complete_first") == {"A", "B", "D", "F", "I", "J2"}
-        assert names("repeat_notices") == {"K"} and names("bad_evaluations") == {"C"}
+        assert names("repeat_notices") == {"K"}
         assert names("opened") == set("ABCDEFGHIKL")
 
 

@@ -93,6 +93,18 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/public/inspections"): PUBLIC,
     ("GET", "/public/inspections/{draw_id:int}"): PUBLIC,
     ("GET", "/public/inspections/{draw_id:int}.{fmt}"): PUBLIC,
+    # 好差评: tasks for their owners (the rules refuse others on each task), appeals decided by auditors
+    ("GET", "/ratings/tasks"): STAFF,
+    ("GET", "/ratings/tasks/{task_id:int}"): STAFF,
+    ("POST", "/ratings/tasks/{task_id:int}/step"): STAFF,
+    ("POST", "/ratings/{rating_id:int}/appeal"): STAFF,
+    ("GET", "/ratings/appeals"): AUDIT,
+    ("GET", "/ratings"): AUDIT,
+    ("POST", "/cases/{case_id:int}/kiosk"): CLERK,
+    ("GET", "/kiosk"): PUBLIC,
+    ("GET", "/kiosk/{token}"): PUBLIC,
+    ("POST", "/kiosk/{token}"): PUBLIC,
+    ("POST", "/ratings/appeals/{appeal_id:int}/decision"): frozenset({"auditor"}),
     # REST API
     ("GET", "/api/matters"): STAFF,
     ("GET", "/api/matters/{code}"): STAFF,
@@ -132,7 +144,9 @@ def concrete(path: str, case) -> str:
               "{kind}": "receipt", "{receipt_no}": case.receipt_no, "{channel}": "window", "{method}": "mail",
               "{procedure_id}": "expert_review", "{licence_id}": "1", "{licence_id:int}": "1",
               "{token_id}": "999999", "{name}": "matters", "{fmt}": "csv",
-              "{path:path}": "swagger-ui.css", "{draw_id:int}": "1", "{result_id:int}": "1"}
+              "{path:path}": "swagger-ui.css", "{draw_id:int}": "1", "{result_id:int}": "1",
+              "{task_id:int}": "1", "{rating_id:int}": "1", "{appeal_id:int}": "1",
+              "{token}": "not-a-kiosk-token"}
     for key, value in values.items():
         path = path.replace(key, value)
     assert "{" not in path, f"no sample value for a parameter of {path}"

@@ -40,12 +40,18 @@ def test_nothing_is_recorded_after_now(demo_history):
     assert all(case.closed_at is None or utc(case.closed_at) <= NOW for case in demo_history.cases)
 
 
-def test_applicants_rate_a_case_after_it_closed_and_before_now(demo_history):
+def test_applicants_rate_a_case_after_it_closed_and_a_visit_after_it_and_before_now(demo_history):
     closed = {c.id: utc(c.closed_at) for c in demo_history.cases if c.closed_at}
+    whole = [r for r in demo_history.evaluations if not r.of_visit]
+    visits = [r for r in demo_history.evaluations if r.of_visit]
 
-    assert len(demo_history.evaluations) >= 20
-    for evaluation in demo_history.evaluations:
+    assert len(whole) >= 20 and len(visits) >= 10
+    for evaluation in whole:
         assert closed[evaluation.case_id] < utc(evaluation.at) <= NOW
+    for evaluation in visits:
+        visit = next(e for e in demo_history.events[evaluation.case_id] if e.seq == evaluation.visit_seq)
+        assert visit.visit and utc(visit.at) < utc(evaluation.at) <= NOW
+        assert evaluation.channel == "kiosk" and evaluation.day == local(evaluation.at).date()
 
 
 def test_every_scenario_plays_to_its_end_within_the_rules(demo_history):

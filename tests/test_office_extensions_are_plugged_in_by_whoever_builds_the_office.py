@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from audit.models import DAILY
 from service import office_extensions
 from tests.support import open_complete, run_to_close
-from workflows import feedback
+from workflows import ratings
 from workflows.bootstrap import load_office
 from workflows.db import session as new_session
 
 FREIGHT = "road-freight-licence"
+BAD = ratings.RatingInput("dissatisfied", categories=("slow",))
 
 
 def counted(engine, column: str) -> int:
@@ -45,12 +46,10 @@ def test_the_evaluation_hooks_run_in_the_evaluations_transaction(session, office
 
     office.on_evaluation.append(refuse)
     with pytest.raises(RuntimeError):
-        feedback.evaluate_case(session=session, office=office, receipt_no=case.receipt_no,
-                               phone_last4=case.applicant_phone[-4:], score=2, comment="", now=office.now())
+        ratings.rate_case(session=session, office=office, case=case, given=BAD, channel="public", now=office.now())
     office.on_evaluation.remove(refuse)
-    assert session.get(feedback.Evaluation, case.id) is None
+    assert ratings.ratings_of(session=session, case_id=case.id) == {}
     assert counted(engine, "evaluations") == 0
 
-    feedback.evaluate_case(session=session, office=office, receipt_no=case.receipt_no,
-                           phone_last4=case.applicant_phone[-4:], score=2, comment="", now=office.now())
+    ratings.rate_case(session=session, office=office, case=case, given=BAD, channel="public", now=office.now())
     assert (counted(engine, "evaluations"), counted(engine, "bad_evaluations")) == (1, 1)

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.page_helpers import csrf_from, error_code, soup
 from tests.support import FREIGHT_GAP, PERSON_ID, STAFF, VEHICLES_BOUGHT, open_complete, person, run_to_close
-from workflows import cases, feedback
+from workflows import cases, ratings
 
 
 def lookup(client, receipt_no: str, last4: str):
@@ -14,10 +14,17 @@ def lookup(client, receipt_no: str, last4: str):
     return client.post("/public/status", data={"csrf": token, "receipt_no": receipt_no, "phone_last4": last4})
 
 
-def evaluate(client, receipt_no: str, last4: str, score: str = "5", comment: str = ""):
+def evaluate(client, receipt_no: str, last4: str, level: str = "very_satisfied", comment: str = "", *,
+             visit_seq: int = 0, categories: tuple[str, ...] = ()):
     token = csrf_from(client, "/public/status")
     return client.post("/public/evaluate", data={"csrf": token, "receipt_no": receipt_no, "phone_last4": last4,
-                                                 "score": score, "comment": comment})
+                                                 "stage": "submit", "visit_seq": str(visit_seq), "level": level,
+                                                 "comment": comment, "categories": list(categories)})
+
+
+def rated(session, case) -> dict[int, str]:
+    session.expire_all()
+    return {seq: r.level for seq, r in ratings.ratings_of(session=session, case_id=case.id).items()}
 
 
 def test_the_public_catalogue_links_every_matter_to_its_guide(client, office):
@@ -64,26 +71,67 @@ def test_a_closed_case_may_be_evaluated_once(client, session, office):
     case = open_complete(session, office, "road-freight-licence")
     run_to_close(session, office, case)
     page = soup(lookup(client, case.receipt_no, "5678"))
-    assert page.select_one("form#evaluate") is not None
-    response = evaluate(client, case.receipt_no, "5678", "4", "窗口服务很好")
+    case_item = page.select_one('#ratings li[data-visit="0"] form')
+    assert case_item is not None and case_item.select_one("button").get_text() == "评价整个办件"
+    form = soup(client.post("/public/evaluate", data={
+        "csrf": case_item.select_one("input[name=csrf]")["value"], "receipt_no": case.receipt_no,
+        "phone_last4": "5678", "visit_seq": "0", "stage": "choose"}))
+    levels = [label.get_text(strip=True) for label in form.select("form#evaluate fieldset.levels label")]
+    assert levels == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    assert len(form.select("form#evaluate input[name=categories]")) == len(ratings.BAD_CATEGORIES)
+    response = evaluate(client, case.receipt_no, "5678", "satisfied", "窗口服务很好")
     assert response.status_code == 200 and soup(response).select_one("#thanks") is not None
-    stored = session.get(feedback.Evaluation, case.id)
-    assert (stored.score, stored.comment) == (4, "窗口服务很好")
-    again = evaluate(client, case.receipt_no, "5678", "1")
+    assert rated(session, case) == {0: "satisfied"}
+    again = evaluate(client, case.receipt_no, "5678", "very_dissatisfied", "再评一次")
     assert again.status_code == 409 and error_code(again) == "already-evaluated"
-    assert soup(lookup(client, case.receipt_no, "5678")).select_one("form#evaluate") is None
+    assert "每件只能评价一次" in soup(again).select_one("p.msg.error").get_text()
+    assert rated(session, case) == {0: "satisfied"}
+    page = soup(lookup(client, case.receipt_no, "5678"))
+    assert page.select_one('#ratings li[data-visit="0"] form') is None
+    assert page.select_one("#evaluated").get_text() == "已评价：满意"
 
 
-def test_an_open_case_cannot_be_evaluated_and_bad_scores_are_refused(client, session, office):
+def test_each_visit_is_rated_once_before_the_case_closes(client, session, office):
+    case = open_complete(session, office, "road-freight-licence")  # 收件 at the window: the first visit
+    visits = ratings.visits_of(session=session, case=case)
+    assert len(visits) == 1 and visits[0].clerk == STAFF.clerk.username
+    page = soup(lookup(client, case.receipt_no, "5678"))
+    assert page.select_one(f'#ratings li[data-visit="{visits[0].seq}"] form') is not None
+    assert page.select_one('#ratings li[data-visit="0"] form') is None  # the case is still open
+    response = evaluate(client, case.receipt_no, "5678", "basic", visit_seq=visits[0].seq)
+    assert response.status_code == 200
+    again = evaluate(client, case.receipt_no, "5678", "satisfied", visit_seq=visits[0].seq)
+    assert again.status_code == 409 and error_code(again) == "already-evaluated"
+    assert "这次到窗口办事已评价过" in soup(again).select_one("p.msg.error").get_text()
+    unknown = evaluate(client, case.receipt_no, "5678", "satisfied", visit_seq=visits[0].seq + 50)
+    assert unknown.status_code == 404 and error_code(unknown) == "visit-not-found"
+    assert rated(session, case) == {visits[0].seq: "basic"}
+
+
+def test_a_bad_rating_must_say_what_was_wrong(client, session, office):
     case = open_complete(session, office, "road-freight-licence")
-    assert soup(lookup(client, case.receipt_no, "5678")).select_one("form#evaluate") is None
+    seq = ratings.visits_of(session=session, case=case)[0].seq
+    bare = evaluate(client, case.receipt_no, "5678", "dissatisfied", visit_seq=seq)
+    assert bare.status_code == 422 and error_code(bare) == "bad-rating-reason"
+    # the form comes back with the choice kept, so the applicant only adds the reason
+    assert soup(bare).select_one("form#evaluate input[value=dissatisfied]").has_attr("checked")
+    assert rated(session, case) == {}
+    ok = evaluate(client, case.receipt_no, "5678", "dissatisfied", visit_seq=seq, categories=("attitude", "slow"))
+    assert ok.status_code == 200 and "窗口负责人" in soup(ok).select_one("#thanks").get_text()
+    stored = ratings.ratings_of(session=session, case_id=case.id)[seq]
+    assert stored.categories == ["attitude", "slow"]
+    assert stored.window == "W01" and stored.clerk == STAFF.clerk.username
+
+
+def test_an_open_case_cannot_be_evaluated_and_bad_levels_are_refused(client, session, office):
+    case = open_complete(session, office, "road-freight-licence")
     response = evaluate(client, case.receipt_no, "5678")
     assert response.status_code == 409 and error_code(response) == "case-not-closed"
     run_to_close(session, office, case)
-    for score in ("0", "six"):
-        response = evaluate(client, case.receipt_no, "5678", score)
+    for level in ("", "5", "great"):
+        response = evaluate(client, case.receipt_no, "5678", level)
         assert response.status_code == 422 and error_code(response) == "invalid-input"
-    assert session.get(feedback.Evaluation, case.id) is None
+    assert 0 not in rated(session, case)
 
 
 def test_evaluation_needs_the_csrf_token(client, session, office):
@@ -91,6 +139,6 @@ def test_evaluation_needs_the_csrf_token(client, session, office):
     run_to_close(session, office, case)
     client.get("/public/status")
     response = client.post("/public/evaluate", data={"receipt_no": case.receipt_no, "phone_last4": "5678",
-                                                     "score": "5"})
+                                                     "stage": "submit", "level": "satisfied"})
     assert response.status_code == 403 and error_code(response) == "csrf-failed"
-    assert session.get(feedback.Evaluation, case.id) is None
+    assert rated(session, case) == {}

@@ -17,8 +17,9 @@ from windows.deps import OfficeDep, SessionDep
 from windows.openapi_responses import BODY_ERRORS, api_errors
 from windows.public import _lookup as throttled_lookup  # one lookup rule for the page and the API
 from windows.schemas import EvaluationIn, EvaluationOut, PublicStatusOut
-from workflows import feedback
+from workflows import ratings
 from workflows.applicant_status import applicant_status
+from workflows.rating_models import WHOLE_CASE
 
 router = APIRouter(prefix="/public", tags=["public 公众查询"], route_class=AnsweredInThread,
                    responses=api_errors(429))
@@ -38,9 +39,20 @@ def case_status(
 
 @router.post("/evaluations", response_model=EvaluationOut, status_code=201, responses=BODY_ERRORS)
 def evaluate(request: Request, body: EvaluationIn, session: SessionDep, office: OfficeDep) -> EvaluationOut:
-    """好差评: once per closed case."""
+    """好差评: each counter visit once (一次一评, `visit_seq`) and the closed case once (一事一评, `visit_seq` 0).
+
+    The level is `level`; the old `score` (1–5) is still taken, deprecated, in its place."""
+    # A malformed body is answered before the lookup. The deprecated score is read from the dump: reading the
+    # attribute would warn, and the deprecation is the client's to hear (OpenAPI), not the server log's.
+    level = ratings.level_given(level=body.level, score=body.model_dump(include={"score"})["score"])
     case = throttled_lookup(request, session, office, body.receipt_no, body.phone_last4)
-    evaluation = feedback.evaluate_case(session=session, office=office, receipt_no=case.receipt_no,
-                                        phone_last4=body.phone_last4, score=body.score, comment=body.comment,
-                                        now=office.now())
-    return EvaluationOut(receipt_no=case.receipt_no, score=evaluation.score, at=office.time.local(evaluation.at))
+    given = ratings.RatingInput(level=level, categories=tuple(body.categories), comment=body.comment)
+    if body.visit_seq == WHOLE_CASE:
+        rating = ratings.rate_case(session=session, office=office, case=case, given=given, channel="api",
+                                   now=office.now())
+    else:
+        rating = ratings.rate_visit(session=session, office=office, case=case, visit_seq=body.visit_seq, given=given,
+                                    channel="api", now=office.now())
+    return EvaluationOut(receipt_no=case.receipt_no, visit_seq=rating.visit_seq, level=rating.level,
+                         level_label=ratings.level_label(rating.level), task_opened=ratings.is_bad(rating.level),
+                         at=office.time.local(rating.at))

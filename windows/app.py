@@ -10,7 +10,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from guides.papers import paper_list
 from inspections.items import load_items
-from windows import api, auditing, guide_routes, inspections, licences, pages, public, public_inspections
+from windows import (api, auditing, guide_routes, inspections, kiosk, licences, pages, public,
+                     public_inspections, rating_list, rating_pages)
 from windows.rendering import PAPER_ROLES
 from windows.errors import install_error_handlers
 from windows.matter_index import MatterIndex
@@ -38,6 +39,7 @@ def install(app: FastAPI) -> None:
     guide_routes.install(app)  # first, as before: its paths are matched ahead of the pages'
     # The 抽查事项清单, checked against the catalogue: a wrong item file stops start-up, naming it.
     app.state.inspection_items = load_items(matters={v.code for v in app.state.office.catalogue.matters()})
-    for module in (public, pages, auditing, licences, inspections, public_inspections, api):
+    for module in (public, pages, auditing, licences, inspections, public_inspections, rating_pages,
+                   rating_list, kiosk, api):
         app.include_router(module.router)
     app.state.page_paths = frozenset(r.path for r in flat_routes(app.routes))

@@ -19,6 +19,8 @@ from sqlmodel import Session, col
 
 from audit import eventlog, exports, remedies
 from audit.dashboard import Dashboard, build_view, names_of
+from audit.rating_list import RATING_LISTS
+from audit.ranking import DIRECTION_LABELS, rule_measures, rule_text
 from audit.drill import DRILLABLE, CaseLine, drill_cases, drill_count
 from audit.labels import CAUSE_LABELS, COUNTER_LABELS, OUTCOME_LABELS, STATE_LABELS
 from audit.measures import visit_causes_of
@@ -169,6 +171,9 @@ class DashboardPage:
         return link("/audit/overdue", self.d.scope, limit=limit)
 
     def drill(self, counter: str, **dims: str | None) -> str:
+        """The list behind a count: the ratings for a rating counter, else the cases."""
+        if counter in RATING_LISTS:
+            return link("/ratings", self.d.scope.narrowed(**dims), counter=counter)
         return link("/audit/cases", self.d.scope, counter=counter, **dims)
 
     def export(self, name: str, fmt: str) -> str:
@@ -201,7 +206,8 @@ def dashboard(request: Request, params: ScopeParams, actor: AuditorDep, session:
     publication = inspection_results.on_time(session=session, office=office, start=scope.start, end=scope.end)
     return render(request, "audit_dashboard.html", actor=actor, title="效能监察", page=page,
                   labels=COUNTER_LABELS, pct=pct, points=points, due_soon_days=DUE_SOON_WORKDAYS,
-                  inspection_publication=publication, publish_within=inspection_results.PUBLISH_WITHIN_WORKDAYS)
+                  inspection_publication=publication, publish_within=inspection_results.PUBLISH_WITHIN_WORKDAYS,
+                  rule=rule_measures(), rule_text=rule_text(), directions=DIRECTION_LABELS)
 
 
 def pct(value: float | None) -> str:

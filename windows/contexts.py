@@ -12,7 +12,7 @@ from workflows.deadline_marks import DUE_SOON_WORKDAYS, MARK_LABELS, OVERDUE
 from workflows.demands import Demand, open_demands, tolerated_gap_dues
 from workflows.localtime import cn_day
 from windows.actions import is_dangerous, labels_for, widgets_for
-from workflows import accounts, case_windows, errors, intake, outbox, queries
+from workflows import accounts, case_windows, errors, intake, kiosk, outbox, queries, ratings
 from workflows import action_kinds as kinds
 from workflows.definition import CHANNEL_LABELS, DELIVERY_LABELS, Channel, Delivery
 from workflows.identity import mask_id, mask_phone
@@ -205,6 +205,9 @@ class CasePage:
     other_window: str | None = None  # why a clerk at another window sees no action, when so
     messages: list[outbox.MessageLine] = field(default_factory=list)  # the text messages to the applicant
     no_messages: str | None = None  # why the applicant gets none, when so
+    visit_ratings: dict[int, str] = field(default_factory=dict)  # a visit's event seq -> its 一次一评, by level
+    may_open_kiosk: bool = False  # the 窗口评价器 button beside each visit not yet rated
+    kiosk_minutes: int = kiosk.KIOSK_MINUTES  # how long the kiosk's link lasts
 
 
 
@@ -262,6 +265,9 @@ def case_page(*, session: Session, office: Office, case: Case, actor: Actor, pap
         is_final=case.state in FINAL_STATES,
         owed=open_demands(definition, case), today=office.today(),
         messages=messages, no_messages=no_messages,
+        visit_ratings={seq: ratings.level_label(r.level)
+                       for seq, r in ratings.ratings_of(session=session, case_id=case.id or 0).items() if r.of_visit},
+        may_open_kiosk=kiosk.may_open(actor) and case.id is not None,
         **_window_facts(office, case, actor, view.events),
     )
 

@@ -34,7 +34,7 @@ from windows.deps import (CaseDep, CaseReaderDep, ClerkDep, FormDep, MaybeActorD
 from windows.errors import status_of
 from windows.openapi_responses import page_errors
 from windows.rendering import AUDITORS, WORKERS, render
-from workflows import accounts, action_kinds, actions, errors, intake, queries
+from workflows import accounts, action_kinds, actions, errors, intake, queries, rating_tasks
 from workflows.definition import ROLE_LABELS
 from workflows.demo_users import is_demo_password
 from workflows.office import Actor, Office
@@ -126,7 +126,8 @@ def queue(request: Request, actor: WorkerDep, session: SessionDep, office: Offic
     return render(request, "queue.html", actor=actor, title="我的待办", window=window, tab="mine",
                   counts={"mine": len(found), "waiting": waiting}, comprehensive=comprehensive,
                   rows=contexts.queue_rows(office, found), near_days=contexts.NEAR_DAYS,
-                  marks_on=max((c.marked_on for c in found if c.marked_on), default=None))
+                  marks_on=max((c.marked_on for c in found if c.marked_on), default=None),
+                  rating_tasks=rating_tasks.owner_tasks(session=session, owner=actor.username, today=office.today()))
 
 
 @router.get("/queue/waiting")

@@ -11,6 +11,8 @@ case than the number printed beside it.
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
@@ -23,11 +25,12 @@ from windows.errors import status_of
 from windows.forms import clean
 from windows.openapi_responses import page_errors
 from windows.rendering import render
-from workflows import errors, feedback
+from workflows import errors, feedback, ratings
 from workflows.applicant_status import ApplicantStatus, applicant_status
 from workflows.cases import is_receipt_no
 from workflows.models import Case
 from workflows.office import Office
+from workflows.rating_models import WHOLE_CASE
 
 router = APIRouter(route_class=AnsweredInThread, dependencies=[Depends(anyone)], default_response_class=HTMLResponse,
                    responses=page_errors(404, 422, 429, 503))
@@ -49,12 +52,21 @@ async def status_form(request: Request, receipt_no: str = ""):
 
 
 def _status_page(request: Request, *, found: ApplicantStatus | None = None, error: errors.DomainError | None = None,
-                 receipt_no: str = "", last4: str = "", thanks: bool = False):
+                 receipt_no: str = "", last4: str = "", thanks: str = "", rateable: ratings.Rateable | None = None):
     # The cursor waits where the applicant types next; a page with an answer keeps it where it is.
     focus = None if found else ("phone_last4" if receipt_no else "receipt_no")
+    office = request.app.state.office
     return render(request, "public_status.html", actor=None, status=status_of(error) if error else 200,
                   title="办件进度查询", found=found, error=error, receipt_no=receipt_no, last4=last4, thanks=thanks,
-                  focus=focus)
+                  focus=focus, rateable=rateable, level_labels={k: v[0] for k, v in ratings.LEVELS.items()},
+                  window_names={w.code: w.name for w in office.profile.windows})
+
+
+def _found_page(request: Request, session: Session, office: Office, case: Case, *, receipt_no: str, last4: str,
+                error: errors.DomainError | None = None, thanks: str = ""):
+    return _status_page(request, found=applicant_status(session=session, office=office, case=case), error=error,
+                        receipt_no=receipt_no, last4=last4, thanks=thanks,
+                        rateable=ratings.rateable(session=session, case=case))
 
 def _lookup(request: Request, session: Session, office: Office, receipt_no: str, last4: str) -> Case:
     throttle, now, address = request.app.state.lookup_throttle, office.now(), client_key(request)
@@ -78,28 +90,69 @@ def status_lookup(request: Request, form: FormDep, session: SessionDep, office: 
         case = _lookup(request, session, office, receipt_no, last4)
     except errors.DomainError as exc:
         return _status_page(request, error=exc, receipt_no=receipt_no)
-    found = applicant_status(session=session, office=office, case=case)
-    return _status_page(request, found=found, receipt_no=receipt_no, last4=last4)
+    return _found_page(request, session, office, case, receipt_no=receipt_no, last4=last4)
 
 
 @router.post("/public/evaluate")
 def evaluate(request: Request, form: FormDep, session: SessionDep, office: OfficeDep):
+    """好差评 in two steps: `stage=choose` shows the form for one visit (or 0, the whole case); `submit` records it."""
     receipt_no, last4 = _credentials(form)
+    visit_seq = _visit_seq(form.get("visit_seq"))
     case = None
+    given = rating_input(form)
     try:
         case = _lookup(request, session, office, receipt_no, last4)
-        feedback.evaluate_case(session=session, office=office, receipt_no=receipt_no, phone_last4=last4,
-                               score=_score(form.get("score")), comment=clean(form.get("comment")),
-                               now=office.now())
+        if form.get("stage") == "choose":
+            return _rate_page(request, session, case, visit_seq, receipt_no=receipt_no, last4=last4)
+        rate = ratings.rate_case if visit_seq == WHOLE_CASE else functools.partial(ratings.rate_visit,
+                                                                                   visit_seq=visit_seq)
+        rating = rate(session=session, office=office, case=case, given=given, channel="public", now=office.now())
+    except errors.BadInput as exc:
+        if case is None:
+            return _status_page(request, error=exc, receipt_no=receipt_no)
+        return _rate_page(request, session, case, visit_seq, receipt_no=receipt_no, last4=last4, error=exc,
+                          chosen=given)
     except errors.DomainError as exc:
-        found = applicant_status(session=session, office=office, case=case) if case is not None else None
-        return _status_page(request, found=found, error=exc, receipt_no=receipt_no, last4=last4)
-    return _status_page(request, found=applicant_status(session=session, office=office, case=case),
-                        receipt_no=receipt_no, last4=last4, thanks=True)
+        if case is None:
+            return _status_page(request, error=exc, receipt_no=receipt_no)
+        return _found_page(request, session, office, case, receipt_no=receipt_no, last4=last4, error=exc)
+    return _found_page(request, session, office, case, receipt_no=receipt_no, last4=last4,
+                       thanks="bad" if ratings.is_bad(rating.level) else "good")
 
 
-def _score(value) -> int:
+def rating_input(form: FormData) -> ratings.RatingInput:
+    """The rating form's fields (the public page's and the kiosk's)."""
+    return ratings.RatingInput(level=clean(form.get("level"), 24), comment=clean(form.get("comment"), 600),
+                               categories=tuple(clean(c, 24) for c in form.getlist("categories"))[:20])
+
+
+def _visit_seq(value) -> int:
     try:
-        return int(str(value))
+        return max(int(str(value or "0")), 0)
     except ValueError:
-        raise errors.BadInput("请选择 1 至 5 分", field="score") from None
+        return WHOLE_CASE
+
+
+def _rate_page(request: Request, session: Session, case: Case, visit_seq: int, *, receipt_no: str, last4: str,
+               error: errors.DomainError | None = None, chosen: ratings.RatingInput | None = None):
+    return render(request, "public_rate.html", actor=None, status=status_of(error) if error else 200,
+                  title="好差评", what=rating_subject(request, session, case, visit_seq), receipt_no=receipt_no,
+                  last4=last4, visit_seq=visit_seq, error=error, chosen=chosen, levels=ratings.LEVELS,
+                  categories=ratings.BAD_CATEGORIES, autofocus=True,
+                  revisit_days=request.app.state.office.profile.rating_tasks.revisit_days,
+                  rectify_days=request.app.state.office.profile.rating_tasks.rectify_days)
+
+
+def rating_subject(request: Request, session: Session, case: Case, visit_seq: int) -> str:
+    """What is being rated, in one sentence: the visit (day and window) or the whole case."""
+    office = request.app.state.office
+    matter = office.matter_of(case).definition.name
+    if visit_seq == WHOLE_CASE:
+        return f"您正在评价整个办件：{matter}（收件编号 {case.receipt_no}）。"
+    visit = next((v for v in ratings.visits_of(session=session, case=case) if v.seq == visit_seq), None)
+    if visit is None:
+        raise errors.VisitNotFound()
+    window = office.profile.window(visit.window)
+    where = window.name if window else visit.window
+    day = office.time.local(visit.at)
+    return f"您正在评价 {day:%Y年%m月%d日} 到{where}办理“{matter}”（{visit.purpose}）的这次服务。"

@@ -14,6 +14,8 @@ WORKERS = frozenset({"clerk", "reviewer", "approver"})
 CASE_READERS = WORKERS | {"auditor"}
 EVERY_STAFF = frozenset({"clerk", "reviewer", "approver", "auditor", "admin", "inspector"})
 AUDITORS = frozenset({"auditor", "admin"})
+# The service centre's own staff (an inspector works outside it): who may hold a 差评 task.
+WINDOW_STAFF = EVERY_STAFF - {"inspector"}
 PAPER_ROLES = WORKERS | {"admin"}  # who hands counter papers out
 # 证照库: the case readers, and the administrator, who may 注销 or 吊销 a licence and so must see it.
 # Inspectors read the licences of the targets they are drawn for.
@@ -40,6 +42,7 @@ _NAV = (
     ("/licences", "证照库", LICENCE_READERS),
     ("/inspections", "双随机抽查", INSPECTION_VIEWERS),
     ("/inspections/tasks", "我的抽查任务", INSPECTORS),
+    ("/ratings/tasks", "差评整改", WINDOW_STAFF),
     ("/matters", "事项目录", EVERY_STAFF),
     ("/audit", "效能监察", AUDITORS),
 )

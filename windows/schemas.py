@@ -32,6 +32,7 @@ from workflows.intake import Outcome, Verdict
 from workflows.localtime import OfficeTime
 from workflows.models import Case, CaseEvent
 from workflows.outbox import MessageLine
+from workflows.ratings import BAD_CATEGORIES
 from workflows.queries import ActionChoice, CaseListing, CaseView, DeadlineView, MaterialRow, WaitingCase
 
 NO_NUL = r"^[^\x00]*$"
@@ -142,10 +143,25 @@ class TokenIn(In):
     label: Short = Field(description="令牌用途，例如对接的系统名称")
 
 
+BadCategory = Literal[tuple(BAD_CATEGORIES)]  # type: ignore[valid-type]  # the codes of workflows.ratings
+
+
 class EvaluationIn(In):
     receipt_no: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)]
     phone_last4: Annotated[str, StringConstraints(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")]
-    score: int = Field(ge=1, le=5)
+    visit_seq: int = Field(0, ge=0, description="一次一评：被评价的到现场办事的事件序号（办件进度中列出）；"
+                                                "0 为一事一评（整个办件，办结后）")
+    level: Literal["very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"] | None = Field(
+        None, description="评价等级：very_satisfied 非常满意、satisfied 满意、basic 基本满意、dissatisfied 不满意、"
+                          "very_dissatisfied 非常不满意（后两者为差评）。与 score 二者给出其一")
+    score: int | None = Field(
+        None, ge=1, le=5, deprecated=True,
+        description="已弃用，请改用 level。原 1—5 分评价，按 5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意"
+                    "换算为等级；与 level 二者给出其一，都给或都不给答 422 level-or-score")
+    categories: list[BadCategory] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=20,
+        description="差评的问题类别（差评时与 comment 至少填一项）："
+                    + "；".join(f"{k} {v}" for k, v in BAD_CATEGORIES.items()))
     comment: Note = ""
 
 
@@ -542,7 +558,10 @@ class PublicStatusOut(BaseModel):
 
 class EvaluationOut(BaseModel):
     receipt_no: str
-    score: int
+    visit_seq: int = Field(description="0 为一事一评")
+    level: str
+    level_label: str
+    task_opened: bool = Field(description="差评：已生成差评整改任务，窗口负责人将回访核实")
     at: dt.datetime
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workflows import action_kinds as kinds
-from workflows import feedback, queries
+from workflows import queries
 from workflows import progress as pg
 from workflows.db import core_table
 from workflows.decisions import DECISION_WORDING
@@ -27,6 +27,7 @@ from workflows.demands import Demand, Way, owed_channels, ways
 from workflows.machine import AWAITING_CORRECTION, FINAL_STATES
 from workflows.models import Case, CaseEvent
 from workflows.office import Office
+from workflows.rating_models import WHOLE_CASE, Rating
 
 ENDED_RESULTS = {"refused": "不予受理", "withdrawn": "已撤回", "terminated": "已终止"}
 
@@ -106,5 +107,11 @@ def applicant_status(*, session: Session, office: Office, case: Case) -> Applica
         ways=ways(office.profile, matter.definition.code, owed_channels(owed), case.receipt_no) if owed else (),
         today=office.today(), result=result_label(case, matter.definition),
         tracking_no=mail_tracking_no(session=session, case=case) if final else None,
-        final=final, evaluated=session.get(feedback.Evaluation, case.id) is not None,
+        final=final, evaluated=_case_rated(session, case),
     )
+
+
+def _case_rated(session: Session, case: Case) -> bool:
+    """Whether the applicant has rated the whole case (一事一评)."""
+    query = sa_select(col(Rating.id)).where(col(Rating.case_id) == case.id, col(Rating.visit_seq) == WHOLE_CASE)
+    return session.execute(query).first() is not None

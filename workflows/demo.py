@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import heapq
+import itertools
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from workflows.demo_hours import LAST_ARRIVAL, OfficeHours, SimClock
 from workflows.deadlines import tolerance_days
 from workflows.demo_plans import DemoStaff, Plan, plan_case
 from workflows.demo_roster import Roster
+from workflows.demo_ratings import DemoRatings
 from workflows.demo_story import CaseStory, SimulatedOffice
 from workflows.machine import FINAL_STATES
 from workflows.office import Actor, Office
@@ -84,7 +86,8 @@ def build_demo(*, engine: Engine, office: Office, cases: int, seed: int, progres
     hours = OfficeHours(office.calendar, office.time)
     first = office.time.date(now) - dt.timedelta(days=30 * months)
     with new_session(engine) as session:
-        shared = SimulatedOffice(session, sim, hours, rng, _staff(session, sim))
+        shared = SimulatedOffice(session, sim, hours, rng, _staff(session, sim),
+                                 ratings=DemoRatings(random.Random(seed * 7919 + 16)))
         roster = Roster(rng, first_day=first)
         stories = [CaseStory(shared, plan_case(rng=rng, catalogue=sim.catalogue, roster=roster, staff=shared.staff,
                                                arrival=arrival))
@@ -164,7 +167,8 @@ def _staff(session: Session, office: Office) -> DemoStaff:
         window = windows.get(actor.window or "")
         return window is not None and (window.comprehensive or code in window.matters)
 
-    clerks = [a for a in actors if a.has("clerk")]
+    heads = {w.head for w in office.profile.windows}  # a window's 负责人 answers for its 差评, not for intake
+    clerks = [a for a in actors if a.has("clerk") and a.username not in heads] or [a for a in actors if a.has("clerk")]
     by_matter = {v.code: [a for a in clerks if serves(a, v.code)] or clerks for v in office.catalogue.matters()}
     by_role: dict[str, Actor] = {}
     for actor in actors:
@@ -201,6 +205,13 @@ class _Simulation:
         for i, story in enumerate(stories):
             steps = story.run()
             heapq.heappush(queue, (next(steps), i, steps))
+        spawned = itertools.count(len(stories))
+
+        def spawn(steps: Iterator[dt.datetime]) -> None:  # a story begun by another (a 差评's task)
+            first = next(steps, None)
+            if first is not None:
+                heapq.heappush(queue, (first, next(spawned), steps))
+        self.shared.spawn = spawn
         while queue and queue[0][0] <= self.now:
             at, i, steps = heapq.heappop(queue)
             self.sweep_until(at)

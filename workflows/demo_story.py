@@ -17,13 +17,15 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from workflows import cases, errors, feedback
+from workflows import cases, errors, ratings
 from workflows.cases import MaterialCheck
 from workflows.definition import CaseKind, Channel, Delivery
 from workflows.demo_hours import LAST_ARRIVAL, OfficeHours
 from workflows.demo_plans import DemoStaff, Plan
+from workflows.demo_ratings import VISIT_RATED_SHARE, DemoRatings, follow_up, guarded, rate_first_visit
 from workflows.machine import FINAL_STATES
 from workflows.models import Case
+from workflows.rating_models import Rating
 from workflows.office import Actor, Office
 
 DENIED_SHARE = 0.03
@@ -31,6 +33,7 @@ EVALUATED_SHARE = 0.4
 REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县级交通运输主管部门申请",
             "营业执照经营范围不含申请事项，申请人不具备申请资格")
 LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
+BAD_REASONS = ("slow", "slow", "facilities")  # the 差评 category of each comment above
 
 T = TypeVar("T")
 
@@ -53,6 +56,14 @@ class SimulatedOffice:
     staff: DemoStaff
     stopped: Counter[str] = field(default_factory=Counter)  # scenarios the rules stopped, by error code
     on_case_opened: Callable[[], None] = lambda: None
+    # 好差评's own dealing (with its own random source, so the cases' stories play as they did without it)
+    ratings: DemoRatings = field(default_factory=lambda: DemoRatings(random.Random(0)))
+    spawn: Callable[[Iterator[dt.datetime]], None] = lambda steps: None  # a story of its own, e.g. a 差评's task
+
+    def rated(self, rating: Rating | None) -> None:
+        """A 差评 becomes its window's work: its task's story runs beside the cases'."""
+        if rating is not None and ratings.is_bad(rating.level):
+            self.spawn(guarded(self, follow_up(self, rating, self.ratings)))
 
 
 class Ended(Exception):
@@ -135,6 +146,8 @@ class CaseStory:
             materials=p.materials)
         w.on_case_opened()
         yield from self.minutes(4, 15) if p.channel is Channel.WINDOW else self.minutes(5, 40)
+        if p.channel is Channel.WINDOW and w.ratings.rng.random() < VISIT_RATED_SHARE:
+            w.rated(rate_first_visit(w, self.opened, w.ratings))  # 一次一评 at the kiosk as the service ends
         if p.scenario == "refused":
             reason = f"不符合受理条件：{p.definition.preconditions[0].text}" if p.definition.preconditions \
                 else self.rng.choice(REFUSALS)
@@ -276,17 +289,23 @@ class CaseStory:
         cases.deliver(session=w.session, office=w.office, case=self.opened,
                       clerk=w.staff.actor(p.definition.lifecycle.deliver, p.clerk), method=method, tracking_no=tracking)
         if self.rng.random() < EVALUATED_SHARE:
-            # 好差评: at the window's pad when handed the result, else online some days after it arrives.
+            # 一事一评: online, hours after the result is handed over at the window or days after it arrives.
             if method in (Delivery.WINDOW, Delivery.ON_THE_SPOT):
                 later = w.hours.add(self.now, self.rng.randint(60, 300) / 60)
             else:
                 later = w.hours.days_later(self.rng, self.now, self.rng.randint(1, 4))
             yield from self._at(later, still_open=False)
             score = self.rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))[0]
-            feedback.evaluate_case(session=w.session, office=w.office, receipt_no=self.opened.receipt_no,
-                                   phone_last4=self.opened.applicant_phone[-4:], score=score,
-                                   comment="" if score >= 4 else self.rng.choice(LOW_SCORE_COMMENTS),
-                                   now=w.office.now())
+            bad = score <= 2
+            # Two draws, in this order, as the history has always been dealt: a 差评's comment is its category's.
+            reason = self.rng.randrange(len(BAD_REASONS)) if bad else None
+            written = self.rng.randrange(len(LOW_SCORE_COMMENTS)) if score < 4 else None
+            said = reason if reason is not None else written
+            given = ratings.RatingInput(
+                ratings.SCORE_LEVEL[score], categories=(BAD_REASONS[reason],) if reason is not None else (),
+                comment="" if said is None else LOW_SCORE_COMMENTS[said])
+            w.rated(ratings.rate_case(session=w.session, office=w.office, case=self.opened, given=given,
+                                      channel="public", now=w.office.now()))
 
     def _role_actor(self) -> Actor:
         role = _known(self.world.office.matter_of(self.opened).compiled.states[self.opened.state].role, "办理角色")

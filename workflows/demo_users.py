@@ -30,6 +30,8 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("clerk", "王晓燕（综合窗口）", ("clerk",), "W01"),
     DemoUser("clerk2", "李建国（交通专窗）", ("clerk",), "W02"),
+    # The windows' 负责人 (office profile windows[].head): owns the 差评 tasks, takes no applications in the demo.
+    DemoUser("lead", "陈卫东（窗口负责人）", ("clerk",), "W01"),
     DemoUser("reviewer", "赵敏（审查）", ("reviewer",), None),
     DemoUser("approver", "钱立新（审批）", ("approver",), None),
     DemoUser("auditor", "孙海平（效能监察）", ("auditor",), None),

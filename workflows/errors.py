@@ -248,7 +248,84 @@ class CaseNotClosed(Conflict):
 
 class AlreadyEvaluated(Conflict):
     code = "already-evaluated"
-    message = "该办件已评价过"
+    message = "已评价过，每次到窗口办事和每个办件各只能评价一次"
+
+
+class BadBadRating(BadInput):
+    code = "bad-rating-reason"
+    message = "差评（不满意、非常不满意）请选择问题类别或写明具体意见"
+
+
+class LevelOrScore(BadInput):
+    code = "level-or-score"
+    message = "请给出评价等级 level，或已弃用的 1—5 分 score，二者只能给出其一"
+
+
+class VisitNotFound(NotFound):
+    code = "visit-not-found"
+    message = "该办件没有这次到窗口办事的记录"
+
+
+class RatingNotFound(NotFound):
+    code = "rating-not-found"
+    message = "未找到该评价"
+
+
+class KioskLinkInvalid(Forbidden):
+    code = "kiosk-link-invalid"
+    message = "评价页面已失效，请窗口工作人员重新打开"
+
+
+class KioskLinkExpired(Forbidden):
+    code = "kiosk-link-expired"
+    message = "评价页面已超过有效时间，请窗口工作人员重新打开"
+
+
+class KioskLinkUsed(Conflict):
+    code = "kiosk-link-used"
+    message = "这次办事已经评价过，谢谢您"
+
+
+# ---- 差评 tasks and appeals (workflows/rating_tasks.py, workflows/rating_appeals.py) ----
+
+class TaskNotFound(NotFound):
+    code = "rating-task-not-found"
+    message = "未找到该差评整改任务"
+
+
+class NotTaskOwner(Forbidden):
+    code = "not-task-owner"
+    message = "差评整改任务只能由窗口负责人或系统管理员办理"
+
+
+class TaskStepOutOfOrder(Conflict):
+    code = "task-step-out-of-order"
+    message = "差评整改任务不在可办理这一步的状态"
+
+
+class TaskChanged(Conflict):
+    code = "task-changed"
+    message = "该任务已被他人更新，请刷新后查看当前状态再办理"
+
+
+class NotWindowHead(Forbidden):
+    code = "not-window-head"
+    message = "只有被评价窗口的负责人可以申诉"
+
+
+class AppealExists(Conflict):
+    code = "appeal-exists"
+    message = "该评价已提出过申诉，每条评价只能申诉一次"
+
+
+class AppealNotFound(NotFound):
+    code = "appeal-not-found"
+    message = "未找到该申诉"
+
+
+class AppealDecided(Conflict):
+    code = "appeal-decided"
+    message = "该申诉已有审核结论"
 
 
 # ---- staff accounts and sign-in (workflows/accounts.py, windows/auth.py) ---------------

@@ -55,6 +55,15 @@ class ServiceWindowInfo(_Frozen):
     phone: Text  # the window's direct line
     comprehensive: bool = False  # 综合窗口: takes every matter, and its clerks act on every window's cases
     matters: list[str] = Field(default_factory=list)  # matter codes it takes, when not comprehensive
+    # The window's 负责人 (a staff username): owns the 差评 tasks of the window and files its 申诉.
+    head: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class RatingTaskLimits(_Frozen):
+    """How long a 差评 task has for each step, in working days after the day of the rating."""
+
+    revisit_days: int = Field(default=1, ge=1, le=10)  # 回访核实
+    rectify_days: int = Field(default=5, ge=1, le=30)  # 整改
 
 
 class PostAddress(_Frozen):
@@ -85,6 +94,7 @@ class OfficeProfile(_Frozen):
     post: PostAddress | None = None
     online: OnlineService | None = None
     correction_days: int = Field(ge=1, le=60)  # 补正期限 in working days after a 一次性告知书
+    rating_tasks: RatingTaskLimits = RatingTaskLimits()  # 差评 回访 and 整改 deadlines
     public_base_url: Annotated[str, StringConstraints(pattern=r"^https?://[^/\s]+(/\S*)?$")] | None = None
     timezone: str = DEFAULT_ZONE
     demo: bool = False  # invented facts for trying the service out; production refuses them
@@ -101,6 +111,9 @@ class OfficeProfile(_Frozen):
     @property
     def time(self) -> OfficeTime:
         return OfficeTime.named(self.timezone)
+
+    def window(self, code: str) -> ServiceWindowInfo | None:
+        return next((w for w in self.windows if w.code == code), None)
 
     def windows_for(self, matter_code: str) -> list[ServiceWindowInfo]:
         """The windows an applicant may go to for this matter: its own windows first, then the 综合窗口."""

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 # so only the last of them needs the marker that it is imported for its side effect.
 import workflows.accounts
 import workflows.documents
-import workflows.feedback
+import workflows.rating_models
 import workflows.models
 import workflows.outbox
 import workflows.throttle  # noqa: F401

@@ -1,0 +1,56 @@
+"""The 差评 task pages: the owner sees the task and records its step; another clerk is refused; an auditor decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from tests.page_helpers import add_staff, client_as, csrf_from, error_code, soup
+from tests.support import open_complete
+from workflows import accounts, ratings
+from workflows.rating_models import RatingAppeal, RatingTask
+
+
+def _lead(session):
+    accounts.add_user(session=session, username="lead", password="pw-lead-0123456789", roles=["clerk"],
+                      display_name="陈负责人", window="W01", now=dt.datetime.now(dt.UTC))
+
+
+def test_the_owner_records_the_revisit_and_others_are_refused(app, session, office):
+    add_staff(session)
+    _lead(session)
+    case = open_complete(session, office, "road-freight-licence")
+    seq = ratings.visits_of(session=session, case=case)[0].seq
+    ratings.rate_visit(session=session, office=office, case=case, visit_seq=seq, channel="public", now=office.now(),
+                       given=ratings.RatingInput("dissatisfied", categories=("slow",)))
+    task = session.exec(select(RatingTask)).one()
+    with TestClient(app) as lead:
+        token = csrf_from(lead, "/login")
+        lead.post("/login", data={"csrf": token, "username": "lead", "password": "pw-lead-0123456789"})
+        rows = soup(lead.get("/ratings/tasks")).select("#rating-tasks tbody tr")
+        assert [r["data-task"] for r in rows] == [str(task.id)]
+        page = soup(lead.get(f"/ratings/tasks/{task.id}"))
+        assert page.select_one("h1 .stage").get_text() == "待回访核实"
+        assert "办理时间长、超时办理" in page.select_one("#rating").get_text()
+        form = page.select_one("#step-form")
+        response = lead.post(f"/ratings/tasks/{task.id}/step", data={
+            "csrf": form.select_one("input[name=csrf]")["value"], "step": "revisit", "version": str(task.version),
+            "result": "founded", "note": "已电话回访，情况属实"}, follow_redirects=False)
+        assert response.status_code == 303
+        page = soup(lead.get(f"/ratings/tasks/{task.id}"))
+        assert page.select_one("h1 .stage").get_text() == "待整改"
+        assert [tr["data-step"] for tr in page.select("#log tbody tr")] == ["rated", "task_opened", "revisited"]
+        appeal_form = page.select_one("#appeal-form")
+        assert appeal_form is not None
+    with client_as(app, "clerk") as other:
+        assert other.get(f"/ratings/tasks/{task.id}").status_code == 403
+        assert soup(other.get("/ratings/tasks")).select("#rating-tasks tbody tr") == []
+    with client_as(app, "auditor") as auditor:
+        assert soup(auditor.get(f"/ratings/tasks/{task.id}")).select_one("#step-form") is None  # reads, never acts
+        refused = auditor.post(f"/ratings/tasks/{task.id}/step", data={
+            "csrf": csrf_from(auditor, "/ratings/tasks"), "step": "rectify", "version": "2", "action": "x",
+            "done_on": office.today().isoformat()})
+        assert refused.status_code == 403 and error_code(refused) == "not-task-owner"
+    assert session.exec(select(RatingAppeal)).first() is None
