@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 
 from tests.page_helpers import csrf_from, error_code, soup
@@ -142,3 +144,20 @@ def test_evaluation_needs_the_csrf_token(client, session, office):
                                                      "stage": "submit", "level": "satisfied"})
     assert response.status_code == 403 and error_code(response) == "csrf-failed"
     assert rated(session, case) == {}
+
+
+def test_the_rating_form_names_the_visit_by_its_day_window_and_matter(client, session, office, clock):
+    clock.set_local(dt.date(2026, 12, 2), hour=10)  # a day of one digit
+    case = open_complete(session, office, "road-freight-licence")
+    [visit] = ratings.visits_of(session=session, case=case)
+    token = csrf_from(client, "/public/status")
+    page = soup(client.post("/public/evaluate", data={"csrf": token, "receipt_no": case.receipt_no,
+                                                      "phone_last4": "5678", "visit_seq": str(visit.seq),
+                                                      "stage": "choose"}))
+    day = office.time.local(visit.at).date()
+    window = office.profile.window(visit.window)
+    assert window is not None
+    # The day as every other page writes it (2026年12月2日, not 2026年12月02日).
+    assert day == dt.date(2026, 12, 2)
+    assert (f"您正在评价 {day.year}年{day.month}月{day.day}日 到{window.name}办理“道路货物运输经营许可”"
+            in page.get_text())

@@ -29,6 +29,7 @@ from workflows import errors, feedback, ratings
 from workflows.applicant_status import ApplicantStatus, applicant_status
 from workflows.cases import is_receipt_no
 from workflows.models import Case
+from workflows.notices import long_day
 from workflows.office import Office
 from workflows.rating_models import WHOLE_CASE
 
@@ -155,4 +156,4 @@ def rating_subject(request: Request, session: Session, case: Case, visit_seq: in
     window = office.profile.window(visit.window)
     where = window.name if window else visit.window
     day = office.time.local(visit.at)
-    return f"您正在评价 {day:%Y年%m月%d日} 到{where}办理“{matter}”（{visit.purpose}）的这次服务。"
+    return f"您正在评价 {long_day(day.date())} 到{where}办理“{matter}”（{visit.purpose}）的这次服务。"
