@@ -119,6 +119,8 @@ def test_the_monthly_report_lists_the_periods_bad_ratings_and_their_rectificatio
     text = flat_text(response.content)
     section = text[text.index("十、差评及整改情况"):text.index("十一、整改措施")]
     assert "本期差评2条" in section and "截至2026年10月31日超期未办1条" in section
+    # The rows are the records as the report is printed, the overdue flags as of the period's end: it says so.
+    assert "记录及状态为报告生成时" in section and "超期按统计期末判断" in section
     p, t = october.cases["P"].receipt_no, october.cases["T"].receipt_no
     assert section.index(p) < section.index(t)  # oldest first
     p_row = section[section.index(p):section.index(t)]
