@@ -33,10 +33,15 @@ _WEEKDAYS = "一二三四五六日"
 _LAID_OUT_WHITESPACE = re.compile(r">[ \t]*\n\s*<")
 
 
-def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False, *, time: OfficeTime) -> str:
-    """2026年12月3日 (16:02): an instant is shown in office time, whatever zone it arrives in."""
-    if value is None:
+def cn_date(value: dt.date | dt.datetime | str | None, with_time: bool = False, *, time: OfficeTime) -> str:
+    """2026年12月3日 (16:02): an instant is shown in office time, whatever zone it arrives in.
+
+    A string is an ISO date as an event's JSON payload keeps it (a deadline, the day of a 整改).
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         local = time.local(value)
         return cn_day(local) + (f" {local:%H:%M}" if with_time else "")

@@ -42,6 +42,11 @@ def test_the_owner_records_the_revisit_and_others_are_refused(app, session, offi
         page = soup(lead.get(f"/ratings/tasks/{task.id}"))
         assert page.select_one("h1 .stage").get_text() == "待整改"
         assert [tr["data-step"] for tr in page.select("#log tbody tr")] == ["rated", "task_opened", "revisited"]
+        # The deadlines in the log read as dates on every other page do, not as ISO strings.
+        opened = page.select_one('#log tbody tr[data-step="task_opened"]').get_text()
+        revisit_due = task.revisit_due
+        assert f"回访期限 {revisit_due.year}年{revisit_due.month}月{revisit_due.day}日" in opened
+        assert revisit_due.isoformat() not in opened
         appeal_form = page.select_one("#appeal-form")
         assert appeal_form is not None
     with client_as(app, "clerk") as other:
