@@ -76,9 +76,20 @@ def test_tolerated_acceptance_then_termination_by_the_sweep(session, office, eng
     sweep_overdue_gaps(session=session, office=office)
 
     sent = messages(engine, case.id)
-    assert [m.notice for m in sent] == ["received", "tolerated", "terminated"]
+    assert [m.notice for m in sent] == ["received", "tolerated", "defaulted"]
     assert "11月30日前补齐" in sent[1].text and "车辆技术等级评定结论" in sent[1].text
-    assert "终止办理" in sent[2].text and "0573-" in sent[2].text
+    # It says why: the applicant may have read 准予 already, the result held back by the missing material.
+    assert "因容缺材料逾期未补齐已终止办理" in sent[2].text and "0573-" in sent[2].text
+
+
+def test_a_termination_by_staff_says_only_that_the_case_is_ended(session, office, engine):
+    case = open_complete(session, office, FREIGHT)
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    cases.terminate(session=session, office=office, case=case, actor=STAFF.approver, reason="申请人死亡")
+
+    last = messages(engine, case.id)[-1]
+    assert last.notice == "terminated"
+    assert "已终止办理" in last.text and "容缺" not in last.text and "死亡" not in last.text
 
 
 def test_an_applicant_who_asked_for_no_messages_gets_none(session, office, engine):

@@ -49,6 +49,7 @@ def drafts(code: str):
             yield for_transition(trigger=kinds.DELIVER.trigger_for(method.value), outcome=outcome,
                                  payload={"tracking_no": "1180254859305"}, **common)
     yield for_transition(trigger=kinds.TERMINATE.trigger, payload={}, **common)
+    yield for_transition(trigger=kinds.TERMINATE.trigger, payload={"default": {"deadline": DUE.isoformat()}}, **common)
     yield gap_draft(Notice.GAP_REMINDER, d, RECEIPT, tolerable)
     yield correction_reminder(d, RECEIPT, DUE)
 
@@ -70,7 +71,7 @@ def test_each_notice_of_the_matter_fits_one_message_and_names_the_matter_and_rec
 
 def test_each_action_that_sends_a_notice_is_declared_once():
     by_date = {Notice.GAP_REMINDER, Notice.CORRECTION_REMINDER, Notice.LICENCE_EXPIRING}
-    assert set(SENT_BY.values()) | {Notice.MAILED} | by_date == set(Notice)
+    assert set(SENT_BY.values()) | {Notice.MAILED, Notice.DEFAULTED} | by_date == set(Notice)
 
 
 @pytest.mark.parametrize("code", MATTERS)

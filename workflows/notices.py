@@ -37,6 +37,7 @@ class Notice(StrEnum):
     MAILED = "mailed"  # 办结、送达：邮寄，带邮件号
     HANDED_OVER = "handed_over"  # 办结、送达：窗口领取、电子证照、当场领取
     TERMINATED = "terminated"  # 终止办理
+    DEFAULTED = "defaulted"  # 终止办理：容缺材料逾期未补齐（the sweep's 终止, which may follow a 准予 decision）
     LICENCE_EXPIRING = "licence_expiring"  # 证照到期前：进入到期提醒期限时，延续申请截止之日（行政许可法第50条）
 
 
@@ -44,7 +45,7 @@ LABELS = {
     Notice.RECEIVED: "收件", Notice.CORRECTION: "一次性告知", Notice.TOLERATED: "容缺受理",
     Notice.GAP_REMINDER: "容缺补齐提醒", Notice.CORRECTION_REMINDER: "补正提醒", Notice.DECIDED: "决定",
     Notice.MAILED: "办结送达（邮寄）", Notice.HANDED_OVER: "办结送达", Notice.TERMINATED: "终止办理",
-    Notice.LICENCE_EXPIRING: "延续提醒",
+    Notice.DEFAULTED: "终止办理（容缺逾期）", Notice.LICENCE_EXPIRING: "延续提醒",
 }
 
 # The words. An operator registers each as a template at the SMS provider, with the same placeholders.
@@ -58,6 +59,7 @@ TEXTS: dict[Notice, Template] = {
     Notice.MAILED: Template("${matter}（编号${receipt}）已办结：${result}，结果已邮寄，EMS邮件号${tracking}。"),
     Notice.HANDED_OVER: Template("${matter}（编号${receipt}）已办结：${result}，结果已送达：${delivery}。"),
     Notice.TERMINATED: Template("${matter}申请（编号${receipt}）已终止办理，详询${phone}。"),
+    Notice.DEFAULTED: Template("${matter}申请（编号${receipt}）因容缺材料逾期未补齐已终止办理，详询${phone}。"),
     Notice.LICENCE_EXPIRING: Template("您的${licence}将于${expires}到期，如需延续请于${due}前提出申请，详询${phone}。"),
 }
 
@@ -164,6 +166,9 @@ def for_transition(*, definition: MatterDefinition, receipt_no: str, trigger: st
         params["delivery"] = DELIVERY_LABELS[Delivery(param)]
     elif notice is Notice.TERMINATED:
         params["phone"] = phone
+        if payload.get("default"):
+            # Ended by the sweep: say why, since the applicant may already have read 准予 for this case.
+            return Draft(Notice.DEFAULTED, params)
     return Draft(notice, params)
 
 
