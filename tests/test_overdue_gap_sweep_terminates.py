@@ -131,3 +131,20 @@ def test_the_sweep_command_terminates_overdue_cases(session, office, clock, engi
     assert stored(engine, case.id).state == "terminated"
     again = run_cli("sweep", env={"DATABASE_URL": database_url})
     assert case.receipt_no not in again.stdout and len(stored(engine, case.id).events) == case.version + 1
+
+
+def test_the_case_page_of_a_swept_case_no_longer_asks_for_the_gap(app, session, office, clock):
+    """Once ended, the gap is not 待补 with a 前补齐 date the applicant can no longer meet: it reads
+    容缺未补齐 with its 补齐期限, on the page and in the API's material list."""
+    from tests.page_helpers import add_staff, client_as, one, soup
+
+    add_staff(session)
+    case = tolerated(session, office, clock)
+    with client_as(app, "clerk") as browser:
+        row = one(soup(browser.get(f"/cases/{case.id}")), f"tr[data-material={FREIGHT_GAP}] td.status")
+        assert row.get_text(" ", strip=True) == "容缺待补 2026年11月30日前补齐"
+
+        clock.set_local(DUE + dt.timedelta(days=1))
+        assert sweep_overdue_gaps(session=session, office=office).terminated == [case.receipt_no]
+        row = one(soup(browser.get(f"/cases/{case.id}")), f"tr[data-material={FREIGHT_GAP}] td.status")
+        assert row.get_text(" ", strip=True) == "容缺未补齐 补齐期限2026年11月30日"

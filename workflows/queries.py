@@ -51,10 +51,15 @@ class MaterialRow:
     status: str
     note: str  # written with the current status: the problem while one, else a remark
     gap_due: dt.date | None
+    case_ended: bool  # the case is in a final state: a gap still open was never supplied, nobody waits for it
 
     @property
     def status_label(self) -> str:
-        return pg.STATUS_LABELS[self.status] if self.applies else "本案不适用"
+        if not self.applies:
+            return "本案不适用"
+        if self.status == pg.TOLERATED and self.case_ended:
+            return "容缺未补齐"
+        return pg.STATUS_LABELS[self.status]
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ def material_rows(matter: MatterVersion, case: Case, events: Iterable[CaseEvent]
             status=status,
             note=note,
             gap_due=dt.date.fromisoformat(case.progress["gaps"][m.id]) if m.id in case.progress["gaps"] else None,
+            case_ended=case.state in FINAL_STATES,
         ))
     return rows
 
