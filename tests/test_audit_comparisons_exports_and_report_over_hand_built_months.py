@@ -172,3 +172,26 @@ def test_only_an_auditor_writes_the_remedies(months, client):
     token = csrf_from(client, "/audit?period=month&month=2026-11")
     refused = client.post("/audit/remedies", data={"csrf": token, "month": "2026-11", "text": "x"})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("paragraphs", [0, 12, 41])  # none yet; and lengths that left the seal alone (11–13, 40–42)
+def test_the_seal_shares_its_page_with_the_last_of_the_remedies(months, engine, office, app, paragraphs):
+    """A page holding only 盖章 and a date reads as a report signed over nothing: the seal is printed on the
+    page of the 整改措施' last paragraph (or of the line saying none were entered), however long they run."""
+    from audit.remedies import Remedies
+    from audit.report import report_pdf
+    from guides.pdfcheck import page_texts
+
+    with engine.connect() as conn:
+        view = build_view(conn, scope=NOVEMBER, catalogue=office.catalogue, targets=Targets(),
+                          calendar=office.calendar, today=d(12, 3))
+    text = "\n".join(f"{i + 1}、对窗口人员进行服务规范培训并在窗口张贴示例。" for i in range(paragraphs))
+    written = Remedies(d(11, 1), text, STAFF.auditor.username, dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC))
+    pdf = report_pdf(app.state.templates, view, office_name="嘉兴市交通运输局",
+                     generated_at=dt.datetime(2026, 12, 3, 10), remedies=written if paragraphs else None)
+
+    pages = page_texts(pdf)
+    sealed = [t for t in pages if "（盖章）" in t]
+    assert len(sealed) == 1 and sealed[0] is pages[-1]
+    last = f"{paragraphs}、对窗口人员" if paragraphs else "本月整改措施尚未填写"
+    assert last in sealed[0]
