@@ -134,3 +134,40 @@ def test_the_dashboard_counts_link_to_the_list_and_each_line_to_its_case(built, 
     legal = soup(client.get(counts["legal"]["href"]))
     assert [r["data-case-id"] for r in legal.select("#overdue tbody tr")] == [str(built["E"].id)]
     assert client.get(f"/audit/cases/{built['E'].id}").status_code == 200
+
+
+# 特别程序 stop the clock. 超限运输车辆行驶公路许可: promised 5, legal 15 working days; its 通行路线勘测 is
+# off the clock from the day after it starts (as end_special counts it). November 2026 has no holiday.
+# Each case is accepted on Monday 11-02, promised 11-09.
+#   P  survey from Thu 11-05, still running on 11-16: 7 days paused by then, promised 11-18: within it
+#   Q  survey from Wed 11-11, 2 days past its promise then (11-10, 11-11): on 11-16 still 2 days past
+#   S  survey from Thu 11-12 to Tue 11-17 (3 days paused, stored promise 11-12): 3 days past when it
+#      started (11-10 to 11-12), so 3 on 11-16 too; on 11-11, before it, its promise stood at 11-09: 2 past
+OVERSIZE = "oversize-transport-permit"
+
+
+def _surveyed(session, office, clock, start, end=None):
+    clock.set_local(D(2026, 11, 2), 9)
+    case = open_complete(session, office, OVERSIZE)
+    cases.accept_case(session=session, office=office, case=case, clerk=STAFF.clerk)
+    clock.set_local(start, 10)
+    cases.start_special(session=session, office=office, case=case, actor=STAFF.reviewer, procedure_id="route_survey")
+    if end is not None:
+        clock.set_local(end, 10)
+        cases.end_special(session=session, office=office, case=case, actor=STAFF.reviewer)
+    return case
+
+
+def test_a_special_procedure_stops_the_clock_on_the_day_asked(session, office, clock, engine):
+    p = _surveyed(session, office, clock, D(2026, 11, 5))
+    q = _surveyed(session, office, clock, D(2026, 11, 11))
+    s = _surveyed(session, office, clock, D(2026, 11, 12), end=D(2026, 11, 17))
+    assert (p.promised_due, q.promised_due, s.promised_due) == (D(2026, 11, 9), D(2026, 11, 9), D(2026, 11, 12))
+
+    def listed(day):
+        with engine.connect() as conn:
+            work = open_work(conn, Scope(day, day), as_of=day, calendar=office.calendar)
+        return {c.case_id: (c.promised_due, c.promised_age, c.legal_age) for c in work.cases}
+
+    assert listed(D(2026, 11, 16)) == {q.id: (D(2026, 11, 12), 2, None), s.id: (D(2026, 11, 11), 3, None)}
+    assert listed(D(2026, 11, 11)) == {q.id: (D(2026, 11, 9), 2, None), s.id: (D(2026, 11, 9), 2, None)}
