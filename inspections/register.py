@@ -52,6 +52,8 @@ RENEWAL_NOTICE_DAYS = 30  # 行政许可法 第五十条: a 延续 application i
 # The second 延续提醒 comes this many days before the 延续 deadline: a week to gather the application's
 # materials, where a message on the deadline itself would come when it is already too late to prepare.
 RENEWAL_REMINDER_LEAD_DAYS = 7
+REMINDER_RULE = (f"到期前 {EXPIRY_WINDOW_DAYS} 日提醒一次；延续申请须于到期前 {RENEWAL_NOTICE_DAYS} 日提出，"
+                 f"截止前 {RENEWAL_REMINDER_LEAD_DAYS} 日再提醒一次")
 RENEWAL_WINDOW_DAYS = 90  # a new grant this close to an old licence's expiry continues it (延续)
 ACTORS = frozenset({"approver", "admin"})  # who may 注销 or 吊销
 
@@ -385,6 +387,10 @@ class HistoryLine:
         return value if isinstance(value, int) else None
 
 
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def history(*, session: Session, office: Office, licence: LicenceRow) -> list[HistoryLine]:
     """The licence's events in order, and 已过期 on the day after its expiry date when it has passed."""
     rows = session.connection().execute(select(LICENCE_EVENTS).where(LICENCE_EVENTS.c.licence_id == licence.id)
@@ -393,7 +399,7 @@ def history(*, session: Session, office: Office, licence: LicenceRow) -> list[Hi
                          to_status=r["to_status"], reason=r["reason"], payload=r["payload"]) for r in rows]
     if licence.status == EXPIRED and licence.expires_on is not None:
         lines.append(HistoryLine(at=None, day=licence.expires_on + dt.timedelta(days=1), actor="", action="expire",
-                                 to_status=EXPIRED, reason=f"有效期至 {licence.expires_on:%Y-%m-%d} 届满，未办理延续",
+                                 to_status=EXPIRED, reason=f"有效期至{_cn(licence.expires_on)}届满，未办理延续",
                                  payload={}))
     return lines
 

@@ -77,6 +77,9 @@ def test_the_licence_page_shows_its_case_history_and_expiry(reader, licences, of
     assert one(page, "#expires").get_text() == f"{expires.year}年{expires.month}月{expires.day}日"
     assert [attr(tr, "data-action") for tr in page.select("#history tbody tr")] == ["issue"]
     assert page.select_one("#status-actions") is None  # an auditor reads, does not act
+    assert one(page, "#reminder-rule").get_text() == (  # when the schedule will text the holder, as it does
+        "尚未发送。到期前 60 日提醒一次；延续申请须于到期前 30 日提出，截止前 7 日再提醒一次"
+        "（持证人留有手机号码、未选择不接收短信的）。")
     road = soup(reader.get(f"/licences/{licences['road'].id}"))
     assert "以决定书载明为准" in one(road, "#expires").get_text() and road.select_one("#renewal-due") is None
     case_page = soup(reader.get(f"/cases/{freight.case_id}"))

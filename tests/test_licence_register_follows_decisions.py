@@ -134,6 +134,10 @@ def test_a_licence_is_expired_the_day_after_its_expiry_date_without_any_write(se
     assert register.search(session=session, today=today, filters=register.LicenceFilter(status="expired"))[1] == 1
     assert register.status_counts(session=session, today=today) == {"expired": 1}
     assert licences_of(session, case.id)[0]["status"] == "valid"  # nothing was written
+    row = register.get(session=session, today=today, licence_id=licence["id"])
+    last = register.history(session=session, office=office, licence=row)[-1]
+    assert (last.action, last.day) == ("expire", expires + dt.timedelta(days=1))
+    assert last.reason == f"有效期至{expires.year}年{expires.month}月{expires.day}日届满，未办理延续"
 
 
 def test_the_filters_a_draw_will_use_pick_valid_licences_issued_before_a_day(session, office, clock):

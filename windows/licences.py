@@ -117,6 +117,7 @@ def _licence_page(request: Request, session, office: Office, actor: Actor, licen
                   matter_name=matter, history=history, names=_names(session, {h.actor for h in history}),
                   receipt_no=case.receipt_no if case else "",
                   reminders=reminders.reminders_of(session=session, licence_id=licence_id),
+                  reminder_rule=register.REMINDER_RULE,
                   inspections=results.tasks(session=session, licence_number=licence.number),
                   can_act=bool(actor.roles & LICENCE_ACTORS), can_read_case=bool(actor.roles & CASE_READERS),
                   actions=register.STATUS_ACTIONS, today=today,
