@@ -40,3 +40,17 @@ def test_tasks_stand_at_several_stages_and_done_ones_record_what_was_done(demo_h
             assert task.revisit_note
     excluded = {r.id for r in demo_history.evaluations if r.excluded}
     assert excluded == {a.rating_id for a in demo_history.appeals if a.decision == "upheld"}
+
+
+def test_a_comment_about_the_post_is_only_on_a_case_whose_result_was_posted(demo_history):
+    method = {c.id: c.delivery_method for c in demo_history.cases}
+    about_post = [r for r in demo_history.evaluations if "邮寄" in r.comment]
+    assert all(method[r.case_id] == "mail" for r in about_post), [(r.case_id, method[r.case_id]) for r in about_post]
+
+
+def test_no_comment_the_story_can_draw_speaks_of_the_post_to_an_applicant_not_served_by_post():
+    from workflows.demo_story import LOW_SCORE_COMMENTS, low_score_comment
+
+    for said in range(len(LOW_SCORE_COMMENTS)):
+        for method in ("window", "electronic", "on_the_spot", "mail"):
+            assert ("邮寄" in low_score_comment(said, method)) <= (method == "mail"), (said, method)

@@ -33,6 +33,14 @@ EVALUATED_SHARE = 0.4
 REFUSALS = ("申请事项不属于本机关职权范围，已告知向属地县级交通运输主管部门申请",
             "营业执照经营范围不含申请事项，申请人不具备申请资格")
 LOW_SCORE_COMMENTS = ("等候时间较长", "邮寄送达比预计晚了两天", "叫号系统提示不清楚")
+MAILED_ONLY = {1: "窗口办理速度较慢"}  # a comment about the post, and what an applicant not served by post says instead
+
+
+def low_score_comment(said: int, delivery_method: str | None) -> str:
+    """The comment drawn, as the applicant of this case could write it: the post only if it came by post."""
+    if delivery_method != "mail" and said in MAILED_ONLY:
+        return MAILED_ONLY[said]
+    return LOW_SCORE_COMMENTS[said]
 BAD_REASONS = ("slow", "slow", "facilities")  # the 差评 category of each comment above
 
 T = TypeVar("T")
@@ -303,7 +311,7 @@ class CaseStory:
             said = reason if reason is not None else written
             given = ratings.RatingInput(
                 ratings.SCORE_LEVEL[score], categories=(BAD_REASONS[reason],) if reason is not None else (),
-                comment="" if said is None else LOW_SCORE_COMMENTS[said])
+                comment="" if said is None else low_score_comment(said, self.opened.delivery_method))
             w.rated(ratings.rate_case(session=w.session, office=w.office, case=self.opened, given=given,
                                       channel="public", now=w.office.now()))
 
