@@ -389,7 +389,11 @@ def cmd_worker(args, settings: Settings) -> int:
         raise SystemExit("service.py worker 需要 PostgreSQL（DATABASE_URL）；"
                          "默认的 SQLite 由 service.py serve 在进程内运行定时任务")
     from jobs.queue import run_worker
+    from workflows.profile import load_profile
 
+    if settings.production:  # the worker is what texts applicants: the office it names must be the real one
+        profile = load_profile(settings.office_profile)
+        refuse_unsafe_profile(profile, settings.public_url(profile))
     entries = settings.scheduled()
     _log_to_stderr()
     engine, office = _engine_and_office(settings)
@@ -719,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     settings = Settings()
-    if args.command == "serve":
+    if args.command in ("serve", "worker"):  # the two that run for good: the worker sends the texts
         settings = settings.checked()
     try:
         return COMMANDS[args.command](args, settings)

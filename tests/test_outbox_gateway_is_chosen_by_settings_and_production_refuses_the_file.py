@@ -26,6 +26,24 @@ def test_production_refuses_the_file_gateway_unless_allowed():
     assert settings(sms_file_in_production=True).checked().unsafe_reasons() == []
 
 
+PRODUCTION = {"ONEVISIT_PRODUCTION": "true", "ONEVISIT_DATABASE_URL": "postgresql://u@127.0.0.1:1/onevisit",
+              "ONEVISIT_SECRET_KEY": "p" * 40}
+
+
+def test_the_production_worker_refuses_the_file_gateway_before_it_sends_anything():
+    """On PostgreSQL the worker is the only sender: it is checked as serve is, before it connects."""
+    stopped = run_cli("worker", env=PRODUCTION)
+    assert stopped.returncode != 0
+    assert "拒绝以生产模式启动" in stopped.stderr and "ONEVISIT_SMS_FILE_IN_PRODUCTION" in stopped.stderr
+
+
+def test_the_production_worker_refuses_the_demo_office_whose_phone_its_texts_would_print():
+    stopped = run_cli("worker", env=PRODUCTION | {"ONEVISIT_SMS_FILE_IN_PRODUCTION": "true",
+                                                  "ONEVISIT_PUBLIC_BASE_URL": "https://ywtb.example.gov.cn"})
+    assert stopped.returncode != 0
+    assert "拒绝以生产模式启动" in stopped.stderr and "演示" in stopped.stderr
+
+
 def test_production_refuses_an_aliyun_gateway_missing_its_facts():
     reasons = settings(sms_gateway="aliyun", aliyun_sms_templates={"received": "SMS_1"}).unsafe_reasons()
     assert any("ALIBABA_CLOUD_ACCESS_KEY_ID" in r for r in reasons)
