@@ -100,6 +100,16 @@ def test_an_applicant_who_asked_for_no_messages_gets_none(session, office, engin
     assert case.sms_opt_out and messages(engine, case.id) == []
 
 
+def test_an_applicant_who_asked_for_no_messages_gets_no_reminder_either(session, office, engine, clock):
+    clock.set_local(ACCEPTED)
+    quiet = company()
+    quiet = Applicant(quiet.kind, quiet.name, quiet.id_no, quiet.phone, sms_opt_out=True)
+    case = open_complete(session, office, FREIGHT, missing=(FREIGHT_GAP,), data=VEHICLES_BOUGHT, applicant=quiet)
+    cases.accept_with_tolerance(session=session, office=office, case=case, clerk=STAFF.clerk, pledge_signed=True)
+    assert queue_reminders(session=session, office=office, day=dt.date(2026, 11, 27)).queued == []  # the eve
+    assert messages(engine, case.id) == []
+
+
 def test_a_landline_gets_no_text_message(session, office, engine):
     case = open_complete(session, office, FREIGHT, applicant=company(phone="0573-82101234"))
     assert messages(engine, case.id) == []
@@ -136,6 +146,23 @@ def test_a_gap_is_reminded_once_on_the_working_day_before_it_is_due(session, off
     assert len(friday.queued) == 1 and again.queued == []
     reminder = messages(engine, case.id)[-1]
     assert reminder.notice == "gap_reminder" and "11月30日前补齐" in reminder.text
+
+
+def test_a_run_caught_up_after_the_deadline_reminds_of_nothing_gone_by(session, office, engine, clock):
+    """The queue was down from the eve of the deadline: the eve's run, done days later, writes no reminder
+    of a day that has passed. Caught up on the deadline day itself, the reminder still helps and is sent."""
+    clock.set_local(ACCEPTED)
+    late = open_complete(session, office, FREIGHT, missing=("application_form",))
+    cases.issue_correction_notice(session=session, office=office, case=late, clerk=STAFF.clerk)
+    due = dt.date.fromisoformat(late.progress["correction"]["due"])
+    eve = due - dt.timedelta(days=1)
+    while not office.calendar.is_workday(eve):
+        eve -= dt.timedelta(days=1)
+
+    clock.set_local(due + dt.timedelta(days=5))
+    assert queue_reminders(session=session, office=office, day=eve).queued == []
+    clock.set_local(due)
+    assert len(queue_reminders(session=session, office=office, day=eve).queued) == 1
 
 
 def test_a_correction_deadline_is_reminded_the_working_day_before(session, office, engine, clock):

@@ -148,20 +148,21 @@ def queue_reminders(*, session: Session, office: Office, day: dt.date) -> Remind
 
     On a working day, every deadline after it up to and including the next working day is reminded
     (on a Friday, those of the weekend and of Monday); on a day off, none. Run again for the same day,
-    or for a past day after the queue was down, it writes nothing already written.
+    or for a past day after the queue was down, it writes nothing already written; and a past day's
+    run reminds of no deadline that has gone by today ("请于12月9日前补正" on 12月14日 helps no one).
     """
     report = ReminderReport()
     if not office.calendar.is_workday(day):
         return report
     until = office.calendar.add_workdays(day, 1).due
-    now = office.now()
+    now, after = office.now(), max(day, office.today() - dt.timedelta(days=1))  # deadlines after this one
     gap_cases = session.scalars(
         # gap_due is the earliest open gap's: a case whose earliest is already past is the sweep's, not a reminder's
-        select(Case).where(col(Case.gap_due) > day, col(Case.gap_due) <= until,
+        select(Case).where(col(Case.gap_due) > after, col(Case.gap_due) <= until,
                            col(Case.state).not_in(sorted(FINAL_STATES)), col(Case.sms_opt_out).is_(False)))
     for case in gap_cases:
         gaps = {m: due for m, due in case.progress.get("gaps", {}).items()
-                if day < dt.date.fromisoformat(due) <= until}
+                if after < dt.date.fromisoformat(due) <= until}
         if gaps:
             draft = notices.gap_draft(notices.Notice.GAP_REMINDER, office.matter_of(case).definition,
                                       case.receipt_no, gaps)
@@ -170,7 +171,7 @@ def queue_reminders(*, session: Session, office: Office, day: dt.date) -> Remind
         select(Case).where(col(Case.state) == AWAITING_CORRECTION, col(Case.sms_opt_out).is_(False)))
     for case in awaiting:
         due_text = (case.progress.get("correction") or {}).get("due")
-        if due_text and day < dt.date.fromisoformat(due_text) <= until:
+        if due_text and after < dt.date.fromisoformat(due_text) <= until:
             draft = notices.correction_reminder(office.matter_of(case).definition, case.receipt_no,
                                                 dt.date.fromisoformat(due_text))
             _remind(session, case, draft, f"{case.receipt_no}-C{due_text.replace('-', '')}", now, report)
