@@ -11,8 +11,9 @@ mobile number, gets no row.
 Sending. `send_pending` claims a batch of due messages with a lease (a sender
 killed mid-batch leaves claims that expire, and the next run takes them again),
 hands each to the gateway and marks it sent, one commit per message. So every
-message is sent at least once; its idempotency key (`key`, the same on every
-try) lets the gateway drop a duplicate. A failure is retried with exponential
+message is sent at least once, with its idempotency key (`key`, the same on every
+try) for a gateway that drops duplicates (the file gateway does; 阿里云 does not, see
+workflows/sms.py). A failure is retried with exponential
 backoff; after the last try the message is marked failed, and the case page
 shows it.
 """

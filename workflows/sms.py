@@ -3,8 +3,10 @@
 A gateway takes one `Sms` and either returns the provider's id for it or raises
 `GatewayFailure`; the outbox (workflows/outbox.py) decides about retries. Every
 message carries its idempotency key, stable across retries and re-sends after a
-crash, so the receiving end can drop a duplicate: the file gateway skips a key it
-already wrote, and 阿里云 gets it as `OutId`, returned on its delivery receipts.
+crash. The file gateway skips a key it already wrote. 阿里云 gets it as `OutId`, returned
+on its delivery receipts, but does not drop a duplicate (its SendSms is documented as not
+idempotent): a message re-sent after a crash or a timeout that came after the provider
+took it reaches the applicant twice, and the receipts show it under one key.
 """
 
 from __future__ import annotations
