@@ -1,13 +1,16 @@
-"""A local stand-in for 阿里云短信's SendSms endpoint that checks each request as the provider documents it.
+"""A local stand-in for 阿里云短信's SendSms and QuerySendDetails that checks each request as the provider
+documents it.
 
 It recomputes the RPC signature from the query it received, with its own code written from
 the signature mechanism's steps (not with workflows.sms): sort every parameter but Signature,
 percent-encode names and values (URL-encode in UTF-8, then "+" → "%20", "*" → "%2A",
 "%7E" → "~"), join them with "&" and "=", StringToSign = "GET&%2F&" + the encoded canonical
 query, Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign)). Then it checks
-every common and SendSms parameter, and answers as the provider does. `script` scripts the
-answers: "ok", "500" (a server error), "hang" (no answer within the client's timeout); `delay`
-slows every answer.
+every common parameter and those of the action, and answers as the provider does. `script` scripts
+the answers to SendSms: "ok", "500" (a server error), "hang" (no answer within the client's timeout,
+the message not taken), "take-hang" (the message taken, then no answer: the lost answer a sender
+must not send twice); `delay` slows every answer. QuerySendDetails answers from the messages taken:
+those to the number on the day asked (China time), a page at a time, each with its OutId.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ KEY_ID, SECRET = "LTAI5tTestKeyId0001", "test/secret+with=signs"
 COMMON = {"AccessKeyId", "Action", "Format", "RegionId", "SignatureMethod", "SignatureNonce", "SignatureVersion",
           "Timestamp", "Version"}
 SEND_SMS = {"PhoneNumbers", "SignName", "TemplateCode", "TemplateParam", "OutId"}
+QUERY = {"PhoneNumber", "SendDate", "PageSize", "CurrentPage"}
+CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def encode(text: str) -> str:
@@ -42,7 +47,9 @@ class Provider:
     def __init__(self, script: list[str] | None = None, *, delay: float = 0.0) -> None:
         self.script = list(script or [])
         self.delay = delay  # seconds each answer takes, so that a sender can be caught in the middle of one
-        self.received: list[dict[str, str]] = []
+        self.received: list[dict[str, str]] = []  # the SendSms requests
+        self.queries: list[dict[str, str]] = []  # the QuerySendDetails requests
+        self.taken: list[dict[str, str]] = []  # the messages it took: OutId, PhoneNum, SendDate (China day)
         self.problems: list[str] = []
         self.nonces: set[str] = set()
         provider = self
@@ -79,11 +86,15 @@ class Provider:
         signature = params.pop("Signature", "")
         if signature != expected_signature(params):
             problems.append("SignatureDoesNotMatch")
-        if set(params) != COMMON | SEND_SMS:
-            problems.append(f"parameters {sorted(set(params) ^ (COMMON | SEND_SMS))}")
-        fixed = {"AccessKeyId": KEY_ID, "Action": "SendSms", "Format": "JSON", "SignatureMethod": "HMAC-SHA1",
+        action = params.get("Action")
+        expected = COMMON | (QUERY if action == "QuerySendDetails" else SEND_SMS)
+        if set(params) != expected:
+            problems.append(f"parameters {sorted(set(params) ^ expected)}")
+        fixed = {"AccessKeyId": KEY_ID, "Format": "JSON", "SignatureMethod": "HMAC-SHA1",
                  "SignatureVersion": "1.0", "Version": "2017-05-25"}
         problems += [f"{k}={params.get(k)!r}" for k, v in fixed.items() if params.get(k) != v]
+        if action not in ("SendSms", "QuerySendDetails"):
+            problems.append(f"Action={action!r}")
         try:
             stamp = dt.datetime.strptime(params.get("Timestamp", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
             if abs(dt.datetime.now(dt.UTC) - stamp) > dt.timedelta(minutes=15):
@@ -94,6 +105,8 @@ class Provider:
         if not nonce or nonce in self.nonces:
             problems.append("SignatureNonceUsed")
         self.nonces.add(nonce)
+        if action == "QuerySendDetails":
+            return params, problems + self.check_query(params)
         try:
             if not isinstance(json.loads(params.get("TemplateParam", "")), dict):
                 problems.append("TemplateParam is not a JSON object")
@@ -101,19 +114,53 @@ class Provider:
             problems.append("TemplateParam is not JSON")
         return params, problems
 
+    @staticmethod
+    def check_query(params: dict[str, str]) -> list[str]:
+        """QuerySendDetails: SendDate yyyyMMdd within the last 30 days, PageSize 1–50, CurrentPage from 1."""
+        problems = []
+        try:
+            day = dt.datetime.strptime(params.get("SendDate", ""), "%Y%m%d").date()
+            if not 0 <= (dt.datetime.now(CHINA).date() - day).days < 30:
+                problems.append("isv.DAY_LIMIT_CONTROL")
+        except ValueError:
+            problems.append("SendDate format")
+        if not params.get("PageSize", "").isdigit() or not 1 <= int(params["PageSize"]) <= 50:
+            problems.append("PageSize")
+        if not params.get("CurrentPage", "").isdigit() or int(params["CurrentPage"]) < 1:
+            problems.append("CurrentPage")
+        return problems
+
+    def details(self, params: dict[str, str]) -> dict:
+        mine = [t for t in self.taken if t["PhoneNum"] == params["PhoneNumber"] and t["day"] == params["SendDate"]]
+        size, page = int(params["PageSize"]), int(params["CurrentPage"])
+        shown = [{k: v for k, v in t.items() if k != "day"} for t in mine[(page - 1) * size:page * size]]
+        return {"Code": "OK", "Message": "OK", "RequestId": "0A974B78-02BF-4C79-ADF3-90CFBA1B55B1",
+                "TotalCount": len(mine), "SmsSendDetailDTOs": {"SmsSendDetailDTO": shown}}
+
+    def take(self, params: dict[str, str]) -> None:
+        now = dt.datetime.now(CHINA)
+        self.taken.append({"OutId": params["OutId"], "PhoneNum": params["PhoneNumbers"], "SendStatus": 3,
+                           "ErrCode": "DELIVERED", "TemplateCode": params["TemplateCode"], "Content": "",
+                           "SendDate": now.strftime("%Y-%m-%d %H:%M:%S"), "day": now.strftime("%Y%m%d")})
+
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         params, problems = self.check(urlsplit(handler.path).query)
-        self.received.append(params)
-        time.sleep(self.delay)
+        query = params.get("Action") == "QuerySendDetails"
+        (self.queries if query else self.received).append(params)
         self.problems += problems
-        step = self.script.pop(0) if self.script else "ok"
-        if step == "hang":
+        step = "ok" if query else (self.script.pop(0) if self.script else "ok")
+        if step in ("take-hang", "ok") and not query and not problems:
+            self.take(params)  # taken on receipt: a sender killed while it waits for the answer has sent it
+        time.sleep(self.delay)
+        if step in ("hang", "take-hang"):
             time.sleep(2)
             return
         if problems:
             status, body = 400, {"Code": problems[0], "Message": "; ".join(problems)}
         elif step == "500":
             status, body = 500, {"Code": "isp.SYSTEM_ERROR", "Message": "系统错误"}
+        elif query:
+            status, body = 200, self.details(params)
         else:
             status, body = 200, {"Code": "OK", "Message": "OK", "BizId": f"9{len(self.received):05d}^0",
                                  "RequestId": "F655A8D5-B967-440B-8683-DAD6FF8DE990"}

@@ -76,7 +76,7 @@ def test_a_claimed_message_is_not_sent_twice_while_its_lease_runs(session, offic
     now = office.now()
     from workflows.outbox import _claim
 
-    claimed = _claim(session, claimer="other-sender", now=now, limit=10, lease=dt.timedelta(minutes=5))
+    claimed, _ = _claim(session, claimer="other-sender", now=now, limit=10, lease=dt.timedelta(minutes=5))
     assert len(claimed) == 1
     during = send_pending(session=session, gateway=FileGateway(tmp_path / "a.jsonl"),
                           now=now + dt.timedelta(minutes=4))
@@ -93,7 +93,7 @@ def test_a_message_written_but_not_marked_sent_is_sent_again_and_the_file_keeps_
 
     open_complete(session, office, FREIGHT)
     out, now = tmp_path / "sms.jsonl", office.now()
-    (row,) = _claim(session, claimer="killed-sender", now=now, limit=10, lease=dt.timedelta(minutes=5))
+    (row,), _ = _claim(session, claimer="killed-sender", now=now, limit=10, lease=dt.timedelta(minutes=5))
     FileGateway(out).send(Sms(row.key, row.phone, row.notice, row.params, row.text))  # then the sender died
 
     again = send_pending(session=session, gateway=FileGateway(out), now=now + dt.timedelta(minutes=6))

@@ -4,8 +4,9 @@ The real worker (Procrastinate, the schedule's `send-outbox` task) sends through
 gateway to a local provider that takes a while to answer, and is killed after the provider has
 seen a few messages: some are sent, the batch it had claimed is still pending with its claim,
 and once that claim's lease has run out the next sender sends the rest. The provider has then
-seen every message at least once, each under its own `OutId` (the outbox key, which is what
-lets the provider drop a duplicate)."""
+seen every message, each under its own `OutId` (the outbox key). And exactly once: the provider
+took the message the killed worker was waiting on, and the next sender, finding the claim run out,
+asks the provider (QuerySendDetails, by OutId) before sending it again."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ def statuses(engine, keys: set[str]) -> dict[str, OutboxMessage]:
         return {m.key: m for m in s.exec(select(OutboxMessage)) if m.key in keys}
 
 
-def test_a_worker_killed_mid_send_leaves_every_message_sent_at_least_once(session, office, engine, database_url):
+def test_a_worker_killed_mid_send_leaves_every_message_sent_at_least_once(session, office, engine, database_url,
+                                                                           clock):
+    clock.now = dt.datetime.now(dt.UTC)  # the provider files what it takes under the real day
     for _ in range(10):
         open_complete(session, office, "road-freight-licence")  # each writes its 收件 message
     keys = {m.key for m in session.exec(select(OutboxMessage))}
@@ -84,3 +87,5 @@ def test_a_worker_killed_mid_send_leaves_every_message_sent_at_least_once(sessio
     assert {m.status for m in statuses(engine, keys).values()} == {"sent"}
     assert provider.problems == []  # every request signed and formed as the provider documents
     assert keys <= {p["OutId"] for p in provider.received}  # every message reached the provider at least once
+    assert sorted(p["OutId"] for p in provider.received) == sorted(keys)  # and none twice
+    assert provider.queries  # the re-sent claims were asked about first

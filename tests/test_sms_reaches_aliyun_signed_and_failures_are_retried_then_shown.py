@@ -85,7 +85,21 @@ def staffed(session):
     add_staff(session)
 
 
-def test_a_500_then_timeouts_are_retried_with_backoff_then_failed_and_shown(app, session, office, engine, staffed):
+def on_the_providers_clock(clock):
+    """The provider files a message under the real day it took it, and is asked about the days since the
+    message was written: so the office's clock is the real one here."""
+    clock.now = dt.datetime.now(dt.UTC)
+
+
+def china_days_until_now(start: dt.datetime) -> set[str]:
+    china = dt.timezone(dt.timedelta(hours=8))
+    first, last = start.astimezone(china).date(), dt.datetime.now(china).date()
+    return {(first + dt.timedelta(days=n)).strftime("%Y%m%d") for n in range((last - first).days + 1)}
+
+
+def test_a_500_then_timeouts_are_retried_with_backoff_then_failed_and_shown(app, session, office, engine, staffed,
+                                                                            clock):
+    on_the_providers_clock(clock)
     case = open_complete(session, office, FREIGHT, applicant=company())
     retry = Retry(attempts=3, first=dt.timedelta(minutes=1))
     t0 = office.now()
@@ -111,6 +125,9 @@ def test_a_500_then_timeouts_are_retried_with_backoff_then_failed_and_shown(app,
 
         later = send_pending(session=session, gateway=slow, now=t0 + dt.timedelta(days=1), retry=retry)
         assert later.sent == later.retried == later.failed == [] and len(provider.received) == 3
+        # Before each try after the first, the provider was asked whether it had the key already.
+        assert {q["PhoneNumber"] for q in provider.queries} == {message.phone}
+        assert len(provider.queries) == 2 * len(china_days_until_now(t0))  # one a day since, before each
     assert provider.problems == []
 
     with client_as(app, "clerk") as clerk:
@@ -120,6 +137,30 @@ def test_a_500_then_timeouts_are_retried_with_backoff_then_failed_and_shown(app,
     assert row["data-status"] == "failed" and cells[1] == "收件"
     assert "发送失败" in cells[2] and "已尝试 3 次" in cells[2] and "超时" in cells[2]
     assert case.receipt_no in cells[3]
+
+
+def test_a_message_the_provider_took_but_never_answered_is_not_sent_twice(session, office, engine, clock):
+    """SendSms is not idempotent: the provider takes the message and the answer is lost (a timeout). The
+    next try asks QuerySendDetails, finds the key as OutId, and marks the message sent without a second
+    SendSms. A message the provider never took (a 500) is asked about and then sent."""
+    on_the_providers_clock(clock)
+    taken = open_complete(session, office, FREIGHT, applicant=company())
+    refused = open_complete(session, office, FREIGHT)
+    t0 = office.now()
+    with Provider(script=["take-hang", "500"]) as provider:
+        slow = gateway(provider.url, timeout=0.3)
+        first = send_pending(session=session, gateway=slow, now=t0)
+        assert len(first.retried) == 2 and len(provider.received) == 2
+
+        second = send_pending(session=session, gateway=slow, now=t0 + dt.timedelta(minutes=1))
+
+        by_case = {m.case_id: m for m in rows(engine)}
+        assert sorted(second.sent) == sorted(m.key for m in by_case.values())
+        assert [p["OutId"] for p in provider.received] == [by_case[taken.id].key, by_case[refused.id].key,
+                                                           by_case[refused.id].key]  # the taken one: once
+        assert by_case[taken.id].provider_id == by_case[taken.id].key  # filed under its OutId
+        assert {q["SendDate"] for q in provider.queries} <= china_days_until_now(t0)  # today's (China time)
+    assert provider.problems == []
 
 
 def test_a_sent_message_is_shown_sent_on_the_case_page(app, session, office, staffed):

@@ -12,8 +12,9 @@ Sending. `send_pending` claims a batch of due messages with a lease (a sender
 killed mid-batch leaves claims that expire, and the next run takes them again),
 hands each to the gateway and marks it sent, one commit per message. So every
 message is sent at least once, with its idempotency key (`key`, the same on every
-try) for a gateway that drops duplicates (the file gateway does; 阿里云 does not, see
-workflows/sms.py). A failure is retried with exponential
+try). Before a message is tried again (after a failure, or when its sender died holding
+it) the gateway is asked whether it already took that key, so a try whose answer was
+lost is not sent twice. A failure is retried with exponential
 backoff; after the last try the message is marked failed, and the case page
 shows it.
 """
@@ -216,11 +217,15 @@ def send_pending(*, session: Session, gateway: Gateway, now: dt.datetime, limit:
     """Send the messages due at `now`, at most `limit` of them; each is committed as it is sent."""
     report = SendReport()
     claimer = uuid.uuid4().hex
-    for row in _claim(session, claimer=claimer, now=now, limit=limit, lease=lease):
+    rows, tried = _claim(session, claimer=claimer, now=now, limit=limit, lease=lease)
+    for row in rows:
         sms = Sms(key=row.key, phone=row.phone, notice=row.notice, params=row.params, text=row.text)
         mine = and_(MESSAGES.c.id == row.id, MESSAGES.c.claimed_by == claimer)
         try:
-            provider_id = gateway.send(sms)
+            # A message tried before (a failure, or a sender that died holding it) may have reached the
+            # provider with its answer lost: ask before sending it again.
+            earlier = gateway.delivered(sms, since=row.created_at) if row.id in tried else None
+            provider_id = earlier if earlier is not None else gateway.send(sms)
         except GatewayFailure as exc:
             tries = row.attempts + 1
             gave_up = tries >= retry.attempts
@@ -238,24 +243,30 @@ def send_pending(*, session: Session, gateway: Gateway, now: dt.datetime, limit:
     return report
 
 
-def _claim(session: Session, *, claimer: str, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[Any]:
-    """Lease up to `limit` due messages to this sender, in one short transaction; the rows it got."""
+def _claim(session: Session, *, claimer: str, now: dt.datetime, limit: int,
+           lease: dt.timedelta) -> tuple[list[Any], set[int]]:
+    """Lease up to `limit` due messages to this sender, in one short transaction: the rows it got, and
+    which of them were tried before (a failure recorded, or a lease that ran out: its sender died)."""
     free = and_(MESSAGES.c.status == PENDING, MESSAGES.c.due_at <= now,
                 or_(MESSAGES.c.lease_until.is_(None), MESSAGES.c.lease_until < now))
-    due = select(MESSAGES.c.id).where(free).order_by(MESSAGES.c.due_at, MESSAGES.c.id).limit(limit)
+    due = (select(MESSAGES.c.id, MESSAGES.c.attempts, MESSAGES.c.lease_until).where(free)
+           .order_by(MESSAGES.c.due_at, MESSAGES.c.id).limit(limit))
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)  # two senders take different rows, neither waits
-    ids = [row.id for row in conn.execute(due)]
+    found = conn.execute(due).all()
+    ids = [row.id for row in found]
+    tried = {row.id for row in found if row.attempts or row.lease_until is not None}
     if not ids:
         session.commit()  # ends the read; a rollback would expire the caller's objects in this session
-        return []
+        return [], set()
     # The condition again: on SQLite a sender that read before another's claim committed claims nothing twice.
     conn.execute(update(MESSAGES).where(MESSAGES.c.id.in_(ids), free)
                  .values(claimed_by=claimer, lease_until=now + lease))
     session.commit()
     return list(session.connection().execute(
-        select(MESSAGES).where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == claimer).order_by(MESSAGES.c.id)))
+        select(MESSAGES).where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == claimer)
+        .order_by(MESSAGES.c.id))), tried
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -3,10 +3,9 @@
 A gateway takes one `Sms` and either returns the provider's id for it or raises
 `GatewayFailure`; the outbox (workflows/outbox.py) decides about retries. Every
 message carries its idempotency key, stable across retries and re-sends after a
-crash. The file gateway skips a key it already wrote. 阿里云 gets it as `OutId`, returned
-on its delivery receipts, but does not drop a duplicate (its SendSms is documented as not
-idempotent): a message re-sent after a crash or a timeout that came after the provider
-took it reaches the applicant twice, and the receipts show it under one key.
+crash. Before a message is tried again, `delivered` asks whether the provider already took
+that key: the file gateway looks in its file; 阿里云's SendSms is documented as not
+idempotent, so the gateway asks QuerySendDetails for the key as `OutId`.
 """
 
 from __future__ import annotations
@@ -21,8 +20,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -45,6 +45,13 @@ class Gateway(Protocol):
 
     def send(self, sms: Sms) -> str:
         """Hand the message over; the provider's id for it. Raises GatewayFailure."""
+        ...
+
+    def delivered(self, sms: Sms, *, since: dt.datetime) -> str | None:
+        """Whether the provider already took this message (by its key) since `since`: its id for it, or
+        None. Asked before a message is tried again, so that a try whose answer was lost (a sender
+        killed, a timeout after the provider took it) is not sent twice. Raises GatewayFailure when it
+        cannot tell."""
         ...
 
 
@@ -82,6 +89,9 @@ class FileGateway:
         written.add(sms.key)
         return sms.key
 
+    def delivered(self, sms: Sms, *, since: dt.datetime) -> str | None:
+        return sms.key if sms.key in self._keys() else None
+
     def _write(self, out: _Appendable, data: bytes) -> None:
         out.write(data)
 
@@ -117,6 +127,9 @@ class _Appendable(Protocol):
 # ---- 阿里云短信服务 (Dysmsapi, SendSms, API version 2017-05-25) ---------------------------
 
 ALIYUN_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
+CHINA = ZoneInfo("Asia/Shanghai")  # QuerySendDetails' SendDate is a day in China
+QUERY_PAGE = 50  # QuerySendDetails' largest PageSize
+QUERY_DAYS = 30  # how far back QuerySendDetails reaches
 
 
 def percent_encode(text: str) -> str:
@@ -157,31 +170,59 @@ class AliyunSms:
         template = self.templates.get(sms.notice)
         if not template:
             raise GatewayFailure(f"未配置“{sms.notice}”短信的模板编号（TemplateCode）")
-        return {
-            "AccessKeyId": self.access_key_id,
-            "Action": "SendSms",
-            "Format": "JSON",
-            "OutId": sms.key,
-            "PhoneNumbers": sms.phone,
-            "RegionId": self.region,
-            "SignName": self.sign_name,
-            "SignatureMethod": "HMAC-SHA1",
-            "SignatureNonce": nonce,
-            "SignatureVersion": "1.0",
-            "TemplateCode": template,
-            "TemplateParam": json.dumps(dict(sms.params), ensure_ascii=False, separators=(",", ":")),
-            "Timestamp": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "Version": "2017-05-25",
-        }
+        return {**self.common("SendSms", nonce=nonce, now=now), "OutId": sms.key, "PhoneNumbers": sms.phone,
+                "SignName": self.sign_name, "TemplateCode": template,
+                "TemplateParam": json.dumps(dict(sms.params), ensure_ascii=False, separators=(",", ":"))}
+
+    def common(self, action: str, *, nonce: str, now: dt.datetime) -> dict[str, str]:
+        return {"AccessKeyId": self.access_key_id, "Action": action, "Format": "JSON", "RegionId": self.region,
+                "SignatureMethod": "HMAC-SHA1", "SignatureNonce": nonce, "SignatureVersion": "1.0",
+                "Timestamp": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": "2017-05-25"}
+
+    def query_params(self, sms: Sms, day: dt.date, page: int, *, nonce: str, now: dt.datetime) -> dict[str, str]:
+        """QuerySendDetails: the messages sent to one number on one day (China time), a page at a time."""
+        return {**self.common("QuerySendDetails", nonce=nonce, now=now), "PhoneNumber": sms.phone,
+                "SendDate": day.strftime("%Y%m%d"), "PageSize": str(QUERY_PAGE), "CurrentPage": str(page)}
 
     def signed_url(self, sms: Sms, *, nonce: str, now: dt.datetime) -> str:
-        params = self.params(sms, nonce=nonce, now=now)
+        return self.url_for(self.params(sms, nonce=nonce, now=now))
+
+    def url_for(self, params: Mapping[str, str]) -> str:
         query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()))
         sig = percent_encode(signature(self.access_key_secret, "GET", params))
         return f"{self.endpoint.rstrip('/')}/?Signature={sig}&{query}"
 
     def send(self, sms: Sms) -> str:
-        url = self.signed_url(sms, nonce=str(uuid.uuid4()), now=dt.datetime.now(dt.UTC))
+        body = self._call(self.signed_url(sms, nonce=str(uuid.uuid4()), now=dt.datetime.now(dt.UTC)))
+        return str(body.get("BizId", ""))
+
+    def delivered(self, sms: Sms, *, since: dt.datetime) -> str | None:
+        """SendSms is not idempotent (its documentation says so), so before a message is tried again this
+        asks QuerySendDetails for the number's messages of each day since the first try (the provider
+        keeps 30 days) and looks for the message's key as OutId. One the provider reports failed
+        (SendStatus 2) was not delivered, and is sent again."""
+        now = dt.datetime.now(dt.UTC)
+        last = now.astimezone(CHINA).date()
+        day = max(since.astimezone(CHINA).date(), last - dt.timedelta(days=QUERY_DAYS - 1))
+        while day <= last:
+            if self._took_on(sms, day, now):
+                return sms.key  # the provider files it under OutId = key (its detail records carry no BizId)
+            day += dt.timedelta(days=1)
+        return None
+
+    def _took_on(self, sms: Sms, day: dt.date, now: dt.datetime) -> bool:
+        page = 1
+        while True:
+            body = self._call(self.url_for(self.query_params(sms, day, page, nonce=str(uuid.uuid4()), now=now)))
+            found = (body.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
+            if any(isinstance(item, dict) and item.get("OutId") == sms.key and item.get("SendStatus") != 2
+                   for item in found):
+                return True
+            if not found or page * QUERY_PAGE >= int(body.get("TotalCount") or 0):
+                return False
+            page += 1
+
+    def _call(self, url: str) -> dict[str, Any]:
         try:
             if self.client is not None:
                 answer = self.client.get(url, timeout=self.timeout)
@@ -199,4 +240,4 @@ class AliyunSms:
             code = body.get("Code", "") if isinstance(body, dict) else ""
             message = body.get("Message", "") if isinstance(body, dict) else ""
             raise GatewayFailure(f"短信平台拒绝：HTTP {answer.status_code} {code} {message}".strip())
-        return str(body.get("BizId", ""))
+        return body
