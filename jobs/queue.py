@@ -67,10 +67,21 @@ def build_app(*, database_url: str, engine: Engine, office: Office, entries: Seq
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
     for entry in entries:
         app.periodic(cron=cron_of(entry, office.time), periodic_id=entry.name)(
-            app.task(name=entry.name, lock=entry.name, queue=QUEUE)(_runner(entry, engine, office)))
+            app.task(name=entry.name, lock=entry.name, queue=QUEUE, retry=retry_of(entry))(
+                _runner(entry, engine, office)))
     app.periodic(cron="*/5 * * * *", periodic_id=RETRY_STALLED)(
         app.task(name=RETRY_STALLED, queue=QUEUE, queueing_lock=RETRY_STALLED, pass_context=True)(_retry_stalled))
     return app
+
+
+# A daily run that fails (the database away for a moment) is tried again within minutes: 4, 16, 64, 256
+# and 1024 s later, not at the next day's tick, which would do the missed day a day late. A task that
+# runs every few minutes has its next tick for a retry.
+DAILY_RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=4)
+
+
+def retry_of(entry: Scheduled) -> procrastinate.RetryStrategy | bool:
+    return DAILY_RETRY if isinstance(entry.when, Daily) else False
 
 
 async def _retry_stalled(context: procrastinate.JobContext, timestamp: int) -> None:

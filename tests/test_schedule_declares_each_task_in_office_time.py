@@ -67,3 +67,32 @@ def test_a_daily_task_is_due_for_today_only_once_its_time_has_come():
     assert daily.due_day(dt.datetime(2026, 12, 4, 0, 29)) == dt.date(2026, 12, 3)
     assert daily.due_day(dt.datetime(2026, 12, 4, 0, 30)) == dt.date(2026, 12, 4)
     assert parse_when("00:30") == daily
+
+
+def test_a_failed_daily_run_is_tried_again_within_minutes_and_the_minute_tasks_wait_for_their_next_tick(
+        engine, office):
+    """A daily run that fails is retried 4, 16, 64, 256 and 1024 s later, not the next day; send-outbox,
+    due every minute, is not retried (its next tick is the retry)."""
+    from procrastinate.jobs import Job
+
+    from jobs.queue import build_app
+
+    app = build_app(database_url="postgresql://u@127.0.0.1:1/onevisit", engine=engine, office=office,
+                    entries=SCHEDULE)
+
+    def waits(name: str) -> list[int | None]:
+        strategy = app.tasks[name].retry_strategy
+        if strategy is None:
+            return []
+        decisions = [strategy.get_retry_decision(exception=OSError("数据库连接中断"),
+                                                 job=Job(id=1, queue="schedule", lock=name, queueing_lock=None,
+                                                         task_name=name, attempts=n))
+                     for n in range(6)]
+        return [None if d is None else int(d.retry_at.timestamp() - dt.datetime.now(dt.UTC).timestamp() + 0.5)
+                for d in decisions]
+
+    for entry in SCHEDULE:
+        if isinstance(entry.when, Daily):
+            assert waits(entry.name) == [4, 16, 64, 256, 1024, None], entry.name
+        else:
+            assert waits(entry.name) == [], entry.name
