@@ -1,11 +1,12 @@
 """SQLite stays zero-setup: `service.py serve` runs the declared schedule itself, in one
 thread of the supervising process, however many `--workers`. On a fresh demo it ends the
 容缺 case left overdue on the last working day without anyone typing a command (catch-up
-at start), once, and records the run."""
+at start), once, records the run, and the applicant's 终止 message lands in the outbox file."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from workflows.db import make_engine, session as new_session, upgrade
 from workflows.demo import build_demo
 from workflows.machine import FINAL_STATES
 from workflows.models import Case, CaseEvent, ScheduledRun
+from workflows.outbox import mobile_of
 
 ROOT = Path(service.__file__).parent
 
@@ -51,8 +53,9 @@ def test_serve_with_two_workers_ends_the_demos_overdue_default_once(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ONEVISIT_DEFINITIONS_DIR")}
     # 00:00: today's run is due whatever the hour the test runs at.
+    outbox = tmp_path / "sms.jsonl"
     env |= {"DATABASE_URL": url, "ONEVISIT_SCHEDULE": '{"gap-sweep": "00:00"}',
-            "ONEVISIT_GUIDE_CACHE_DIR": str(tmp_path / "guides")}
+            "ONEVISIT_GUIDE_CACHE_DIR": str(tmp_path / "guides"), "ONEVISIT_SMS_FILE": str(outbox)}
     serve = subprocess.Popen([sys.executable, str(ROOT / "service.py"), "serve", "--workers", "2",
                               "--port", str(free_port())], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -60,6 +63,10 @@ def test_serve_with_two_workers_ends_the_demos_overdue_default_once(tmp_path):
         deadline = time.monotonic() + 120
         while overdue_open(engine, today) and time.monotonic() < deadline and serve.poll() is None:
             time.sleep(0.5)
+        texted = [c.receipt_no for c in left if mobile_of(c.applicant_phone)]
+        while time.monotonic() < deadline and serve.poll() is None and not all(
+                any(r in line and '"defaulted"' in line for line in lines(outbox)) for r in texted):
+            time.sleep(0.5)  # the sender runs after the sweep
         time.sleep(3)  # let both web workers finish starting: neither may start a runner of its own
     finally:
         serve.send_signal(signal.SIGINT)
@@ -75,4 +82,13 @@ def test_serve_with_two_workers_ends_the_demos_overdue_default_once(tmp_path):
             assert ends[0].payload["default"]["deadline"] == case.gap_due.isoformat()
         assert s.exec(select(ScheduledRun).where(ScheduledRun.task == "gap-sweep",
                                                  ScheduledRun.day == today)).one()
+    sent = [json.loads(line) for line in lines(outbox)]
+    for case in left:  # each applicant told once why the case ended, if they have a mobile to be told on
+        told = [m for m in sent if m["notice"] == "defaulted" and case.receipt_no in m["text"]]
+        assert len(told) == (1 if mobile_of(case.applicant_phone) else 0), (case.receipt_no, sent[-3:])
+        assert all("容缺材料逾期未补齐" in m["text"] for m in told)
     engine.dispose()
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
