@@ -5,9 +5,10 @@ The scheme (docs/inspection-draws.md):
 1. **Announce** (抽查公告). The office fixes, from the register and the roster as they stand, the
    sorted list of eligible targets (licence number and the holder's public name), the sorted list of
    inspectors (执法证号, name, 科室) and the 回避 pairs (执法证号, licence number: declared conflicts,
-   and who inspected which target in the previous period); a SHA-256 of each; a random nonce; and
-   names a public value that does not exist yet (e.g. 上证综合指数 on a later trading day) with its
-   date. The SHA-256 of all that is the commitment. All of it is public from this moment.
+   and who inspected which holder in the previous period, whatever number its licence has now); a
+   SHA-256 of each; a random nonce; and names a public value that does not exist yet (e.g.
+   上证综合指数 on a later trading day) with its date. The SHA-256 of all that is the commitment.
+   All of it is public from this moment.
 2. **Run**, on or after that date: the operator enters the public value; seed = SHA-256 of the
    commitment and the value. Whatever the operator wished, they could not know the value when the
    lists were fixed, and cannot change the lists now: the commitment is published.
@@ -74,20 +75,32 @@ def eligible_targets(*, session: Session, item: InspectionItem, today: dt.date) 
 
 def avoid_pairs(*, session: Session, item: InspectionItem, period: str, targets: list[Target],
                 inspectors: list[roster.RosterEntry]) -> list[list[str]]:
-    """(执法证号, licence number) pairs that may not meet: declared conflicts, and last period's teams."""
+    """(执法证号, licence number) pairs that may not meet: declared conflicts, and last period's teams.
+
+    Both are matched by holder (ID number or 统一社会信用代码), not by licence number: a holder whose
+    licence was renewed (延续) since last period holds it under a new number, and must still not meet
+    the inspector who came last time. The pairs name this draw's licence numbers, as the draw reads them.
+    """
     cert_of = {e.username: e.cert_no for e in inspectors}
     by_holder: dict[str, list[str]] = {}
     for t in targets:
         by_holder.setdefault(t.holder_id_no, []).append(t.number)
     pairs = {(cert_of[u], number) for u, holder in roster.conflicts(session) if u in cert_of
              for number in by_holder.get(holder, [])}
-    numbers, certs = {t.number for t in targets}, set(cert_of.values())
-    previous = session.connection().execute(
+    certs = set(cert_of.values())
+    conn = session.connection()
+    previous = conn.execute(
         select(RUNS.c.assignments).join(DRAWS, DRAWS.c.id == RUNS.c.draw_id)
         .where(DRAWS.c.item_code == item.code, DRAWS.c.period == item.previous_period(period))).scalars()
+    last_team: dict[str, set[str]] = {}  # last period's licence number → every 执法证号 sent to it
     for assignments in previous:
-        pairs |= {(cert, number) for number, team in assignments if number in numbers
-                  for cert in team if cert in certs}
+        for number, team in assignments:
+            last_team.setdefault(number, set()).update(cert for cert in team if cert in certs)
+    if last_team:
+        holders = conn.execute(select(LICENCES.c.number, LICENCES.c.holder_id_no)
+                               .where(LICENCES.c.number.in_(sorted(last_team)))).all()
+        pairs |= {(cert, number) for old_number, holder in holders for cert in last_team[old_number]
+                  for number in by_holder.get(holder, [])}
     return [list(p) for p in sorted(pairs)]
 
 

@@ -59,6 +59,11 @@ class Task:
         return OUTCOMES.get(self.outcome or "", "")
 
     @property
+    def result_label(self) -> str:
+        """The result as the staff pages and the API say it: the outcome, or 检查中 while none is recorded."""
+        return self.outcome_label or "检查中"
+
+    @property
     def needs_follow_up(self) -> bool:
         return self.outcome == "rectify" and not self.followed_up
 

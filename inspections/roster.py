@@ -94,9 +94,12 @@ def active_roster(session: Session) -> list[RosterEntry]:
     rows = session.connection().execute(
         select(INSPECTORS.c.username, users.c.display_name, INSPECTORS.c.cert_no, INSPECTORS.c.department)
         .join(users, users.c.username == INSPECTORS.c.username)
-        .where(INSPECTORS.c.active.is_(True), users.c.active.is_(True))
-        .order_by(INSPECTORS.c.cert_no)).all()
-    return [RosterEntry(username=r[0], name=r[1], cert_no=r[2], department=r[3]) for r in rows]
+        .where(INSPECTORS.c.active.is_(True), users.c.active.is_(True))).all()
+    entries = [RosterEntry(username=r[0], name=r[1], cert_no=r[2], department=r[3]) for r in rows]
+    # Sorted here, not by ORDER BY: the announced list must be in Unicode code point order, which the
+    # published scheme and verify demand, and a database's collation need not give it (PostgreSQL with a
+    # non-C locale puts 'ab…' before 'AC…'; code points put 'AC…' first).
+    return sorted(entries, key=lambda e: e.cert_no)
 
 
 def conflicts(session: Session) -> list[tuple[str, str]]:

@@ -44,8 +44,9 @@ def add_licences(session: Session, count: int, *, matter: str = "road-freight-li
     return [str(r["number"]) for r in rows]
 
 
-def add_inspectors(session: Session, count: int, *, start: int = 1) -> list[str]:
-    """Staff accounts insp01… with the inspector role, in the roster; returns their usernames."""
+def add_inspectors(session: Session, count: int, *, start: int = 1, cert_nos: list[str] | None = None) -> list[str]:
+    """Staff accounts insp01… with the inspector role, in the roster (执法证号 33040000001… unless
+    `cert_nos` names them); returns their usernames."""
     names = []
     for i in range(start, start + count):
         username = f"insp{i:02d}"
@@ -53,7 +54,8 @@ def add_inspectors(session: Session, count: int, *, start: int = 1) -> list[str]
                                        password_hash=_hash(password_of(username)), roles=["inspector"],
                                        created_at=NOW))
         session.commit()
-        roster.add_inspector(session=session, username=username, cert_no=f"33040{i:05d}", department="运输管理科",
+        cert_no = cert_nos[i - start] if cert_nos else f"33040{i:05d}"
+        roster.add_inspector(session=session, username=username, cert_no=cert_no, department="运输管理科",
                              by="admin1", now=NOW)
         names.append(username)
     return names

@@ -1,6 +1,7 @@
 """An inspector logs in and sees the targets they were drawn for, with the licence linked, and records a
 result on a form with its CSRF token; one not in the team is refused and nothing is written. An
-administrator announces and runs a draw from the staff page; the licence page lists its inspections."""
+administrator announces and runs a draw from the staff page; the licence page lists its inspections, and
+GET /api/licences/{id} gives the same."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from inspections import draws
+from fastapi.testclient import TestClient
+
+from inspections import draws, results
 from inspections.draw_tables import FOLLOW_UPS, RESULTS
-from tests.inspection_support import add_inspectors, add_licences, announce_and_run
+from tests.inspection_support import add_inspectors, add_licences, announce_and_run, items
 from tests.page_helpers import add_staff, attr, client_as, csrf_from, error_code, login, one, soup
+from tests.support import STAFF
+from workflows import accounts
+from workflows.office import Actor
 
 
 def _drawn(session, office, clock):
@@ -130,3 +136,32 @@ def test_the_licence_page_lists_the_draws_that_picked_it(app, session, office, c
     rows = page.select("#inspections tbody tr")
     assert [attr(r, "data-draw-id") for r in rows] == [str(draw_id)]
     assert "检查中" in rows[0].get_text()
+
+
+def test_the_api_gives_a_licence_with_the_draws_that_picked_it_and_their_results(app, session, office, clock):
+    draw_id, row, user_of = _drawn(session, office, clock)
+    (checked, checked_team), (waiting, _), _ = row["assignments"]
+    id_of = dict(zip((t[0] for t in row["targets"]), row["licence_ids"], strict=True))
+    never = next(number for number, _ in row["targets"] if number not in {a[0] for a in row["assignments"]})
+    member = Actor(user_of[checked_team[0]], frozenset({"inspector"}))
+    result_id = results.record_result(session=session, office=office, items=items(), actor=member, draw_id=draw_id,
+                                      licence_number=checked, outcome="rectify", inspected_on=office.today(),
+                                      note="两辆车未按期审验")
+    results.record_follow_up(session=session, office=office, actor=member, result_id=result_id,
+                             outcome="rectified", checked_on=office.today(), note="已审验")
+    admin = accounts.actor_of(session.get_one(accounts.StaffUser, STAFF.admin.username))
+    token = accounts.issue_token(session=session, username=STAFF.auditor.username, label="tests", admin=admin,
+                                 now=office.now())
+
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as api:
+        found = {number: api.get(f"/api/licences/{id_of[number]}").json()
+                 for number in (checked, waiting, never)}
+
+    assert found[checked]["inspections"] == [{
+        "draw_id": draw_id, "item_code": "road-freight-operation", "item_name": row["item_name"], "period": "2026",
+        "outcome": "rectify", "outcome_label": "发现问题已责令整改",
+        "rectify_by": (office.today() + dt.timedelta(days=30)).isoformat(), "followed_up": True}]
+    [pending] = found[waiting]["inspections"]
+    assert (pending["draw_id"], pending["outcome"], pending["outcome_label"]) == (draw_id, None, "检查中")
+    assert (pending["rectify_by"], pending["followed_up"]) == (None, False)
+    assert found[never]["inspections"] == []

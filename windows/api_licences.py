@@ -1,7 +1,7 @@
 """The licence register (证照库) over the API: the same reads as the pages.
 
     GET /api/licences        search by holder, number, matter, status, or 即将到期 (expiring_within), paginated
-    GET /api/licences/{id}   one licence with its history
+    GET /api/licences/{id}   one licence with its history and the 双随机 draws that picked it
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from inspections import register
+from inspections import register, results
 from windows.api_route import AnsweredInThread
 from windows.deps import ApiLicenceReaderDep, OfficeDep, SessionDep
 from windows.schemas import NO_NUL
@@ -67,11 +67,37 @@ class LicenceEventOut(BaseModel):
     reason: str
 
 
+Outcome = Literal["clear", "rectify", "case", "not_found"]
+
+
+class LicenceInspectionOut(BaseModel):
+    """A 双随机 draw that picked the licence, and what its team found (as recorded, published or not)."""
+
+    draw_id: int = Field(description="the 抽查任务; its public page is /public/inspections/{draw_id}")
+    item_code: str = Field(description="the 抽查事项 drawn for")
+    item_name: str
+    period: str = Field(description="the draw's period, e.g. 2026 or 2026-H2")
+    outcome: Outcome | None = Field(description=" | ".join(f"{code} {text}" for code, text in results.OUTCOMES.items())
+                                    + "; null while the team has recorded none (检查中)")
+    outcome_label: str = Field(description="the outcome as the licence page says it; 检查中 while none is recorded")
+    rectify_by: dt.date | None = Field(description="整改期限, for rectify")
+    followed_up: bool = Field(description="whether the 整改's 复查 has been recorded")
+
+    @classmethod
+    def of(cls, t: results.Task) -> LicenceInspectionOut:
+        return cls(draw_id=t.draw_id, item_code=t.item_code, item_name=t.item_name, period=t.period,
+                   outcome=t.outcome, outcome_label=t.result_label,  # type: ignore[arg-type]
+                   rectify_by=t.rectify_by, followed_up=t.followed_up)
+
+
 class LicenceOut(LicenceSummaryOut):
-    """One licence: the holder's full ID number, and its history."""
+    """One licence: the holder's full ID number, its history, and the inspections it has had."""
 
     holder_id_no: str
     history: list[LicenceEventOut]
+    inspections: list[LicenceInspectionOut] = Field(
+        description="the 双随机 draws that picked this licence, newest first, each with its team's result "
+                    "(the licence page's 双随机抽查 table)")
 
 
 @router.get("/licences", response_model=LicencePageOut)
@@ -102,8 +128,10 @@ def get_licence(licence_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: S
                 actor: ApiLicenceReaderDep) -> LicenceOut:
     row = register.get(session=session, today=office.today(), licence_id=licence_id)
     history = register.history(session=session, office=office, licence=row)
+    inspections = results.tasks(session=session, licence_number=row.number)
     return LicenceOut(**LicenceSummaryOut.of(row).model_dump(), holder_id_no=row.holder_id_no,
-                      history=[_event(h, office.time) for h in history])
+                      history=[_event(h, office.time) for h in history],
+                      inspections=[LicenceInspectionOut.of(t) for t in inspections])
 
 
 def _event(h: register.HistoryLine, time: OfficeTime) -> LicenceEventOut:
