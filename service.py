@@ -660,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     licences = sub.add_parser("licences", help="证照库").add_subparsers(dest="licences_command", required=True)
     licences.add_parser("import", help="导入存量证照（.xlsx 或 .csv；有一行出错则全部不导入）").add_argument("file")
     licences.add_parser("expiring", help="列出即将到期的有效证照").add_argument(
-        "--days", type=int, default=60, help="多少日内到期（默认60）")
+        "--days", type=int, default=None, help="多少日内到期（默认为办事大厅配置的即将到期期限，通常60）")
     from inspections.draw_cli import add_parser as add_inspections_parser
 
     add_inspections_parser(sub)

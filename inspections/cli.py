@@ -21,7 +21,8 @@ def run(args, settings) -> int:
         with new_session(engine) as session:
             if args.licences_command == "import":
                 return _import(session, office, Path(args.file))
-            return _expiring(session, office, args.days)
+            return _expiring(session, office, office.profile.licences.expiry_window_days if args.days is None
+                             else args.days)
     finally:
         engine.dispose()
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from inspections import importing
-from inspections.register import EXPIRY_WINDOW_DAYS, expiry_of
+from inspections.register import expiry_of
 from inspections.reminders import SCHEDULED, all_reminders, remind_expiring
 from workflows.db import session as new_session
 from workflows.definition import Term
@@ -50,9 +50,10 @@ class StockSummary:
     expired: int  # expired during the demo's history
     expiring: int  # expire within the window after today
     reminders: int  # 延续提醒 written
+    window: int  # the office's 即将到期 window, in days
 
     def __str__(self) -> str:
-        return (f"导入存量证照 {self.imported} 件（演示期间到期 {self.expired} 件，{EXPIRY_WINDOW_DAYS} 天内到期 "
+        return (f"导入存量证照 {self.imported} 件（演示期间到期 {self.expired} 件，{self.window} 天内到期 "
                 f"{self.expiring} 件）；延续提醒短信 {self.reminders} 条")
 
 
@@ -74,9 +75,10 @@ def build_stock(*, engine: Engine, office: Office, seed: int, first: dt.date, to
     with new_session(engine) as session:
         reminders = len(all_reminders(session=session))
     expiries = [e for e in (_expiry(office, r) for r in rows) if e is not None]
+    window = office.profile.licences.expiry_window_days
     return StockSummary(imported=outcome.imported, expired=sum(first <= e < today for e in expiries),
-                        expiring=sum(today <= e < today + dt.timedelta(days=EXPIRY_WINDOW_DAYS) for e in expiries),
-                        reminders=reminders)
+                        expiring=sum(today <= e < today + dt.timedelta(days=window) for e in expiries),
+                        reminders=reminders, window=window)
 
 
 def _applicants_known(session: Session) -> set[str]:
@@ -96,7 +98,8 @@ def _rows(rng: random.Random, office: Office, *, first: dt.date, today: dt.date,
     for code, count in STOCK.items():
         definition = office.catalogue.get(code).definition
         years = _term(office, code).length or 1
-        for expires in _expiry_days(rng, count, years=years, first=first, today=today):
+        for expires in _expiry_days(rng, count, years=years, first=first, today=today,
+                                    window=office.profile.licences.expiry_window_days):
             entry = roster.applicant_for(code)
             while {entry.applicant.name, entry.applicant.id_no} & taken:
                 entry = roster.applicant_for(code)
@@ -110,7 +113,8 @@ def _rows(rng: random.Random, office: Office, *, first: dt.date, today: dt.date,
     return rows
 
 
-def _expiry_days(rng: random.Random, count: int, *, years: int, first: dt.date, today: dt.date) -> list[dt.date]:
+def _expiry_days(rng: random.Random, count: int, *, years: int, first: dt.date, today: dt.date,
+                 window: int) -> list[dt.date]:
     """Expiry dates as a register holds them: a few passed during the history, about one in six within the
     expiry window after today (their reminders already sent), the rest spread over the years to come, up to
     the term of a licence issued the day before the system's first day."""
@@ -118,11 +122,11 @@ def _expiry_days(rng: random.Random, count: int, *, years: int, first: dt.date, 
     days = []
     for i in range(count):
         if i % 6 == 0:
-            days.append(today + dt.timedelta(days=rng.randrange(1, EXPIRY_WINDOW_DAYS)))
+            days.append(today + dt.timedelta(days=rng.randrange(1, window)))
         elif i % 6 == 1 and i < count // 2:
             days.append(first + dt.timedelta(days=rng.randrange((today - first).days)))
         else:
-            days.append(today + dt.timedelta(days=rng.randrange(EXPIRY_WINDOW_DAYS, latest)))
+            days.append(today + dt.timedelta(days=rng.randrange(window, latest)))
     return days
 
 

@@ -47,13 +47,10 @@ STATUS_LABELS = {VALID: "有效", CANCELLED: "已注销", REVOKED: "已吊销", 
 ACTION_LABELS = {"issue": "准予许可，发证", "import": "导入存量证照", "cancel": "注销", "revoke": "吊销",
                  "renew": "延续（换发新证）"}
 
-EXPIRY_WINDOW_DAYS = 60  # licences expiring within this many days are listed as 即将到期
 RENEWAL_NOTICE_DAYS = 30  # 行政许可法 第五十条: a 延续 application is due 30 days before expiry
 # The second 延续提醒 comes this many days before the 延续 deadline: a week to gather the application's
 # materials, where a message on the deadline itself would come when it is already too late to prepare.
 RENEWAL_REMINDER_LEAD_DAYS = 7
-REMINDER_RULE = (f"到期前 {EXPIRY_WINDOW_DAYS} 日提醒一次；延续申请须于到期前 {RENEWAL_NOTICE_DAYS} 日提出，"
-                 f"截止前 {RENEWAL_REMINDER_LEAD_DAYS} 日再提醒一次")
 RENEWAL_WINDOW_DAYS = 90  # a new grant this close to an old licence's expiry continues it (延续)
 ACTORS = frozenset({"approver", "admin"})  # who may 注销 or 吊销
 
@@ -429,7 +426,13 @@ class Reminder:
     milestone: str  # "window": it just came within the expiry window; "due": the 延续 application is due in a week
 
 
-def reminders_due(*, session: Session, on: dt.date, window_days: int = EXPIRY_WINDOW_DAYS) -> list[Reminder]:
+def reminder_rule(window_days: int) -> str:
+    """When the holder is texted, as the licence page states it (the office profile's window)."""
+    return (f"到期前 {window_days} 日提醒一次；延续申请须于到期前 {RENEWAL_NOTICE_DAYS} 日提出，"
+            f"截止前 {RENEWAL_REMINDER_LEAD_DAYS} 日再提醒一次")
+
+
+def reminders_due(*, session: Session, on: dt.date, window_days: int) -> list[Reminder]:
     """Who is due a 延续 reminder on `on`: holders of 有效 licences that come within the expiry window
     that day (expiring `window_days` later), and those whose 延续 application (art. 50: due 30 days before
     expiry) is due a week later. A job that runs once a day reminds each holder at most twice per licence.

@@ -27,7 +27,7 @@ def remind_expiring(*, engine: Engine, office: Office, day: dt.date) -> str:
     """Queue the day's 延续提醒 (idempotent: run again for a day, it writes nothing already written)."""
     written = 0
     with new_session(engine) as session:
-        for due in reminders_due(session=session, on=day):
+        for due in reminders_due(session=session, on=day, window_days=office.profile.licences.expiry_window_days):
             case = session.get(Case, due.case_id) if due.case_id is not None else None
             phone = outbox.mobile_of(due.holder_phone or "")
             if phone is None or (case is not None and case.sms_opt_out):

@@ -68,6 +68,25 @@ def test_a_holder_is_texted_at_sixty_days_and_a_week_before_the_renewal_deadline
     assert first.key != second.key
 
 
+def test_an_office_with_a_ninety_day_window_texts_first_at_ninety_days_and_lists_as_much(app, client, session,
+                                                                                       office, engine):
+    from tests.page_helpers import add_staff, client_as, one, soup
+    from workflows.profile import LicenceSettings
+
+    for each in (office, app.state.office):  # the schedule's office and the pages'
+        each.profile = each.profile.model_copy(update={"licences": LicenceSettings(expiry_window_days=90)})
+    case = granted(session, office)
+    expires = expiry_of(session, case)
+    assert remind_expiring(engine=engine, office=office, day=expires - dt.timedelta(days=91)).endswith(" 0 条")
+    assert remind_expiring(engine=engine, office=office, day=expires - dt.timedelta(days=90)).endswith(" 1 条")
+    assert remind_expiring(engine=engine, office=office, day=expires - dt.timedelta(days=60)).endswith(" 0 条")
+
+    add_staff(session)
+    with client_as(app, "auditor") as reader:
+        tab = one(soup(reader.get("/licences")), "#tab-expiring")
+    assert tab.get_text() == "即将到期（90日内）" and tab["href"] == "/licences?expiring=90"
+
+
 def test_a_holder_who_asked_for_no_messages_is_not_reminded(session, office, engine):
     case = granted(session, office, applicant=dataclasses.replace(company(), sms_opt_out=True))
     expires = expiry_of(session, case)

@@ -228,14 +228,15 @@ def test_expiring_licences_and_the_reminders_due_on_a_day(session, office, clock
     today = expires - dt.timedelta(days=60)
     [row], _ = register.search(session=session, today=today, filters=register.LicenceFilter(expiring_within=60))
     assert row.renewal_due == expires - dt.timedelta(days=30)
-    [window] = register.reminders_due(session=session, on=today)
+    [window] = register.reminders_due(session=session, on=today, window_days=60)
     assert (window.milestone, window.holder_phone, window.renewal_due) == ("window", case.applicant_phone,
                                                                            expires - dt.timedelta(days=30))
-    assert register.reminders_due(session=session, on=today + dt.timedelta(days=1)) == []
-    [due] = register.reminders_due(session=session, on=expires - dt.timedelta(days=37))  # a week before the deadline
+    assert register.reminders_due(session=session, on=today + dt.timedelta(days=1), window_days=60) == []
+    [due] = register.reminders_due(session=session, on=expires - dt.timedelta(days=37),
+                                     window_days=60)  # a week before the deadline
     assert due.milestone == "due"
-    assert register.reminders_due(session=session, on=expires - dt.timedelta(days=30)) == []
-    assert register.reminders_due(session=session, on=expires + dt.timedelta(days=1)) == []
+    assert register.reminders_due(session=session, on=expires - dt.timedelta(days=30), window_days=60) == []
+    assert register.reminders_due(session=session, on=expires + dt.timedelta(days=1), window_days=60) == []
 
 
 def test_a_granted_case_ended_before_its_result_is_issued_has_its_licence_cancelled(session, office, clock):

@@ -43,10 +43,11 @@ def test_the_demo_profile_is_complete_for_the_whole_catalogue():
     (lambda raw: raw["windows"][1]["matters"].append("no-such-matter"), "windows[1].matters[5]", "no-such-matter"),
     (lambda raw: raw["windows"][0].update(phone="0573-8210xxxx（待核实）"), "windows[0].phone", "待核实"),
     (lambda raw: raw["windows"].pop(0), "windows", "没有可办理的窗口"),
+    (lambda raw: raw.update(licences={"expiry_window_days": 30}), "licences.expiry_window_days", "40"),
 ])
 def test_a_wrong_profile_names_the_file_the_field_and_the_rule(tmp_path, change, field, rule):
     path = written(tmp_path, change)
-    if field in ("hall.address", "post.postcode", "timezone"):  # refused by the model itself, at load
+    if field in ("hall.address", "post.postcode", "timezone", "licences.expiry_window_days"):  # by the model, at load
         with pytest.raises(DefinitionError) as caught:
             load_profile(path)
         found = caught.value.problems

@@ -101,7 +101,7 @@ def licence_search(request: Request, actor: LicenceReaderDep, session: SessionDe
     return render(request, "licences.html", actor=actor, title=title, params=params, problems=problems,
                   rows=listed, total=total, pages=max(1, -(-total // PAGE_SIZE)), matters=matters,
                   statuses=register.STATUS_LABELS, counts=register.status_counts(session=session, today=today),
-                  expiring_tab=expiring_tab, window_days=register.EXPIRY_WINDOW_DAYS,
+                  expiring_tab=expiring_tab, window_days=office.profile.licences.expiry_window_days,
                   notice_days=register.RENEWAL_NOTICE_DAYS, today=today,
                   status=200 if not problems else 422)
 
@@ -117,7 +117,7 @@ def _licence_page(request: Request, session, office: Office, actor: Actor, licen
                   matter_name=matter, history=history, names=_names(session, {h.actor for h in history}),
                   receipt_no=case.receipt_no if case else "",
                   reminders=reminders.reminders_of(session=session, licence_id=licence_id),
-                  reminder_rule=register.REMINDER_RULE,
+                  reminder_rule=register.reminder_rule(office.profile.licences.expiry_window_days),
                   inspections=results.tasks(session=session, licence_number=licence.number),
                   can_act=bool(actor.roles & LICENCE_ACTORS), can_read_case=bool(actor.roles & CASE_READERS),
                   actions=register.STATUS_ACTIONS, today=today,

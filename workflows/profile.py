@@ -66,6 +66,15 @@ class RatingTaskLimits(_Frozen):
     rectify_days: int = Field(default=5, ge=1, le=30)  # 整改
 
 
+class LicenceSettings(_Frozen):
+    """The licence register's (证照库) window for 即将到期 and the first 延续提醒."""
+
+    # Licences expiring within so many days are listed as 即将到期, and their holders get the first 延续提醒
+    # on the day they come within it. At least 40: the second reminder comes 37 days before expiry (a week
+    # before the 延续 deadline, 行政许可法 第五十条), and the first must come before it.
+    expiry_window_days: int = Field(default=60, ge=40, le=180)
+
+
 class PostAddress(_Frozen):
     """Where materials sent by post (补正, 容缺补齐) go, and to whom."""
 
@@ -95,6 +104,7 @@ class OfficeProfile(_Frozen):
     online: OnlineService | None = None
     correction_days: int = Field(ge=1, le=60)  # 补正期限 in working days after a 一次性告知书
     rating_tasks: RatingTaskLimits = RatingTaskLimits()  # 差评 回访 and 整改 deadlines
+    licences: LicenceSettings = LicenceSettings()  # the 证照库's 即将到期 window
     public_base_url: Annotated[str, StringConstraints(pattern=r"^https?://[^/\s]+(/\S*)?$")] | None = None
     timezone: str = DEFAULT_ZONE
     demo: bool = False  # invented facts for trying the service out; production refuses them
