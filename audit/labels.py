@@ -31,6 +31,7 @@ COUNTER_LABELS = {
     "bad_unfounded": "差评核实不属实",
     "bad_to_rectify": "应整改的差评",
     "bad_rectified": "差评已整改",
+    "bad_unrectified": "差评未整改（待回访核实或待整改）",
     "rectified_on_time": "按时整改",
     "rectify_replied": "申请人已评价整改",
     "rectify_satisfied": "申请人对整改满意",

@@ -45,6 +45,8 @@ class Figures:
             return self.counts["evaluations"] - self.counts["bad_evaluations"]
         if name == "bad_to_rectify":  # 差评 not found 不属实 on 回访: the ones 整改 is due for
             return self.counts["bad_evaluations"] - self.counts["bad_unfounded"]
+        if name == "bad_unrectified":  # of those, the ones not put right yet (回访 or 整改 still to do)
+            return self["bad_to_rectify"] - self.counts["bad_rectified"]
         return int(self.counts.get(name) or 0)
 
     def rate(self, m: Measure) -> float | None:

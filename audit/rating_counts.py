@@ -51,6 +51,7 @@ DERIVED_PREDICATES: dict[str, ColumnElement[bool]] = {
     "evaluations": true(),
     "good_evaluations": ~BAD,
     "bad_to_rectify": and_(BAD, func.coalesce(T.revisit_result, "") != "unfounded"),
+    "bad_unrectified": and_(BAD, func.coalesce(T.revisit_result, "") != "unfounded", T.rectified_on.is_(None)),
 }
 COUNTED = R.excluded.is_(False)  # an upheld appeal keeps the rating, out of the figures
 

@@ -49,11 +49,12 @@ class RatingLine:
     rectify_due: dt.date | None
     revisit_result: str | None = None
     revisit_note: str = ""
+    revisited_on: dt.date | None = None
     rectify_action: str = ""
     rectified_on: dt.date | None = None
     reply: str | None = None
     reply_note: str = ""
-    overdue: Overdue | None = None  # on the day the lines were asked for
+    overdue: Overdue | None = None  # on the day the lines were asked for, by the days its steps were done
 
 
 
@@ -93,8 +94,8 @@ def rating_lines(conn: Connection, scope: Scope, counter: str, *, level: str | N
     """The ratings behind the count, newest first; a 差评's task is judged overdue on `as_of` (default: never)."""
     query = (select(R.id, R.case_id, CASES.c.receipt_no, R.visit_seq, R.day, R.level, R.categories, R.comment,
                     R.channel, R.matter_code, R.window, R.clerk, R.excluded, T.id.label("task_id"),
-                    T.revisit_result, T.rectified_on, T.reply, T.revisit_due, T.rectify_due, T.revisit_note,
-                    T.rectify_action, T.reply_note)
+                    T.revisit_result, T.revisited_on, T.rectified_on, T.reply, T.revisit_due, T.rectify_due,
+                    T.revisit_note, T.rectify_action, T.reply_note)
              .select_from(_source(scope)).where(*_where(scope, counter, level, excluded))
              .order_by(R.day.desc(), R.id.desc()).offset(offset))
     if limit is not None:
@@ -106,6 +107,7 @@ def rating_lines(conn: Connection, scope: Scope, counter: str, *, level: str | N
                        stage=stage_of(row) if row.task_id is not None else None,
                        revisit_due=row.revisit_due, rectify_due=row.rectify_due,
                        revisit_result=row.revisit_result, revisit_note=row.revisit_note or "",
+                       revisited_on=row.revisited_on,
                        rectify_action=row.rectify_action or "", rectified_on=row.rectified_on, reply=row.reply,
                        reply_note=row.reply_note or "",
                        overdue=overdue_on(row, as_of) if as_of is not None and row.task_id is not None else None)

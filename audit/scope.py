@@ -125,8 +125,16 @@ def _year_param(value: str) -> dt.date:
     return _date(f"{value}-01-01", "year")
 
 
-def _cut(scope: Scope, today: dt.date) -> Scope:
-    """A period that has begun but not ended covers the days up to today, and says so."""
+def _cut(scope: Scope, today: dt.date, field: str) -> Scope:
+    """A period that has begun but not ended covers the days up to today, and says so.
+
+    One that has not begun is refused: it covers no day yet, so a heading naming its days would claim
+    figures for days to come, beside a 在办超期 that can only be today's.
+    """
+    if scope.start > today:
+        name = scope.label if scope.kind in CALENDAR_PERIODS else scope.range_label
+        raise errors.PeriodNotStarted(f"所选统计期间{name}尚未开始（今天是{cn_day(today)}），没有可统计的数据；"
+                                      "请选择已经开始的期间", field=field)
     if scope.start <= today < scope.end:
         return replace(scope, end=today, until=today)
     return scope
@@ -147,7 +155,7 @@ def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -
 
     ?period=month&month=YYYY-MM, ?period=quarter&quarter=YYYY-Qn, ?period=year&year=YYYY, ?period=range&start=…&end=…;
     ?period=day|week|month|quarter|year&on=… (or &start=…, the period's first day, as links carry it).
-    A period in progress is cut at today and labelled so.
+    A period in progress is cut at today and labelled so; one that begins after today is refused (period-not-started).
     """
     def given(name: str) -> str | None:
         return (params.get(name) or "").strip() or None
@@ -156,10 +164,10 @@ def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -
     chosen = {"month": _month_param, "quarter": _quarter_param, "year": _year_param}
     if kind in chosen and params.get(kind):
         start, end = period_of(kind, chosen[kind](params[kind]))
-        return _cut(Scope(start, end, **dims, time=time, kind=kind), today)
+        return _cut(Scope(start, end, **dims, time=time, kind=kind), today, kind)
     if kind in CALENDAR_PERIODS and params.get("start") and not params.get("on"):
         start, end = period_of(kind, _date(params["start"], "start"))
-        return _cut(Scope(start, end, **dims, time=time, kind=kind), today)
+        return _cut(Scope(start, end, **dims, time=time, kind=kind), today, "start")
     if kind == "range" or params.get("start") or params.get("end"):
         start = _date(params.get("start") or "", "start")
         end = _date(params.get("end") or "", "end")
@@ -167,14 +175,14 @@ def scope_from(params: Mapping[str, str], today: dt.date, *, time: OfficeTime) -
             raise errors.BadInput("结束日期不能早于开始日期", field="end")
         if (end - start).days > 3660:
             raise errors.BadInput("统计区间不能超过十年", field="end")
-        return _cut(Scope(start, end, **dims, time=time), today)
+        return _cut(Scope(start, end, **dims, time=time), today, "start")
     if not params.get("on"):
         start, end = last_full_month(today)
         return Scope(start, end, **dims, time=time, kind="month")
     on = _date(params["on"], "on")
     kind = kind or "month"
     start, end = period_of(kind, on)
-    return _cut(Scope(start, end, **dims, time=time, kind=kind if kind in CALENDAR_PERIODS else "range"), today)
+    return _cut(Scope(start, end, **dims, time=time, kind=kind if kind in CALENDAR_PERIODS else "range"), today, "on")
 
 
 def _year_earlier(day: dt.date) -> dt.date:

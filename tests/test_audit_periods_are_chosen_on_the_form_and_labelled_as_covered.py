@@ -120,3 +120,41 @@ def test_the_page_offers_the_periods_on_the_form_and_heads_with_the_days_covered
         bad = browser.get("/audit?period=month&month=9999-12", headers={"Accept": "application/json"})
         assert bad.status_code == 422 and (bad.json()["code"], bad.json()["field"]) == ("date-out-of-range", "month")
         assert browser.get("/audit?period=quarter&quarter=2026-Q9").status_code == 422
+
+
+@pytest.mark.parametrize("params, field, named", [
+    ({"period": "month", "month": "2027-01"}, "month", "2027年1月"),
+    ({"period": "quarter", "quarter": "2027-Q1"}, "quarter", "2027年第一季度"),
+    ({"period": "year", "year": "2027"}, "year", "2027年"),
+    ({"period": "month", "start": "2027-01-01"}, "start", "2027年1月"),  # as the page's own links carry it
+    ({"period": "range", "start": "2026-12-04", "end": "2026-12-31"}, "start", "2026年12月4日 至 2026年12月31日"),
+    ({"period": "day", "on": "2026-12-04"}, "on", "2026年12月4日"),
+])
+def test_a_period_that_begins_after_today_is_refused_naming_it(params, field, named):
+    with pytest.raises(errors.PeriodNotStarted) as raised:
+        scope(params)
+    assert raised.value.field == field
+    assert f"所选统计期间{named}尚未开始（今天是2026年12月3日）" in str(raised.value.message)
+
+
+def test_a_period_that_begins_today_covers_today_alone():
+    s = scope({"period": "range", "start": "2026-12-03", "end": "2027-01-31"})
+    assert (s.start, s.end, s.until, s.range_label) == (DEC_3, DEC_3, DEC_3, "2026年12月3日")
+
+
+def test_the_page_refuses_a_month_to_come_and_its_pickers_stop_at_today(app, session, clock):
+    clock.set_local(DEC_3, 10)
+    add_staff(session)
+    with client_as(app, "auditor") as browser:
+        for route in ("/audit", "/ratings", "/audit/export/rates.csv"):
+            answer = browser.get(f"{route}?period=month&month=2027-01", headers={"Accept": "application/json"})
+            assert answer.status_code == 422, route
+            assert (answer.json()["code"], answer.json()["field"]) == ("period-not-started", "month"), route
+        refused = browser.get("/audit?period=month&month=2027-01")
+        assert refused.status_code == 422 and refused.headers["content-type"].startswith("text/html")
+        message = one(soup(refused), "p.msg.error")
+        assert message["data-code"] == "period-not-started"
+        assert "2027年1月尚未开始" in message.get_text() and "2027年1月31日" not in refused.text
+        form = one(soup(browser.get("/audit")), "#period-form")
+        assert one(form, "input[name=month]")["max"] == "2026-12"
+        assert one(form, "input[name=start]")["max"] == "2026-12-03"

@@ -134,6 +134,7 @@ class PeriodForm:
     quarters: list[tuple[str, str]]
     years: list[str]
     shortcuts: list[tuple[str, str, bool]]  # (label, href, current)
+    today: str  # the pickers stop here: a period that has not begun is refused (audit.scope)
 
 
 def _period_form(scope: Scope, today: dt.date, dims: dict[str, str]) -> PeriodForm:
@@ -155,7 +156,7 @@ def _period_form(scope: Scope, today: dt.date, dims: dict[str, str]) -> PeriodFo
     return PeriodForm(kind=kind, month=f"{scope.start:%Y-%m}", quarter=quarter,
                       year=str(scope.start.year), start=scope.start.isoformat(), end=scope.end.isoformat(),
                       quarters=quarters, years=[str(y) for y in range(today.year, today.year - 6, -1)],
-                      shortcuts=shortcuts)
+                      shortcuts=shortcuts, today=today.isoformat())
 
 
 @dataclass(frozen=True)

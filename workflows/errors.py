@@ -473,6 +473,11 @@ class DateOutOfRange(BadInput):
     message = "日期超出统计数据覆盖的范围"
 
 
+class PeriodNotStarted(BadInput):
+    code = "period-not-started"
+    message = "所选统计期间尚未开始，没有可统计的数据"
+
+
 class UnmaskForbidden(Forbidden):
     code = "unmask-forbidden"
     message = "只有系统管理员可以导出完整证件号码"

@@ -54,10 +54,11 @@ class TaskSteps(Protocol):
 
 
 class TaskDeadlines(TaskSteps, Protocol):
-    """What a task's lateness is read from."""
+    """What a task's lateness is read from: its deadlines and the days its steps were done."""
 
     revisit_due: dt.date
     rectify_due: dt.date
+    revisited_on: dt.date | None
 
 
 def stage_of(task: TaskSteps) -> Stage:
@@ -86,11 +87,19 @@ class Overdue:
         return "、".join(late) + "超期" if late else ""
 
 
-def overdue_on(task: TaskDeadlines, today: dt.date) -> Overdue:
-    """Open steps past their deadline on `today`: the day after the deadline is the first day late."""
-    revisit = task.revisit_result is None and today > task.revisit_due
-    rectify = (task.revisit_result != "unfounded" and task.rectified_on is None and today > task.rectify_due)
-    return Overdue(revisit, rectify)
+def overdue_on(task: TaskDeadlines, day: dt.date) -> Overdue:
+    """Steps not done on `day` and past their deadline: the day after the deadline is the first day late.
+
+    A step is judged by the day it was done, not by whether it is done now: one done after `day` was still
+    open on it. So a past day reads as it stood then (the monthly report, printed after its month, judges
+    lateness at the month's end), and a 不属实 found after `day` did not yet spare the 整改 on it.
+    """
+    # revisited_on is written with the result (record_revisit); a row without it counts as done in time.
+    revisited = task.revisit_result is not None and (task.revisited_on is None or task.revisited_on <= day)
+    rectified = task.rectified_on is not None and task.rectified_on <= day
+    unfounded = revisited and task.revisit_result == "unfounded"
+    return Overdue(not revisited and day > task.revisit_due,
+                   not unfounded and not rectified and day > task.rectify_due)
 
 
 def rectified_in_time(task: RatingTask) -> bool | None:
