@@ -49,7 +49,7 @@ class Provider:
         self.delay = delay  # seconds each answer takes, so that a sender can be caught in the middle of one
         self.received: list[dict[str, str]] = []  # the SendSms requests
         self.queries: list[dict[str, str]] = []  # the QuerySendDetails requests
-        self.taken: list[dict[str, str]] = []  # the messages it took: OutId, PhoneNum, SendDate (China day)
+        self.taken: list[dict[str, str | int]] = []  # the messages it took: OutId, PhoneNum, SendDate (China day)
         self.problems: list[str] = []
         self.nonces: set[str] = set()
         provider = self
