@@ -37,13 +37,20 @@ def _rate(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+# 哪个窗口（事项、人员）差评最多，整改了没有: the counts beside the rates, as the ranking on the page shows them.
+BAD_COUNTS = (("bad_evaluations", "差评数"), ("bad_rectified", "差评已整改"), ("bad_unrectified", "差评未整改"),
+              ("bad_unfounded", "差评核实不属实"))
+
+
 def _slice_table(name: str, title: str, head: str, rows: list[SliceRow]) -> Table:
     columns = (head, "代码", "受理登记", "办结", "一次办结", *[RATE_LABELS[k] for k in RATE_KEYS], "平均用时（工作日）",
-               "评价数", "平均评分")
+               "评价数", "平均评分", *[label for _, label in BAD_COUNTS])
     body = [(r.label, r.key, r.figures["opened"], r.figures["closed"], r.figures["one_visit"],
              *[_rate(r.figures.rates[k]) for k in RATE_KEYS], _rate(r.figures.average_workdays),
-             r.figures["evaluations"], _rate(r.figures.average_score)) for r in rows]
-    kinds = ("text", "text", "count", "count", "count", *["rate"] * len(RATE_KEYS), "number", "count", "number")
+             r.figures["evaluations"], _rate(r.figures.average_score), *[r.figures[k] for k, _ in BAD_COUNTS])
+            for r in rows]
+    kinds = ("text", "text", "count", "count", "count", *["rate"] * len(RATE_KEYS), "number", "count", "number",
+             *["count"] * len(BAD_COUNTS))
     return Table(name, title, columns, body, kinds)
 
 
