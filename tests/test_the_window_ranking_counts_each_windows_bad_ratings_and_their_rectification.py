@@ -98,12 +98,15 @@ def test_the_exports_carry_the_same_counts_for_windows_clerks_and_matters(app, o
     def sheet(name: str) -> dict[str, dict[str, object]]:
         with client_as(app, "auditor") as auditor:
             response = auditor.get(f"/audit/export/{name}.xlsx?period=month&month=2026-10")
-        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-        return {str(r[rows[0].index("代码")]): dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+        book = load_workbook(io.BytesIO(response.content)).active
+        assert book is not None
+        rows = list(book.iter_rows(values_only=True))
+        head = [str(h) for h in rows[0]]
+        return {str(r[head.index("代码")]): dict(zip(head, r, strict=True)) for r in rows[1:]}
 
     counts = ("差评数", "差评已整改", "差评未整改", "差评核实不属实")
     windows = sheet("windows")
     assert [windows["W01"][c] for c in counts] == [1, 1, 0, 0]
     assert [windows["W02"][c] for c in counts] == [3, 0, 2, 1]
     assert [sheet("clerks")[STAFF.clerk2.username][c] for c in counts] == [3, 0, 2, 1]
-    assert sum(int(row["差评数"] or 0) for row in sheet("matters").values()) == 4  # P, T, U and V
+    assert sum(int(str(row["差评数"] or 0)) for row in sheet("matters").values()) == 4  # P, T, U and V
