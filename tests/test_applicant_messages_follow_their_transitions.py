@@ -148,16 +148,22 @@ def test_a_gap_is_reminded_once_on_the_working_day_before_it_is_due(session, off
     assert reminder.notice == "gap_reminder" and "11月30日前补齐" in reminder.text
 
 
-def test_a_run_caught_up_after_the_deadline_reminds_of_nothing_gone_by(session, office, engine, clock):
-    """The queue was down from the eve of the deadline: the eve's run, done days later, writes no reminder
-    of a day that has passed. Caught up on the deadline day itself, the reminder still helps and is sent."""
+def notified_with_its_eve(session, office, clock):
+    """A 一次性告知书 issued on ACCEPTED: the case, its 补正 deadline and the working day before it."""
     clock.set_local(ACCEPTED)
-    late = open_complete(session, office, FREIGHT, missing=("application_form",))
-    cases.issue_correction_notice(session=session, office=office, case=late, clerk=STAFF.clerk)
-    due = dt.date.fromisoformat(late.progress["correction"]["due"])
+    case = open_complete(session, office, FREIGHT, missing=("application_form",))
+    cases.issue_correction_notice(session=session, office=office, case=case, clerk=STAFF.clerk)
+    due = dt.date.fromisoformat(case.progress["correction"]["due"])
     eve = due - dt.timedelta(days=1)
     while not office.calendar.is_workday(eve):
         eve -= dt.timedelta(days=1)
+    return case, due, eve
+
+
+def test_a_run_caught_up_after_the_deadline_reminds_of_nothing_gone_by(session, office, engine, clock):
+    """The queue was down from the eve of the deadline: the eve's run, done days later, writes no reminder
+    of a day that has passed. Caught up on the deadline day itself, the reminder still helps and is sent."""
+    _, due, eve = notified_with_its_eve(session, office, clock)
 
     clock.set_local(due + dt.timedelta(days=5))
     assert queue_reminders(session=session, office=office, day=eve).queued == []
@@ -166,13 +172,7 @@ def test_a_run_caught_up_after_the_deadline_reminds_of_nothing_gone_by(session, 
 
 
 def test_a_correction_deadline_is_reminded_the_working_day_before(session, office, engine, clock):
-    clock.set_local(ACCEPTED)
-    case = open_complete(session, office, FREIGHT, missing=("application_form",))
-    cases.issue_correction_notice(session=session, office=office, case=case, clerk=STAFF.clerk)
-    due = dt.date.fromisoformat(case.progress["correction"]["due"])
-    eve = due - dt.timedelta(days=1)
-    while not office.calendar.is_workday(eve):
-        eve -= dt.timedelta(days=1)
+    case, due, eve = notified_with_its_eve(session, office, clock)
 
     queued = queue_reminders(session=session, office=office, day=eve).queued
 

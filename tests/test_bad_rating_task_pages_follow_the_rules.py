@@ -59,3 +59,26 @@ def test_the_owner_records_the_revisit_and_others_are_refused(app, session, offi
             "done_on": office.today().isoformat()})
         assert refused.status_code == 403 and error_code(refused) == "not-task-owner"
     assert session.exec(select(RatingAppeal)).first() is None
+
+
+def test_the_appeals_page_links_each_appeal_to_its_own_task(app, session, office):
+    from tests.rating_support import LEAD
+    from workflows import rating_appeals
+
+    add_staff(session)
+    _lead(session)
+    rated = []
+    for _ in range(2):
+        case = open_complete(session, office, "road-freight-licence")
+        seq = ratings.visits_of(session=session, case=case)[0].seq
+        rated.append(ratings.rate_visit(session=session, office=office, case=case, visit_seq=seq, channel="kiosk",
+                                        now=office.now(), given=ratings.RatingInput("dissatisfied",
+                                                                                     categories=("slow",))))
+    appealed = rated[1]
+    rating_appeals.file_appeal(session=session, office=office, rating=appealed, actor=LEAD, reason="mistaken",
+                               evidence="窗口录像显示申请人误点了评价器按键")
+    task = session.exec(select(RatingTask).where(RatingTask.rating_id == appealed.id)).one()
+    with client_as(app, "auditor") as auditor:
+        rows = soup(auditor.get("/ratings/appeals")).select("#appeals tbody tr")
+    assert len(rows) == 1
+    assert rows[0].select_one("td a")["href"] == f"/ratings/tasks/{task.id}"

@@ -17,7 +17,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from windows import forms
 from windows.api_route import AnsweredInThread
@@ -125,7 +125,9 @@ def _appeals_page(request: Request, session: Session, office: Office, actor: Act
                   error: errors.DomainError | None = None):
     lines = sorted(rating_appeals.appeal_lines(session=session),
                    key=lambda line: (line.appeal.decision is not None, -(line.appeal.id or 0)))
-    tasks = {t.rating_id: t.id for t in session.exec(select(RatingTask)).all()}
+    rated = [line.rating.id for line in lines]  # each line links its own task: read only theirs
+    tasks = dict(session.exec(select(RatingTask.rating_id, RatingTask.id)
+                              .where(col(RatingTask.rating_id).in_(rated))).all())
     return render(request, "rating_appeals.html", actor=actor, title="差评申诉审核", lines=lines, tasks=tasks,
                   error=error, status=status_of(error) if error else 200, **_common(session, office))
 
