@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -13,7 +13,9 @@ class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_queue", "awaiting_role", "window", "promised_due"),
-        Index("ix_cases_gap_due", "gap_due"),
+        # Partial (migration 0013): only cases with a 容缺 deadline, so the 等待申请人 count can use it.
+        Index("ix_cases_gap_due", "gap_due", sqlite_where=text("gap_due IS NOT NULL"),
+              postgresql_where=text("gap_due IS NOT NULL")),
         Index("ix_cases_state", "state"),
         Index("ix_cases_matter_closed", "matter_code", "closed_at"),
     )
