@@ -18,7 +18,7 @@ from audit.dashboard import SliceRow
 from audit.measures import COUNTERS, Figures
 from audit.ranking import RANKING_RULE, ranking, standings
 from audit.targets import measure
-from guides.pdfcheck import flat_text
+from guides.pdfcheck import flat_text, page_texts
 from tests.page_helpers import client_as, one, soup
 from tests.rating_support import FREIGHT, LEAD, D, build_rating_month
 from tests.support import STAFF, open_complete
@@ -131,3 +131,22 @@ def test_the_monthly_report_lists_the_periods_bad_ratings_and_their_rectificatio
     assert "未回访（期限2026年10月21日）" in t_row and "回访、整改超期" in t_row and "排队一个小时" in t_row
     assert october.cases["Q"].receipt_no not in section  # the appeal upheld: not a counted 差评 (and not one)
     assert "排名依据" in text and "承诺时限内办结率100.0%" in text
+
+
+
+def test_the_reports_window_ranking_counts_each_windows_bad_ratings_as_the_page_does(app, october):
+    """W01: P's 差评 put right (Q's upheld appeal not counted); W02: T's 差评 neither revisited nor put right."""
+    with client_as(app, "auditor") as auditor:
+        response = auditor.get("/audit/report.pdf?on=2026-10-01")
+        page = soup(auditor.get(f"/audit?{OCTOBER}"))
+    text = "\n".join(page_texts(response.content))
+    section = text[text.index("七、窗口与工作人员排名"):text.index("工作人员按同一规则排名")]
+    assert "差评 已整改 未整改 排名依据" in section
+    rows = {line.split()[1]: line.split() for line in section.splitlines() if line[:2] in ("1 ", "2 ")}
+    assert rows["综合窗口"][-3:] == ["1", "1", "0"]
+    assert rows["交通运输专窗"][-4:] == ["1", "0", "1", "末位"]
+    assert "已整改与未整改只计应整改的差评" in section
+    for tr in page.select("#window-ranking tbody tr"):  # the dashboard's table says the same
+        counts = [one(tr, f"a[data-counter={key}]").get_text() for key in ("bad_evaluations", "bad_rectified",
+                                                                           "bad_unrectified")]
+        assert counts == {"W01": ["1", "1", "0"], "W02": ["1", "0", "1"]}[tr["data-key"]]
