@@ -18,7 +18,7 @@ from audit.dashboard import SliceRow
 from audit.measures import COUNTERS, Figures
 from audit.ranking import RANKING_RULE, ranking, standings
 from audit.targets import measure
-from guides.pdfcheck import flat_text, page_texts
+from guides.pdfcheck import flat_text
 from tests.page_helpers import client_as, one, soup
 from tests.rating_support import FREIGHT, LEAD, D, build_rating_month
 from tests.support import STAFF, open_complete
@@ -139,12 +139,13 @@ def test_the_reports_window_ranking_counts_each_windows_bad_ratings_as_the_page_
     with client_as(app, "auditor") as auditor:
         response = auditor.get("/audit/report.pdf?on=2026-10-01")
         page = soup(auditor.get(f"/audit?{OCTOBER}"))
-    text = "\n".join(page_texts(response.content))
+    text = flat_text(response.content)
     section = text[text.index("七、窗口与工作人员排名"):text.index("工作人员按同一规则排名")]
-    assert "差评 已整改 未整改 排名依据" in section
-    rows = {line.split()[1]: line.split() for line in section.splitlines() if line[:2] in ("1 ", "2 ")}
-    assert rows["综合窗口"][-3:] == ["1", "1", "0"]
-    assert rows["交通运输专窗"][-4:] == ["1", "0", "1", "末位"]
+    assert "差评已整改未整改排名依据" in section
+    # Each row reads on from its last rate (实名差评回访率, W01 100.0%, W02 0.0%) to 差评, 已整改, 未整改, 排名依据.
+    w01, w02 = section.index("1综合窗口"), section.index("2交通运输专窗")
+    assert section[w01:w02].endswith("100.0%110承诺时限内办结率100.0%，交通运输专窗50.0%")
+    assert section[w02:].startswith("2交通运输专窗2100.0%50.0%66.7%33.3%0.0%——0.0%101末位")
     assert "已整改与未整改只计应整改的差评" in section
     for tr in page.select("#window-ranking tbody tr"):  # the dashboard's table says the same
         counts = [one(tr, f"a[data-counter={key}]").get_text() for key in ("bad_evaluations", "bad_rectified",
